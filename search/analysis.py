@@ -1,0 +1,365 @@
+"""The analysis chain shared by indexing and querying.
+
+Built in the manner of ``whoosh.analysis``: one tokenizer and small filters,
+each with one job.  The chain is pickled into the index schema, so a query is
+always analysed by exactly the code its index was built with.
+
+    ArabicTokenizer | CleanFilter | SplitRunTogetherFilter | ArabicStopFilter
+        | FoldFilter | StemFilter
+
+Every filter rewrites ``token.text`` only; ``startchar``/``endchar`` keep
+pointing into the original text, which is what makes highlighting right.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from whoosh.analysis import Filter, Token, Tokenizer
+
+from search import normalize as norm
+from search.lexicon import zipf
+from search.stemmer import ShippedStemmer, StemConfig, Stemmer, default_prefixes, default_suffixes
+
+# A word starts with a letter or digit and runs on through letters, digits,
+# Arabic marks and tatweel; invisible controls are kept inside a word (they
+# are removed later) but never start or end one.
+_WORD = re.compile(
+    rf"\w(?:[\w{norm.MARK_CLASS}{norm.TATWEEL}]|[{norm.INVISIBLE_CLASS}]+(?=\w))*"
+)
+_ARABIC_WORD = re.compile(r"[ءابتثجحخدذرزسشصضطظعغفقكلمنهويىةأإآؤئ]+\Z")
+
+
+class ArabicTokenizer(Tokenizer):
+    """Splits on anything that is not part of a word, unlike Whoosh's default
+    tokenizer, which would cut مُحَمَّدٌ at every diacritic."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        for pos, match in enumerate(_WORD.finditer(value)):
+            t.text = t.raw = match.group()
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = t.text
+            t.stopped = False
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t
+
+
+class CleanFilter(Filter):
+    """Strips marks, tatweel and invisible characters, turns presentation
+    forms and Eastern digits into plain ones, and folds case.  A token that
+    was only marks disappears; the ﷺ-style ligatures that expand to several
+    words become several tokens over the same span."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            text = norm.clean(t.text)
+            if not text:
+                continue
+            if " " in text:
+                for part in text.split():
+                    t.text = part
+                    yield t
+                continue
+            t.text = text
+            yield t
+
+
+class FoldFilter(Filter):
+    """Merges alef/hamza forms, alef maksura and teh marbuta."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = norm.fold(t.text)
+            yield t
+
+
+def _stop_words() -> frozenset[str]:
+    """Tashaphyne's list of Arabic function words with their clitic forms,
+    less the entries that carry meaning in news: place and time adverbs
+    (شمال، أمس، صباح), the 'five nouns' (أبو، أخو, as in أبو ظبي) and the
+    verbs of beginning (أخذ، قام، شرع)."""
+    from tashaphyne.stopwords import STOPWORDS
+
+    meaningful = ("ظرف مكان", "ظرف زمان", "الأسماء الخمسة", "كاد")
+    dropped = {
+        entry["original"]
+        for entry in STOPWORDS.values()
+        if any(tag in entry["tags"] for tag in meaningful)
+    }
+    words = set()
+    for form, entry in STOPWORDS.items():
+        if entry["original"] in dropped:
+            continue
+        cleaned = norm.clean(form)
+        words.add(cleaned)
+        # Writers drop the hamza of إلى/أن freely; ى and ة are kept, so that
+        # على stays a stop word and the name علي does not.
+        words.add(cleaned.translate(str.maketrans("أإآ", "ااا")))
+    return frozenset(words)
+
+
+STOP_WORDS = _stop_words()
+
+
+class ArabicStopFilter(Filter):
+    """Drops function words, renumbering positions so that a phrase matches
+    the same way in queries and documents; tokens that share a position
+    (a word and its split parts) keep sharing it."""
+
+    def __init__(self, stops: frozenset[str] = STOP_WORDS) -> None:
+        self.stops = stops
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __getstate__(self) -> dict:
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self.stops = STOP_WORDS
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        stops = self.stops
+        last_in = None
+        pos = -1
+        for t in tokens:
+            if t.text in stops:
+                if not t.removestops:
+                    t.stopped = True
+                    yield t
+                continue
+            if t.positions:
+                if t.pos != last_in:
+                    last_in = t.pos
+                    pos += 1
+                t.pos = pos
+            t.stopped = False
+            yield t
+
+
+class SplitRunTogetherFilter(Filter):
+    """Also indexes the two words of a token that scraping ran together.
+
+    A token is split only when it is not itself a known Arabic form, is long
+    enough to hold two words, and there is a cut where both halves are common
+    words (كييفالتصرف → كييف + التصرف).  The token itself is kept, so a wrong
+    split can add a term but never lose one.  The parts point at their own
+    characters in the original text, so highlighting marks just them.  At
+    query time nothing is split: a run-together query word finds the same
+    run-together token.
+    """
+
+    def __init__(self, min_length: int = 7, part_zipf: float = 3.5, part_length: int = 3) -> None:
+        self.min_length = min_length
+        self.part_zipf = part_zipf
+        self.part_length = part_length
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    def split(self, word: str) -> tuple[str, str] | None:
+        """The best cut of ``word`` into two common words, if there is one."""
+        if len(word) < self.min_length or not _ARABIC_WORD.match(word):
+            return None
+        cut = _best_cut(norm.fold(word), self.part_zipf, self.part_length)
+        return None if cut is None else (word[:cut], word[cut:])
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if t.mode == "query":
+                yield t
+                continue
+            text = t.text
+            pos = t.pos if t.positions else None
+            parts = self.split(text)
+            yield t
+            if parts is None:
+                continue
+            chars = getattr(t, "chars", False)
+            original = _offsets_of_parts(t, parts) if chars and hasattr(t, "raw") else None
+            start, end = (t.startchar, t.endchar) if chars else (0, 0)
+            for k, part in enumerate(parts):
+                t.text = part
+                if pos is not None:
+                    t.pos = pos  # a later filter may have renumbered it
+                if original:
+                    t.startchar, t.endchar = original[k]
+                yield t
+            t.text = text
+            if chars:
+                t.startchar, t.endchar = start, end
+
+
+_PREFIXES = tuple(sorted(default_prefixes(), key=len, reverse=True))
+_SUFFIXES = tuple(sorted(default_suffixes(), key=len, reverse=True))
+
+
+def _is_ordinary(word: str) -> bool:
+    """Known as it is, or once its clitics and endings are taken off."""
+    for prefix in _PREFIXES:
+        if not word.startswith(prefix):
+            continue
+        for suffix in _SUFFIXES:
+            if suffix and not word.endswith(suffix):
+                continue
+            core = word[len(prefix) : len(word) - len(suffix)]
+            if len(core) >= 2 and zipf(core) > 0:
+                return True
+    return False
+
+
+@lru_cache(maxsize=200_000)
+def _best_cut(word: str, part_zipf: float, part_length: int) -> int | None:
+    if _is_ordinary(word):
+        return None
+    best, best_score = None, part_zipf
+    for i in range(part_length, len(word) - part_length + 1):
+        head, tail = word[:i], word[i:]
+        if head in _PREFIXES or tail in _SUFFIXES:
+            continue
+        score = min(zipf(head), zipf(tail))
+        if score >= best_score:
+            best, best_score = i, score
+    return best
+
+
+def _offsets_of_parts(t: Token, parts: tuple[str, str]) -> list[tuple[int, int]] | None:
+    """Where each part lies in the original text: the token as written may be
+    longer than its cleaned text (marks, tatweel), so walk it letter by letter."""
+    raw, cut, seen = t.raw, len(parts[0]), 0
+    for i, ch in enumerate(raw):
+        seen += len(norm.clean(ch))
+        if seen >= cut:
+            j = i + 1
+            while j < len(raw) and not norm.clean(raw[j]):
+                j += 1  # marks that belong to the last letter of the first part
+            return [(t.startchar, t.startchar + j), (t.startchar + j, t.endchar)]
+    return None
+
+
+class StemFilter(Filter):
+    """Replaces Arabic words by their light stem."""
+
+    def __init__(self, stemmer: Stemmer | ShippedStemmer) -> None:
+        self.stemmer = stemmer
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and getattr(self.stemmer, "config", None) == getattr(
+            other.stemmer, "config", None
+        )
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        stem = self.stemmer.stem
+        for t in tokens:
+            t.text = stem(t.text)
+            yield t
+
+
+class LowercaseOnlyFilter(Filter):
+    """The whole of the analysis in the 'raw' evaluation baseline."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = t.text.casefold()
+            yield t
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """One way of turning text into terms.  ``default`` is what Akhbar ships;
+    the others exist so that the evaluation can show what each step buys."""
+
+    name: str = "default"
+    normalize: bool = True
+    stemmer: str = "akhbar"  # "akhbar", "tashaphyne" (as shipped) or "none"
+    stem: StemConfig = StemConfig()
+    split_run_together: bool = True
+
+    def with_(self, **changes) -> "AnalysisConfig":
+        return replace(self, **changes)
+
+
+def _stemmer_for(config: AnalysisConfig) -> Stemmer | ShippedStemmer | None:
+    if config.stemmer == "akhbar":
+        return Stemmer(config.stem)
+    if config.stemmer == "tashaphyne":
+        return ShippedStemmer()
+    return None
+
+
+def exact_analyzer(config: AnalysisConfig = AnalysisConfig()):
+    """Normalized but unstemmed words: an exact word outranks a same-stem one."""
+    chain = ArabicTokenizer()
+    if not config.normalize:
+        return chain | LowercaseOnlyFilter()
+    chain = chain | CleanFilter()
+    if config.split_run_together:
+        chain = chain | SplitRunTogetherFilter()
+    return chain | ArabicStopFilter() | FoldFilter()
+
+
+def stem_analyzer(config: AnalysisConfig = AnalysisConfig()):
+    """The matching analyzer: normalized words reduced to their light stem."""
+    chain = exact_analyzer(config)
+    stemmer = _stemmer_for(config)
+    if stemmer is None:
+        return chain
+    return chain | StemFilter(stemmer)
+
+
+def spelling_analyzer():
+    """Words as written, less their marks: what a spelling suggestion shows."""
+    return ArabicTokenizer() | CleanFilter()
+
+
+CONFIGS: dict[str, AnalysisConfig] = {
+    "raw": AnalysisConfig(name="raw", normalize=False, stemmer="none", split_run_together=False),
+    "norm": AnalysisConfig(name="norm", stemmer="none", split_run_together=False),
+    "tashaphyne": AnalysisConfig(name="tashaphyne", stemmer="tashaphyne", split_run_together=False),
+    "default": AnalysisConfig(),
+}

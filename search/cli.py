@@ -1,0 +1,180 @@
+"""The ``akhbar`` command: everything a user runs.
+
+This module is the composition root: it may import ``web``; nothing else in
+``search`` does.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from search import index as idx
+from search.ingest import Problem, read_sources
+from search.query import QueryError
+from search.searcher import MAX_PER_PAGE, SORTS, Searcher
+from search.serialize import results_to_dict
+
+DEFAULT_SOURCES = ("seeds",)
+
+index_dir_option = click.option(
+    "--index-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=idx.DEFAULT_INDEX_DIR,
+    envvar="AKHBAR_INDEX",
+    show_default=True,
+    show_envvar=True,
+    help="Directory holding the index.",
+)
+
+
+def _report_problem(problem: Problem) -> None:
+    click.echo(f"skipped {problem}", err=True)
+
+
+class _Progress:
+    """A progress bar with articles/s on a terminal, nothing otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.bar = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(desc=label, unit=" articles", file=sys.stderr, smoothing=0.1)
+
+    def __call__(self, _article) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _finish(report: idx.Report) -> None:
+    click.echo(report.summary())
+    if report.indexed + report.updated == 0:
+        raise click.ClickException("nothing could be indexed")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Akhbar (أخبار): search Arabic news.
+
+    Build an index from corpus files, search it from the command line, or
+    serve the search page and JSON API.
+    """
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@index_dir_option
+def build(sources: tuple[Path, ...], index_dir: Path) -> None:
+    """Build a fresh index from SOURCES (default: seeds/).
+
+    SOURCES are JSON Lines (.jsonl, .jsonl.gz), CSV (.csv) or plain-text
+    (.txt) files, or directories searched recursively.  The new index
+    replaces the old one atomically only once it is complete; bad records
+    are reported with file and line and skipped.
+    """
+    progress = _Progress("indexing")
+    try:
+        report = idx.build(
+            index_dir,
+            read_sources(sources or DEFAULT_SOURCES),
+            on_problem=_report_problem,
+            on_article=progress,
+        )
+    finally:
+        progress.close()
+    _finish(report)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@index_dir_option
+def add(sources: tuple[Path, ...], index_dir: Path) -> None:
+    """Add articles from SOURCES to the index, replacing any with the same id."""
+    progress = _Progress("adding")
+    try:
+        report = idx.add(index_dir, read_sources(sources), on_problem=_report_problem, on_article=progress)
+    except idx.IndexMissing as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        progress.close()
+    _finish(report)
+
+
+def _open(index_dir: Path) -> Searcher:
+    try:
+        return Searcher(index_dir)
+    except idx.IndexMissing as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _terminal_marks(html: str, colour: bool) -> str:
+    from html import unescape
+
+    if colour:
+        html = html.replace("<mark>", "\x1b[1;33m").replace("</mark>", "\x1b[0m")
+    else:
+        html = html.replace("<mark>", "[").replace("</mark>", "]")
+    return unescape(html)
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, MAX_PER_PAGE))
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1))
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON the web API serves.")
+@index_dir_option
+def search_command(query: str, limit: int, page: int, sort: str, as_json: bool, index_dir: Path) -> None:
+    """Search the index for QUERY and print ranked results with snippets.
+
+    QUERY takes words (all must match), "exact phrases", -excluded words and
+    OR between words.  Matched words are shown in colour on a terminal and
+    [in brackets] otherwise.
+    """
+    searcher = _open(index_dir)
+    try:
+        results = searcher.search(query, page=page, per_page=limit, sort=sort)
+    except QueryError as error:
+        raise click.UsageError(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(results_to_dict(results), ensure_ascii=False, indent=2))
+        return
+    colour = sys.stdout.isatty()
+    click.echo(f"{results.total} results ({results.took_ms:.0f} ms)")
+    if results.suggestion:
+        click.echo(f"هل تقصد: {results.suggestion}")
+    for rank, hit in enumerate(results.hits, start=(page - 1) * limit + 1):
+        meta = " · ".join(x for x in (hit.source, hit.date.date().isoformat() if hit.date else "", hit.category) if x)
+        click.echo(f"\n{rank}. {_terminal_marks(hit.title_html, colour) or hit.id}  [{hit.id}]  {hit.score:.2f}")
+        if meta:
+            click.echo(f"   {meta}")
+        click.echo(f"   {_terminal_marks(hit.snippet, colour)}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@index_dir_option
+def stats(as_json: bool, index_dir: Path) -> None:
+    """Print the number of articles, date range, sources, categories and size."""
+    info = _open(index_dir).stats()
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"articles:   {info['articles']}")
+    click.echo(f"dates:      {info['date_from'] or '-'} .. {info['date_to'] or '-'}")
+    click.echo(f"size:       {info['size_bytes'] / 1e6:.1f} MB in {info['index_dir']}")
+    for label, key in (("sources", "sources"), ("categories", "categories")):
+        items = ", ".join(f"{k} ({v})" for k, v in info[key].items()) or "-"
+        click.echo(f"{label + ':':<11} {items}")
+
+
+if __name__ == "__main__":
+    main()

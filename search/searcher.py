@@ -1,0 +1,374 @@
+"""Searching an index: the one call every front end uses.
+
+``Searcher(index_dir).search(...)`` returns plain dataclasses; the CLI and
+the web layer only format them.  A Searcher is opened once and shared: each
+thread keeps its own Whoosh searcher, reopened only when the index on disk
+changes (a rebuild swaps the generation, an ``add`` commits a new segment).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh import scoring, sorting
+
+from search import index as idx
+from search import snippets
+from search.normalize import clean
+from search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryBuilder, QueryError, Weights, parse
+
+SORTS = ("relevance", "date")
+MODES = ("and", "or", "auto")
+MAX_PER_PAGE = 100
+FACET_FIELDS = ("source", "category")
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """Ranking settings; the relevance evaluation compares variants of these."""
+
+    weights: Weights = Weights()
+    k1: float = 1.2
+    b: float = 0.75
+    title_b: float = 0.5
+    # "and": all words must match, falling back to "or" when that finds
+    # fewer than ``fallback_below`` articles; "or": ranked any-word matching.
+    mode: str = "and"
+    fallback_below: int = 1
+
+    def weighting(self) -> scoring.BM25F:
+        return scoring.BM25F(B=self.b, K1=self.k1, title_B=self.title_b, title_exact_B=self.title_b)
+
+
+@dataclass(frozen=True)
+class Filters:
+    source: str | None = None
+    category: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def query(self) -> wq.Query | None:
+        parts: list[wq.Query] = []
+        if self.source:
+            parts.append(wq.Term("source", self.source))
+        if self.category:
+            parts.append(wq.Term("category", self.category))
+        if self.date_from or self.date_to:
+            start = datetime.combine(self.date_from, datetime.min.time()) if self.date_from else None
+            end = (
+                datetime.combine(self.date_to + timedelta(days=1), datetime.min.time()) - timedelta(microseconds=1)
+                if self.date_to
+                else None
+            )
+            parts.append(wq.DateRange("date", start, end))
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    url: str
+    date: datetime | None
+    source: str
+    category: str
+    score: float
+    snippet: str
+    title_html: str
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None
+    took_ms: float
+    sort: str = "relevance"
+    fallback: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    id: str
+    title: str
+    body: str
+    date: datetime | None
+    source: str
+    category: str
+    url: str
+    title_html: str
+    body_html: str
+    related: list[Hit] = field(default_factory=list)
+
+
+class Searcher:
+    def __init__(self, index_dir: str | Path, options: SearchOptions = SearchOptions()) -> None:
+        self.index_dir = Path(index_dir)
+        self.options = options
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._ix = None
+        self._generation: Path | None = None
+        self._open()
+
+    # -- opening and reopening -------------------------------------------
+
+    def _open(self) -> None:
+        generation = idx.resolve(self.index_dir)
+        self._ix = idx.open_index(self.index_dir)
+        self._generation = generation
+        self._builder = QueryBuilder(self._ix.schema, self.options.weights)
+
+    def _searcher(self):
+        """This thread's Whoosh searcher, current with the index on disk."""
+        generation = idx.resolve(self.index_dir)
+        if generation != self._generation:
+            with self._lock:
+                if generation != self._generation:
+                    self._open()
+        ix = self._ix
+        current = getattr(self._local, "searcher", None)
+        if current is not None and getattr(self._local, "ix", None) is ix:
+            if not current.up_to_date():
+                current = current.refresh()
+                self._local.searcher = current
+            return current
+        if current is not None:
+            current.close()
+        current = ix.searcher(weighting=self.options.weighting())
+        self._local.searcher, self._local.ix = current, ix
+        return current
+
+    @property
+    def schema(self):
+        return self._ix.schema
+
+    # -- searching ----------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        page: int = 1,
+        per_page: int = 10,
+        sort: str = "relevance",
+        filters: Filters | Mapping | None = None,
+        mode: str | None = None,
+    ) -> SearchResults:
+        """Ranked, paged results with snippets, facet counts and, when little
+        is found, a spelling suggestion.  Raises QueryError on bad arguments."""
+        started = time.perf_counter()
+        if not isinstance(query, str):
+            raise QueryError("query must be text")
+        if page < 1:
+            raise QueryError("page must be 1 or more")
+        if not 1 <= per_page <= MAX_PER_PAGE:
+            raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        if sort not in SORTS:
+            raise QueryError(f"sort must be one of: {', '.join(SORTS)}")
+        mode = mode or self.options.mode
+        if mode not in MODES:
+            raise QueryError(f"mode must be one of: {', '.join(MODES)}")
+        if isinstance(filters, Mapping):
+            filters = Filters(**filters)
+        filters = filters or Filters()
+        parsed = parse(query)
+        searcher = self._searcher()
+        builder = self._builder
+        fallback = False
+        results = None
+        whoosh_query = builder.build(parsed, "or" if mode == "or" else "and")
+        if whoosh_query is not None:
+            results = self._run(searcher, whoosh_query, page, per_page, sort, filters)
+            if mode != "or" and len(parsed.groups) > 1 and results.total < self.options.fallback_below:
+                results = self._run(searcher, builder.build(parsed, "or"), page, per_page, sort, filters)
+                fallback = True
+        total = results.total if results is not None else 0
+        hits = self._hits(results, builder.highlight_terms(parsed)) if results is not None else []
+        facets = self._facets(results) if results is not None else {f: {} for f in FACET_FIELDS}
+        suggestion = self._suggest(searcher, parsed, query, total) if total < 3 else None
+        return SearchResults(
+            query=query,
+            total=total,
+            page=page,
+            per_page=per_page,
+            hits=hits,
+            facets=facets,
+            suggestion=suggestion,
+            took_ms=(time.perf_counter() - started) * 1000,
+            sort=sort,
+            fallback=fallback,
+        )
+
+    def _run(self, searcher, whoosh_query, page, per_page, sort, filters):
+        facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS}
+        kwargs = {"filter": filters.query(), "groupedby": facets}
+        if sort == "date":
+            kwargs.update(sortedby="date", reverse=True)
+        return searcher.search_page(whoosh_query, page, pagelen=per_page, **kwargs)
+
+    def _hits(self, page, terms: frozenset[str]) -> list[Hit]:
+        analyzer = self.schema["body"].analyzer
+        out = []
+        for hit in page:
+            stored = hit.fields()
+            body = stored.get("body", "")
+            title = stored.get("title", "")
+            out.append(
+                Hit(
+                    id=stored["id"],
+                    title=title,
+                    url=stored.get("url", ""),
+                    date=stored.get("date"),
+                    source=stored.get("source", ""),
+                    category=stored.get("category", ""),
+                    score=round(float(hit.score or 0.0), 4),
+                    snippet=snippets.snippet(body, terms, analyzer),
+                    title_html=snippets.whole(title, terms, analyzer),
+                )
+            )
+        return out
+
+    @staticmethod
+    def _facets(page) -> dict[str, dict[str, int]]:
+        results = page.results
+        out = {}
+        for name in FACET_FIELDS:
+            counts = results.groups(name)
+            out[name] = dict(
+                sorted(((k, v) for k, v in counts.items() if k), key=lambda kv: (-kv[1], kv[0]))
+            )
+        return out
+
+    def _suggest(self, searcher, parsed: ParsedQuery, query: str, total: int) -> str | None:
+        """Replace each unknown word by the nearest word of the index, as
+        written in the articles; offered only if it finds more."""
+        corrector = searcher.corrector("spell")
+        reader = searcher.reader()
+        changed = query
+        for word in parsed.words:
+            if " " in word:
+                continue
+            cleaned = clean(word)
+            if not cleaned or reader.doc_frequency("spell", cleaned) > 0:
+                continue
+            options = corrector.suggest(cleaned, limit=1, maxdist=2, prefix=1)
+            if options and options[0] != cleaned:
+                changed = changed.replace(word, options[0], 1)
+        if changed == query:
+            return None
+        better = self._builder.build(parse(changed), "and")
+        if better is None:
+            return None
+        found = searcher.search(better, limit=1)
+        return changed if found.scored_length() and len(found) > total else None
+
+    # -- single articles ------------------------------------------------------
+
+    def article(self, doc_id: str, highlight: str = "", related: int = 5) -> ArticleView | None:
+        """One article, the words of ``highlight`` marked, with similar articles."""
+        searcher = self._searcher()
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
+            return None
+        stored = searcher.stored_fields(docnum)
+        terms = frozenset()
+        if highlight:
+            try:
+                terms = self._builder.highlight_terms(parse(highlight))
+            except QueryError:
+                terms = frozenset()
+        analyzer = self.schema["body"].analyzer
+        similar = []
+        if related:
+            for hit in searcher.more_like(docnum, "body", top=related):
+                fields = hit.fields()
+                similar.append(
+                    Hit(
+                        id=fields["id"],
+                        title=fields.get("title", ""),
+                        url=fields.get("url", ""),
+                        date=fields.get("date"),
+                        source=fields.get("source", ""),
+                        category=fields.get("category", ""),
+                        score=round(float(hit.score or 0.0), 4),
+                        snippet=snippets.snippet(fields.get("body", ""), (), analyzer),
+                        title_html=snippets.whole(fields.get("title", ""), (), analyzer),
+                    )
+                )
+        return ArticleView(
+            id=stored["id"],
+            title=stored.get("title", ""),
+            body=stored.get("body", ""),
+            date=stored.get("date"),
+            source=stored.get("source", ""),
+            category=stored.get("category", ""),
+            url=stored.get("url", ""),
+            title_html=snippets.whole(stored.get("title", ""), terms, analyzer),
+            body_html=snippets.whole(stored.get("body", ""), terms, analyzer),
+            related=similar,
+        )
+
+    def complete(self, prefix: str, limit: int = 8) -> list[str]:
+        """Words of the index that start with ``prefix``, commonest first."""
+        if len(prefix) > MAX_QUERY_LENGTH:
+            raise QueryError(f"prefix is too long (limit {MAX_QUERY_LENGTH} characters)")
+        words = prefix.split()
+        if not words or prefix[-1].isspace():
+            return []
+        last = clean(words[-1])
+        if not last:
+            return []
+        head = prefix[: len(prefix) - len(words[-1])]
+        reader = self._searcher().reader()
+        candidates = []
+        for n, (term, info) in enumerate(reader.iter_prefix("spell", last)):
+            if n >= 5000:
+                break
+            candidates.append((info.doc_frequency(), term if isinstance(term, str) else term.decode("utf-8")))
+        candidates.sort(key=lambda c: (-c[0], c[1]))
+        return [head + term for _, term in candidates[:limit]]
+
+    def stats(self) -> dict:
+        """Size and shape of the index, for ``akhbar stats`` and the API."""
+        searcher = self._searcher()
+        reader = searcher.reader()
+        dates = [d for d in (f.get("date") for f in reader.all_stored_fields()) if d]
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
+        for fields in reader.all_stored_fields():
+            for name in FACET_FIELDS:
+                value = fields.get(name) or ""
+                if value:
+                    counts[name][value] = counts[name].get(value, 0) + 1
+        size = sum(p.stat().st_size for p in self._generation.iterdir() if p.is_file())
+        return {
+            "articles": reader.doc_count(),
+            "date_from": min(dates).date().isoformat() if dates else None,
+            "date_to": max(dates).date().isoformat() if dates else None,
+            "sources": dict(sorted(counts["source"].items(), key=lambda kv: -kv[1])),
+            "categories": dict(sorted(counts["category"].items(), key=lambda kv: -kv[1])),
+            "size_bytes": size,
+            "index_dir": str(self.index_dir),
+        }
+
+    def close(self) -> None:
+        current = getattr(self._local, "searcher", None)
+        if current is not None:
+            current.close()
+        if self._ix is not None:
+            self._ix.close()

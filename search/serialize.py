@@ -1,0 +1,55 @@
+"""The JSON shape of search results, shared by ``akhbar search --json`` and
+the web API so that there is one serializer, not two."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from search.searcher import ArticleView, Hit, SearchResults
+
+
+def _date(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.time() == datetime.min.time():
+        return value.date().isoformat()
+    return value.isoformat()
+
+
+def hit_to_dict(hit: Hit) -> dict:
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "url": hit.url,
+        "date": _date(hit.date),
+        "source": hit.source,
+        "category": hit.category,
+        "score": hit.score,
+        "snippet": hit.snippet,
+    }
+
+
+def results_to_dict(results: SearchResults) -> dict:
+    return {
+        "query": results.query,
+        "total": results.total,
+        "page": results.page,
+        "per_page": results.per_page,
+        "took_ms": round(results.took_ms, 2),
+        "hits": [hit_to_dict(h) for h in results.hits],
+        "facets": results.facets,
+        "suggestion": results.suggestion,
+    }
+
+
+def article_to_dict(article: ArticleView) -> dict:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "url": article.url,
+        "date": _date(article.date),
+        "source": article.source,
+        "category": article.category,
+        "related": [hit_to_dict(h) for h in article.related],
+    }
