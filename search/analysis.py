@@ -127,7 +127,9 @@ def _stop_words() -> frozenset[str]:
     }
     words = set()
     for form, entry in STOPWORDS.items():
-        if entry["original"] in dropped:
+        # Forms with the question hamza (أمن = أ + من) read as content words
+        # (أمن, security) far more often than as questions.
+        if entry["original"] in dropped or "أ" in (entry.get("procletic") or ""):
             continue
         cleaned = norm.clean(form)
         words.add(cleaned)

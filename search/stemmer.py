@@ -124,10 +124,11 @@ def _prefix_allowed(word: str, left: int, config: StemConfig) -> bool:
 
 
 def _suffix_allowed(word: str, left: int, right: int, config: StemConfig) -> bool:
+    """Judged on the word without its proclitics, so that every clitic form
+    of a word (وزارة، الوزارة، بالوزارة) gets the same answer."""
     if right == len(word):
         return True
-    article = "ال" if word[left - 2:left] in ("ال", "لل") and left >= 2 else ""
-    return not _suffix_refused(article + word[left:], article + word[left:right], config)
+    return not _suffix_refused(word[left:], word[left:right], config)
 
 
 class Stemmer:
