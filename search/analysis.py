@@ -114,22 +114,29 @@ class FoldFilter(Filter):
 
 def _stop_words() -> frozenset[str]:
     """Tashaphyne's list of Arabic function words with their clitic forms,
-    less the entries that carry meaning in news: place and time adverbs
-    (شمال، أمس، صباح), the 'five nouns' (أبو، أخو, as in أبو ظبي) and the
-    verbs of beginning (أخذ، قام، شرع)."""
+    less the entries that carry meaning in news: place adverbs (شمال، أمام،
+    فوق), the 'five nouns' (أبو، أخو, as in أبو ظبي) and the verbs of
+    beginning (أخذ، قام، شرع)."""
     from tashaphyne.stopwords import STOPWORDS
 
-    meaningful = ("ظرف مكان", "ظرف زمان", "الأسماء الخمسة", "كاد")
+    meaningful = ("ظرف مكان", "الأسماء الخمسة", "كاد")
+
+    def word(entry: dict) -> str:
+        return norm.strip_marks(entry["original"])
+
+    # Clitic forms are tagged by their clitics only (لشمال: مجرور), so a
+    # word is judged by the tags of its bare form.
     dropped = {
-        entry["original"]
-        for entry in STOPWORDS.values()
-        if any(tag in entry["tags"] for tag in meaningful)
+        word(entry)
+        for form, entry in STOPWORDS.items()
+        if norm.strip_marks(form) == word(entry) and any(tag in entry["tags"] for tag in meaningful)
     }
     words = set()
     for form, entry in STOPWORDS.items():
-        # Forms with the question hamza (أمن = أ + من) read as content words
-        # (أمن, security) far more often than as questions.
-        if entry["original"] in dropped or "أ" in (entry.get("procletic") or ""):
+        # Forms with the question hamza (أمن = أ + من) or the enclitic "me"
+        # (عليّ) read as content words (أمن security, the name علي) far more
+        # often than as what the list means.
+        if word(entry) in dropped or "أ" in (entry.get("procletic") or "") or norm.strip_marks(entry.get("encletic") or "") == "ي":
             continue
         cleaned = norm.clean(form)
         words.add(cleaned)

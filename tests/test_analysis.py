@@ -1,0 +1,145 @@
+import pickle
+import threading
+
+from search.analysis import (
+    STOP_WORDS,
+    CONFIGS,
+    ArabicTokenizer,
+    SplitRunTogetherFilter,
+    exact_analyzer,
+    stem_analyzer,
+)
+from search.normalize import normalize
+
+from conftest import SEEDS
+
+
+def tokens(analyzer, text, mode="index"):
+    return [(t.text, t.startchar, t.endchar, t.pos) for t in analyzer(text, chars=True, positions=True, mode=mode)]
+
+
+def test_diacritized_word_is_one_token_with_original_offsets():
+    text = "قال مُحَمَّدٌ إن"
+    got = [(t.text, t.startchar, t.endchar) for t in ArabicTokenizer()(text, chars=True)]
+    assert got[1] == ("مُحَمَّدٌ", 4, 4 + len("مُحَمَّدٌ"))
+    assert len(got) == 3
+
+
+def test_latin_words_and_numbers_are_tokens():
+    text = 'تطبيق "Telegram" عام 2022 و١٤'
+    assert [t.text for t in exact_analyzer()(text)] == ["تطبيق", "telegram", "عام", "2022", "و14"]
+
+
+def test_offsets_point_into_the_original_text():
+    text = "وقالَتْ الحكومـــة الأوكرانيّة"
+    for term, start, end, _ in tokens(stem_analyzer(), text):
+        assert normalize(text[start:end]).endswith(term) or term in normalize(text[start:end])
+    spans = [text[s:e] for _, s, e, _ in tokens(stem_analyzer(), text)]
+    assert spans == ["وقالَتْ", "الحكومـــة", "الأوكرانيّة"]
+
+
+def test_invisible_marks_do_not_split_or_start_tokens():
+    text = "\u200fأوكر\u200cانيا\u200f"
+    got = tokens(exact_analyzer(), text)
+    assert [g[0] for g in got] == ["اوكرانيا"]
+    assert text[got[0][1] : got[0][2]] == "أوكر\u200cانيا"
+
+
+def test_stop_words_come_from_tashaphyne_and_keep_meaningful_words():
+    assert {"في", "من", "على", "الذي", "التي", "وفي"} <= STOP_WORDS
+    # Adverbs and nouns that matter in news are kept.
+    for word in ("شمال", "أمام", "أبو", "أمن", "وأمن"):
+        assert word not in STOP_WORDS
+    assert [t.text for t in exact_analyzer()("قال في الشمال")] == ["قال", "الشمال"]
+    # على is a stop word; the name علي is not.
+    assert [t.text for t in exact_analyzer()("على علي")] == ["علي"]
+
+
+def test_stop_words_are_dropped_and_positions_renumbered():
+    got = tokens(exact_analyzer(), "الاتفاق في الدوحة")
+    assert [(g[0], g[3]) for g in got] == [("الاتفاق", 0), ("الدوحه", 1)]
+
+
+def test_index_and_query_analysis_agree_on_every_seed_word():
+    text = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
+    analyzer = stem_analyzer()
+    indexed = {t.text for t in analyzer(text, mode="index")}
+    for token in ArabicTokenizer()(text):
+        for term in (t.text for t in analyzer(token.text, mode="query")):
+            assert term in indexed
+
+
+def test_run_together_words_are_split_with_their_own_offsets():
+    text = "يجب على كييفالتصرف بطريقة"
+    got = tokens(exact_analyzer(), text)
+    words = {term: text[s:e] for term, s, e, _ in got}
+    assert words["كييف"] == "كييف"
+    assert words["التصرف"] == "التصرف"
+    assert "كييفالتصرف" in words  # the token itself is kept
+    positions = {term: pos for term, _, _, pos in got}
+    assert positions["كييف"] == positions["كييفالتصرف"] == positions["التصرف"]
+    got = tokens(exact_analyzer(), "استعادت آلافكيلومترات")
+    assert {"الاف", "كيلومترات"} <= {g[0] for g in got}
+
+
+def test_splitting_keeps_marks_with_the_first_part():
+    text = "كييفَالتصرف"
+    got = {term: text[s:e] for term, s, e, _ in tokens(exact_analyzer(), text)}
+    assert got["كييف"] == "كييفَ"
+
+
+def test_queries_are_not_split():
+    assert [t.text for t in exact_analyzer()("كييفالتصرف", mode="query")] == ["كييفالتصرف"]
+
+
+def test_ordinary_words_are_not_split():
+    splitter = SplitRunTogetherFilter()
+    words = (
+        "والاستراتيجيات بالمفاوضات للمستشفيات الانتخابات والمسؤولين فسيستقبلونهم "
+        "وبالبرلمانيين الديمقراطية كيلومترات الاستراتيجية المستشفى والمواطنين "
+        "لاستعادتها بالاحتجاجات والتكنولوجيا إيزيوم بالاكليا دفوريشنا زيلينسكي"
+    ).split()
+    assert [w for w in words if splitter.split(normalize(w)) is not None] == []
+
+
+def test_splitting_is_rare_on_real_news(shared_news_small):
+    """On 2,000 real articles, under 0.1% of tokens are split."""
+    splitter = SplitRunTogetherFilter()
+    tokenizer = ArabicTokenizer()
+    total = split = 0
+    for article in shared_news_small:
+        for t in tokenizer(article["body"]):
+            total += 1
+            split += splitter.split(normalize(t.text)) is not None
+    assert total > 100_000
+    assert split / total < 0.001
+
+
+def test_analyzers_pickle_with_the_schema():
+    for config in CONFIGS.values():
+        analyzer = stem_analyzer(config)
+        clone = pickle.loads(pickle.dumps(analyzer))
+        text = "والحكومات الأوكرانية"
+        assert [t.text for t in clone(text)] == [t.text for t in analyzer(text)]
+
+
+def test_one_analyzer_shared_by_threads_gives_the_same_terms():
+    analyzer = stem_analyzer()
+    text = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
+    expected = [t.text for t in analyzer(text)]
+    results, errors = [], []
+
+    def work():
+        try:
+            for _ in range(5):
+                results.append([t.text for t in analyzer(text)])
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert all(r == expected for r in results)

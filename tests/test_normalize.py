@@ -1,0 +1,41 @@
+from search.normalize import clean, fold, normalize
+
+
+def test_diacritics_tatweel_and_superscript_alef_are_removed():
+    assert clean("مُحَمَّدٌ") == "محمد"
+    assert clean("الرحمٰن") == "الرحمن"
+    assert clean("الأخبـــار") == "الأخبار"
+
+
+def test_alef_hamza_forms_fold_to_bare_alef():
+    assert {normalize(w) for w in ("أحمد", "إحمد", "آحمد", "ٱحمد", "احمد")} == {"احمد"}
+
+
+def test_alef_maksura_teh_marbuta_and_hamza_carriers():
+    assert normalize("مستشفى") == "مستشفي"
+    assert normalize("الحكومة") == "الحكومه"
+    assert normalize("مسؤول") == normalize("مسوول")
+    assert normalize("رئيس") == "رييس"
+
+
+def test_eastern_digits_become_ascii():
+    assert normalize("١٤") == "14"
+    assert normalize("۲۰۲۲") == "2022"
+
+
+def test_presentation_forms_and_lam_alef_ligature():
+    assert normalize("ﻻ") == "لا"
+    assert normalize("ﺍﻟﺴﻼﻡ") == normalize("السلام")
+
+
+def test_invisible_and_bidi_controls_are_removed():
+    assert normalize("أوكر\u200cانيا\u200f") == normalize("أوكرانيا")
+    assert normalize("\u202bكييف\u202c") == "كييف"
+
+
+def test_latin_is_case_folded():
+    assert normalize("Telegram") == "telegram"
+
+
+def test_fold_only_touches_letter_variants():
+    assert fold("مُ") == "مُ"
