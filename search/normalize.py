@@ -57,8 +57,8 @@ _FOLD = str.maketrans(
         "ٳ": "ا",
         "ى": "ي",
         "ة": "ه",
-        "ؤ": "و",
-        "ئ": "ي",
+        "ؤ": "ء",
+        "ئ": "ء",
     }
 )
 
@@ -85,8 +85,10 @@ def clean(text: str) -> str:
 def fold(text: str) -> str:
     """Merge letter variants that writers use interchangeably.
 
-    hamza on waw and yeh are folded to their carriers: news text drops and
-    misplaces these hamzas as freely as the alef ones (مسؤول/مسئول/مسوول).
+    Hamza on waw and on yeh become a bare hamza rather than their carrier
+    letters: the common variation in news is the seat (مسؤول/مسئول, written
+    both ways by different outlets), which folding to the carrier would keep
+    apart (مسوول/مسيول), while dropping the hamza altogether is rare.
     """
     return text.translate(_FOLD)
 

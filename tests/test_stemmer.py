@@ -1,0 +1,139 @@
+"""The stemmer on real news vocabulary: inflected forms meet, different words stay apart."""
+
+import threading
+
+import pytest
+
+from search.analysis import stem_analyzer
+from search.normalize import normalize
+from search.stemmer import ShippedStemmer, Stemmer
+
+ANALYZER = stem_analyzer()
+
+
+def stem(word: str) -> str:
+    terms = [t.text for t in ANALYZER(word, mode="query")]
+    assert len(terms) == 1, (word, terms)
+    return terms[0]
+
+
+GROUPS = [
+    "أوكرانيا الأوكرانية لأوكرانيا وأوكرانيا الأوكراني",
+    "الحكومة والحكومات حكومي حكومية للحكومة الحكومي",
+    "الاتفاق بالاتفاق اتفاق والاتفاق اتفاقية الاتفاقية",
+    "القوات للقوات وقوات بالقوات",
+    "وزارة الوزارة بوزارة ووزارة",
+    "الرئيس رئيس والرئيس للرئيس رئيسها",
+    "الجيش جيش والجيش للجيش الجيشين",
+    "الانتخابية انتخابي الانتخابي انتخابية",
+    "المسلمين مسلمين المسلم مسلم والمسلمين",
+    "الفلسطينيين الفلسطيني فلسطيني والفلسطينية الفلسطينية",
+    "روسيا الروسية والروسية روسي الروسي",
+    "الأمريكية الأمريكي أمريكي والأمريكية الأمريكيين",
+    "المدينة مدينة بمدينة والمدينة لمدينة",
+    "المنطقة منطقة بمنطقة",
+    "الحرب حرب والحرب للحرب بالحرب",
+    "الشركة شركة والشركة للشركة بالشركة",
+    "الاقتصاد اقتصاد والاقتصاد للاقتصاد بالاقتصاد",
+    "الاقتصادية اقتصادي الاقتصادي اقتصادية",
+    "السياسة سياسة والسياسة بالسياسة",
+    "السياسية سياسي السياسي سياسية السياسيين",
+    "المعارضة معارضة والمعارضة للمعارضة",
+    "الوزير وزير والوزير للوزير",
+    "الصحفيين صحفي الصحفي صحفيين",
+    "المستشفى مستشفى بالمستشفى للمستشفى",
+    "الطلاب طلاب والطلاب للطلاب",
+    "المعلمين معلمين المعلم معلم",
+    "المشروع مشروع والمشروع للمشروع بالمشروع",
+    "القرار قرار والقرار بالقرار للقرار",
+    "الأزمة أزمة والأزمة بالأزمة للأزمة",
+    "الهجوم هجوم والهجوم بالهجوم للهجوم",
+    "اللاجئين لاجئين اللاجئ لاجئ واللاجئين",
+    "الإرهاب إرهاب والإرهاب للإرهاب بالإرهاب",
+    "الإرهابية إرهابي الإرهابي إرهابية الإرهابيين",
+    "الأمن أمن والأمن للأمن بالأمن",
+    "الأمنية أمني الأمني أمنية",
+    "المحكمة محكمة والمحكمة بالمحكمة للمحكمة",
+    "الشرطة شرطة والشرطة للشرطة بالشرطة",
+    "الاحتجاجات احتجاجات والاحتجاجات للاحتجاجات",
+    "المواطنين مواطنين المواطن مواطن والمواطنين",
+    "الدولية دولي الدولي دولية والدولية",
+    "التعليم تعليم والتعليم للتعليم بالتعليم",
+    "الكهرباء كهرباء والكهرباء بالكهرباء",
+    "الاستثمار استثمار والاستثمار للاستثمار بالاستثمار",
+    "النفط نفط والنفط بالنفط للنفط",
+    "المباراة مباراة والمباراة بالمباراة للمباراة",
+]
+
+
+@pytest.mark.parametrize("group", GROUPS, ids=[g.split()[0] for g in GROUPS])
+def test_inflected_forms_share_a_stem(group):
+    words = group.split()
+    stems = {w: stem(w) for w in words}
+    assert len(set(stems.values())) == 1, stems
+
+
+def test_diacritized_and_hamza_variants_meet():
+    assert stem("أُوكْرَانِيَا") == stem("الأوكرانية") == stem("اوكرانيا")
+    assert stem("ايزيوم") == stem("إيزيوم")
+    assert stem("مسئولين") == stem("المسؤولين")
+
+
+NOT_THE_SAME = [
+    ("وزارة", "زار"),
+    ("وزير", "زير"),
+    ("القوات", "قو"),
+    ("لبنان", "لبن"),
+    ("والد", "الد"),
+    ("بلد", "لد"),
+    ("كتاب", "تاب"),
+    ("فرنسا", "رنسا"),
+    ("وصل", "صل"),
+    ("وضع", "ضع"),
+    ("وقت", "قت"),
+    ("بيان", "بيا"),
+    ("الحكومة", "حكم"),
+    ("مصر", "مصير"),
+    ("العلم", "العلماء"),
+]
+
+
+@pytest.mark.parametrize("a,b", NOT_THE_SAME)
+def test_different_words_stay_apart(a, b):
+    assert stem(a) != stem(b)
+
+
+def test_tashaphyne_as_shipped_over_stems_and_the_configured_one_does_not():
+    shipped, tuned = ShippedStemmer(), Stemmer()
+    for word, over in (("القوات", "قو"), ("وزارة", "زار")):
+        assert shipped.stem(normalize(word)) == over
+        assert tuned.stem(normalize(word)) != over
+
+
+def test_short_and_non_arabic_words_are_left_alone():
+    s = Stemmer()
+    assert s.stem("من") == "من"
+    assert s.stem("telegram") == "telegram"
+    assert s.stem("2022") == "2022"
+
+
+def test_each_thread_gets_its_own_tashaphyne_instance():
+    words = [normalize(w) for g in GROUPS for w in g.split()]
+    expected = {w: Stemmer().stem(w) for w in words}
+    results, errors = [], []
+
+    def work():
+        s = Stemmer()  # a fresh cache, so every thread really stems
+        try:
+            for _ in range(3):
+                results.append({w: s.stem.__wrapped__(w) for w in words})
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert all(r == expected for r in results)
