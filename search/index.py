@@ -170,7 +170,7 @@ def build(
     root = Path(index_dir)
     generations = root / GENERATIONS
     generations.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S")
+    stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}"
     tmp = generations / f"tmp-{stamp}-{os.getpid()}"
     tmp.mkdir()
     report = Report()

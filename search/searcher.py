@@ -145,10 +145,10 @@ class Searcher:
         ix = self._ix
         current = getattr(self._local, "searcher", None)
         if current is not None and getattr(self._local, "ix", None) is ix:
-            if not current.up_to_date():
-                current = current.refresh()
-                self._local.searcher = current
-            return current
+            if current.up_to_date():
+                return current
+            # A fresh searcher, not Searcher.refresh(): refresh reuses the
+            # readers of unchanged segments and misses their new deletions.
         if current is not None:
             current.close()
         current = ix.searcher(weighting=self.options.weighting())

@@ -1,0 +1,134 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from search import Searcher
+from search import index as idx
+from search.ingest import Article, read_sources
+
+from conftest import ROOT, write_jsonl
+
+
+def ids(searcher: Searcher, query: str) -> list[str]:
+    return [h.id for h in searcher.search(query, per_page=50).hits]
+
+
+def test_build_makes_a_live_generation(index_dir):
+    assert idx.exists(index_dir)
+    live = idx.resolve(index_dir)
+    assert live.parent.name == idx.GENERATIONS
+    assert [p.name for p in (index_dir / idx.GENERATIONS).iterdir()] == [live.name]
+
+
+def test_rebuild_swaps_and_removes_the_old_generation(index_dir, tmp_path):
+    old = idx.resolve(index_dir)
+    s = Searcher(index_dir)
+    assert "gov-1" in ids(s, "الحكومة")
+    write_jsonl(tmp_path / "new.jsonl", [{"id": "new-1", "body": "الحكومة الجديدة تؤدي اليمين"}])
+    report = idx.build(index_dir, read_sources([tmp_path / "new.jsonl"]))
+    assert report.indexed == 1
+    assert idx.resolve(index_dir) != old and not old.exists()
+    # An open searcher notices the swap and follows it.
+    assert ids(s, "الحكومة") == ["new-1"]
+    s.close()
+
+
+def test_a_failed_build_leaves_the_previous_index(index_dir):
+    before = idx.resolve(index_dir)
+
+    def records():
+        yield Article(id="half", body="نص")
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        idx.build(index_dir, records())
+    assert idx.resolve(index_dir) == before
+    s = Searcher(index_dir)
+    assert "gov-1" in ids(s, "الحكومة")
+    assert "half" not in ids(s, "نص")
+    s.close()
+    assert [p.name for p in (index_dir / idx.GENERATIONS).iterdir()] == [before.name]
+
+
+def test_a_build_with_nothing_good_keeps_the_old_index(index_dir, tmp_path):
+    before = idx.resolve(index_dir)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{oops\n", encoding="utf-8")
+    report = idx.build(index_dir, read_sources([bad]))
+    assert report.indexed == 0 and report.skipped == 1
+    assert idx.resolve(index_dir) == before
+
+
+def test_a_build_killed_midway_leaves_the_old_index_searchable(index_dir, tmp_path):
+    big = tmp_path / "big.jsonl"
+    body = "قالت الحكومة إن المفاوضات مع النقابات مستمرة بشأن الأجور والأسعار في البلاد " * 40
+    with open(big, "w", encoding="utf-8") as handle:
+        for n in range(6000):
+            handle.write(json.dumps({"id": f"big-{n}", "body": f"{body} {n}"}, ensure_ascii=False) + "\n")
+    before = idx.resolve(index_dir)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "search", "build", str(big), "--index-dir", str(index_dir)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    generations = index_dir / idx.GENERATIONS
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        tmp = [p for p in generations.iterdir() if p.name.startswith("tmp-")]
+        if tmp and any(tmp[0].iterdir()):
+            break
+        time.sleep(0.05)
+    time.sleep(1.0)
+    assert proc.poll() is None, "the build finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert idx.resolve(index_dir) == before
+    s = Searcher(index_dir)
+    assert "gov-1" in ids(s, "الحكومة")
+    assert not any(i.startswith("big-") for i in ids(s, "النقابات"))
+    s.close()
+    # The next build clears what the killed one left behind.
+    idx.build(index_dir, read_sources([ROOT / "seeds"]))
+    assert [p.name for p in generations.iterdir()] == [idx.resolve(index_dir).name]
+
+
+def test_add_inserts_and_replaces_by_id_without_a_rebuild(index_dir, tmp_path):
+    generation = idx.resolve(index_dir)
+    s = Searcher(index_dir)
+    assert ids(s, "الإضراب") == ["gov-1"]
+    path = write_jsonl(
+        tmp_path / "more.jsonl",
+        [
+            {"id": "gov-1", "title": "الحكومة تلغي الاتفاق", "body": "ألغت الحكومة الاتفاق مع النقابات بعد فشل المفاوضات."},
+            {"id": "new-2", "title": "إضراب المعلمين", "body": "بدأ المعلمون الإضراب عن العمل للمطالبة بزيادة الأجور."},
+        ],
+    )
+    report = idx.add(index_dir, read_sources([path]))
+    assert (report.indexed, report.updated, report.skipped) == (1, 1, 0)
+    assert idx.resolve(index_dir) == generation
+    assert ids(s, "الإضراب") == ["new-2"]  # the old gov-1 text is gone
+    assert ids(s, "تلغي") == ["gov-1"]
+    assert s.stats()["articles"] == 7
+    s.close()
+
+
+def test_add_needs_an_index(tmp_path):
+    with pytest.raises(idx.IndexMissing):
+        idx.add(tmp_path / "none", [])
+
+
+def test_stats(searcher):
+    info = searcher.stats()
+    assert info["articles"] == 6
+    assert info["date_from"] == "2022-07-01" and info["date_to"] == "2022-09-14"
+    assert info["sources"] == {"الجزيرة": 3, "العربية": 2}
+    assert info["categories"]["اقتصاد"] == 2
+    assert info["size_bytes"] > 0
