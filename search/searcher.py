@@ -199,7 +199,9 @@ class Searcher:
                 results = self._run(searcher, builder.build(parsed, "or"), page, per_page, sort, filters)
                 fallback = True
         total = results.total if results is not None else 0
-        hits = self._hits(results, builder.highlight_terms(parsed)) if results is not None else []
+        # Whoosh clamps a page past the end to the last page; past the end is empty.
+        past_end = (page - 1) * per_page >= total
+        hits = [] if results is None or past_end else self._hits(results, builder.highlight_terms(parsed))
         facets = self._facets(results) if results is not None else {f: {} for f in FACET_FIELDS}
         suggestion = self._suggest(searcher, parsed, query, total) if total < 3 else None
         return SearchResults(

@@ -1,0 +1,178 @@
+import re
+from datetime import date
+
+import pytest
+
+from search import Filters, QueryError, Searcher
+from search import index as idx
+from search.ingest import read_sources
+from search.query import parse
+
+from conftest import SEEDS
+
+SEED_ID = next(SEEDS.glob("*.txt")).stem
+
+
+def ids(results):
+    return [h.id for h in results.hits]
+
+
+def marked(html: str) -> list[str]:
+    return re.findall(r"<mark>(.*?)</mark>", html)
+
+
+def test_clitic_forms_find_each_other(searcher):
+    for query in ("والحكومة", "بالحكومة", "للحكومة", "حكومي", "الحكومات"):
+        assert "gov-1" in ids(searcher.search(query)), query
+    assert "ukr-1" in ids(searcher.search("للقوات"))
+
+
+def test_spelling_variants_find_the_seed(searcher):
+    for query in ("ايزيوم", "إيزيوم", "أُوكْرَانِيَا", "الاوكرانيه", "زيلينسكي", "١٤", "ﺯﻳﻠﻴﻨﺴﻜﻲ"):
+        assert SEED_ID in ids(searcher.search(query)), query
+
+
+def test_run_together_words_are_found(searcher):
+    for query in ("كييف", "آلاف", "التصرف", "كيلومترات"):
+        results = searcher.search(query)
+        assert ids(results) == [SEED_ID], query
+        assert results.hits[0].snippet.count("<mark>") >= 1
+
+
+def test_all_words_must_match(searcher):
+    assert ids(searcher.search("الحكومة النقابات")) == ["gov-1"]
+    results = searcher.search("الحكومة المنتخب")  # no article has both
+    assert results.fallback
+    assert set(ids(results)) >= {"gov-1", "sport-1"}
+
+
+def test_exact_word_ranks_above_a_same_stem_word(tmp_path):
+    from conftest import write_jsonl
+
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {"id": "stem-only", "body": "تحدث المسؤول عن الحكومات المتعاقبة وعن السياسات العامة في البلاد"},
+            {"id": "exact", "body": "تحدث المسؤول عن الحكومة المتعاقبة وعن السياسات العامة في البلاد"},
+        ],
+    )
+    idx.build(tmp_path / "ix", read_sources([path]))
+    s = Searcher(tmp_path / "ix")
+    assert ids(s.search("الحكومة")) == ["exact", "stem-only"]
+    assert ids(s.search("الحكومات")) == ["stem-only", "exact"]
+    s.close()
+
+
+def test_phrase_exclusion_and_or(searcher):
+    assert ids(searcher.search('"المباراة النهائية"')) == ["sport-1"]
+    assert ids(searcher.search('"النهائية المباراة"')) == []
+    assert "gov-1" not in ids(searcher.search("الحكومة -النقابات"))
+    assert "gov-2" in ids(searcher.search("الحكومة -النقابات"))
+    assert set(ids(searcher.search("المنتخب OR الموازنة"))) == {"sport-1", "gov-2"}
+    assert ids(searcher.search('الحكومة -"زيادة الأجور"')) == ["gov-2"]
+
+
+def test_title_weighs_more_than_body(tmp_path):
+    from conftest import write_jsonl
+
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {"id": "in-body", "title": "أخبار اليوم", "body": "تقرير عن الزلزال الذي ضرب المنطقة الجبلية أمس"},
+            {"id": "in-title", "title": "الزلزال يضرب المنطقة", "body": "تقرير عن الكارثة التي ضربت المنطقة الجبلية أمس"},
+        ],
+    )
+    idx.build(tmp_path / "ix", read_sources([path]))
+    s = Searcher(tmp_path / "ix")
+    assert ids(s.search("الزلزال")) == ["in-title", "in-body"]
+    s.close()
+
+
+def test_snippets_mark_the_words_as_written(searcher):
+    hit = searcher.search("زيلينسكي").hits[0]
+    assert set(marked(hit.snippet)) == {"زيلينسكي"}
+    hit = searcher.search("القوات الأوكرانية").hits[0]
+    assert hit.id == "ukr-1"
+    assert set(marked(hit.snippet)) >= {"للقوات", "الأوكرانية"}
+    assert set(marked(hit.title_html)) == {"القوات", "الأوكرانية"}
+
+
+def test_article_text_is_escaped_and_only_marks_are_markup(searcher):
+    hit = searcher.search("الاقتصاد").hits[0]
+    assert hit.id == "xss-1"
+    assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+    assert "<img" not in hit.snippet and "&lt;img" in hit.snippet
+    assert re.sub(r"</?mark>", "", hit.snippet).count("<") == 0
+    assert "&lt;b&gt;" in hit.title_html
+    article = searcher.article("xss-1", highlight="الاقتصاد")
+    assert "&lt;script&gt;" in article.body_html and "<mark>الاقتصاد</mark>" in article.body_html
+
+
+def test_facets_filters_and_sorting(searcher):
+    results = searcher.search("الحكومة OR المنتخب OR الاقتصاد")
+    assert results.facets["source"] == {"الجزيرة": 2, "العربية": 2}
+    assert results.facets["category"]["اقتصاد"] == 2
+    only = searcher.search("الحكومة OR المنتخب OR الاقتصاد", filters=Filters(source="العربية"))
+    assert set(ids(only)) == {"gov-2", "sport-1"}
+    dated = searcher.search("الحكومة OR المنتخب OR الاقتصاد", filters=Filters(date_from=date(2022, 8, 1), date_to=date(2022, 9, 12)))
+    assert set(ids(dated)) == {"gov-2", "sport-1", "gov-1"}
+    newest = searcher.search("الحكومة OR المنتخب OR الاقتصاد", sort="date")
+    assert ids(newest) == ["gov-2", "gov-1", "sport-1", "xss-1"]
+
+
+def test_paging(searcher):
+    query = "الحكومة OR المنتخب OR الاقتصاد"
+    all_ids = ids(searcher.search(query, per_page=10))
+    pages = [ids(searcher.search(query, page=p, per_page=1)) for p in (1, 2, 3, 4, 5)]
+    assert [p[0] for p in pages[:4]] == all_ids and pages[4] == []
+    assert searcher.search(query, per_page=1).total == 4
+
+
+def test_suggestion_is_a_real_word(searcher):
+    results = searcher.search("زيلنسكي")
+    assert results.total == 0
+    assert results.suggestion == "زيلينسكي"
+    assert searcher.search("زيلينسكي").suggestion is None
+
+
+def test_completions_come_from_words_as_written(searcher):
+    assert "زيلينسكي" in searcher.complete("زيل")
+    assert all(c.startswith("قال ") for c in searcher.complete("قال الأوك"))
+    assert searcher.complete("") == []
+
+
+def test_article_and_related(searcher):
+    article = searcher.article("gov-1", highlight="الحكومة")
+    assert article.title == "الحكومة توقع اتفاقا جديدا مع النقابات"
+    assert "<mark>الحكومة</mark>" in article.title_html
+    assert searcher.article("nope") is None
+    assert all(h.id != "gov-1" for h in article.related)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"page": 0},
+        {"per_page": 0},
+        {"per_page": 101},
+        {"sort": "random"},
+        {"mode": "maybe"},
+    ],
+)
+def test_bad_arguments_raise_query_error(searcher, kwargs):
+    with pytest.raises(QueryError):
+        searcher.search("الحكومة", **kwargs)
+
+
+def test_odd_queries_do_not_fail(searcher):
+    for query in ("", "   ", '"', "-", "OR", "OR OR", '""', "في من على", "-الحكومة", "(", "*", "a:b"):
+        results = searcher.search(query)
+        assert results.total >= 0
+    with pytest.raises(QueryError):
+        searcher.search("ا" * 501)
+
+
+def test_parse():
+    parsed = parse('الحكومة "اتفاق السلام" -الحرب روسيا OR أوكرانيا')
+    assert [[c.text for c in g] for g in parsed.groups] == [["الحكومة"], ["اتفاق السلام"], ["روسيا", "أوكرانيا"]]
+    assert [c.text for c in parsed.excluded] == ["الحرب"]
