@@ -151,9 +151,9 @@ def _remove_leftovers(generations: Path, keep: Path | None) -> None:
         if keep is not None and child.resolve() == keep:
             continue
         if child.name.startswith("tmp-"):
-            pid = int(child.name.rsplit("-", 1)[-1]) if child.name.rsplit("-", 1)[-1].isdigit() else 0
-            if _pid_alive(pid):
-                continue
+            pid = child.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and _pid_alive(int(pid)):
+                continue  # another build is still writing it
         shutil.rmtree(child, ignore_errors=True)
 
 

@@ -19,8 +19,11 @@ _lock = threading.Lock()
 _table: dict[str, float] | None = None
 
 
-def _load() -> dict[str, float]:
+def load() -> dict[str, float]:
+    """Read the frequency list (about a second); later calls return at once."""
     global _table
+    if _table is not None:
+        return _table
     with _lock:
         if _table is None:
             import wordfreq
@@ -36,7 +39,7 @@ def _load() -> dict[str, float]:
 @lru_cache(maxsize=500_000)
 def zipf(word: str) -> float:
     """Zipf frequency (log10 per billion words) of a normalized form; 0 if unseen."""
-    table = _table if _table is not None else _load()
+    table = _table if _table is not None else load()
     freq = table.get(word)
     if not freq:
         return 0.0

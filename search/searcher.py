@@ -19,6 +19,7 @@ from whoosh import query as wq
 from whoosh import scoring, sorting
 
 from search import index as idx
+from search import lexicon
 from search import snippets
 from search.normalize import clean
 from search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryBuilder, QueryError, Weights, parse
@@ -130,6 +131,7 @@ class Searcher:
     # -- opening and reopening -------------------------------------------
 
     def _open(self) -> None:
+        lexicon.load()  # once per process, not inside the first query's time
         generation = idx.resolve(self.index_dir)
         self._ix = idx.open_index(self.index_dir)
         self._generation = generation
@@ -348,11 +350,12 @@ class Searcher:
 
     def stats(self) -> dict:
         """Size and shape of the index, for ``akhbar stats`` and the API."""
-        searcher = self._searcher()
-        reader = searcher.reader()
-        dates = [d for d in (f.get("date") for f in reader.all_stored_fields()) if d]
+        reader = self._searcher().reader()
+        dates = []
         counts: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
         for fields in reader.all_stored_fields():
+            if fields.get("date"):
+                dates.append(fields["date"])
             for name in FACET_FIELDS:
                 value = fields.get(name) or ""
                 if value:
