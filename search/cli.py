@@ -176,5 +176,34 @@ def stats(as_json: bool, index_dir: Path) -> None:
         click.echo(f"{label + ':':<11} {items}")
 
 
+@main.command("eval")
+@click.option("--docs", "docs", multiple=True, required=True, type=click.Path(exists=True, path_type=Path),
+              help="Documents, in any format `akhbar build` reads (repeatable).")
+@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='JSON Lines of {"qid", "query"}.')
+@click.option("--qrels", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="qid<TAB>docid<TAB>relevance lines.")
+@click.option("--config", "systems", multiple=True,
+              help="A system to evaluate (repeatable; see search/evaluate.py SYSTEMS). Default: the main ones.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per system.")
+def eval_command(docs: tuple[Path, ...], queries: Path, qrels: Path, systems: tuple[str, ...], as_json: bool) -> None:
+    """Measure relevance (MRR@10, nDCG@10, R@10, R@100) on a test collection."""
+    from search import evaluate as ev
+
+    names = systems or ev.DEFAULT_SYSTEMS
+    unknown = [n for n in names if n not in ev.SYSTEMS]
+    if unknown:
+        raise click.UsageError(f"unknown system(s): {', '.join(unknown)}; known: {', '.join(ev.SYSTEMS)}")
+    collection = ev.load(docs, queries, qrels)
+    for problem in collection.problems:
+        _report_problem(problem)
+    results = ev.evaluate(collection, names, on_progress=lambda msg: click.echo(msg, err=True))
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{len(collection.articles)} documents, {len(collection.qrels)} judged queries")
+    click.echo(ev.table(results))
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,337 @@
+"""The relevance evaluation harness behind ``akhbar eval``.
+
+A test collection is documents (anything ``akhbar build`` reads), queries
+(``{"qid", "query"}`` a line) and judgments (``qid<TAB>docid<TAB>relevance``).
+Each named system in :data:`SYSTEMS` is built over the documents in a
+throwaway directory and every query is run through it; the measures are
+computed by ir-measures (RR@10 is reported as MRR@10).
+
+Akhbar systems go through the same :class:`~search.searcher.Searcher` the web
+uses; an index is built once per distinct :class:`AnalysisConfig` and shared
+by systems that differ only in their :class:`SearchOptions`.  ``fts5`` and
+``tantivy`` are external baselines over the same documents and queries (title
+and body as one field, the query's words ORed, top 100).
+
+ir-measures and tantivy are the ``eval`` extra and are imported lazily.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from search.analysis import CONFIGS, AnalysisConfig
+from search.ingest import Article, Problem, read_sources
+from search.query import QueryError, Weights
+from search.searcher import SearchOptions
+
+DEPTH = 100
+MEASURE_NAMES = ("MRR@10", "nDCG@10", "R@10", "R@100")
+
+
+@dataclass(frozen=True)
+class System:
+    """A named way of ranking: an Akhbar analysis + search options, or an
+    external baseline (``kind`` "fts5" or "tantivy")."""
+
+    kind: str = "akhbar"
+    config: AnalysisConfig = CONFIGS["default"]
+    options: SearchOptions = SearchOptions()
+    note: str = ""
+
+
+def _akhbar(config: str, note: str = "", **options) -> System:
+    weights = options.pop("weights", None)
+    opts = SearchOptions(**options) if weights is None else SearchOptions(weights=weights, **options)
+    return System(config=CONFIGS[config], options=opts, note=note)
+
+
+SYSTEMS: dict[str, System] = {
+    # What each analysis step buys, all with the shipped search options.
+    "raw": _akhbar("raw", "no normalization, no stemming"),
+    "norm": _akhbar("norm", "normalization only"),
+    "tashaphyne": _akhbar("tashaphyne", "Tashaphyne light stemmer as shipped"),
+    "default": _akhbar("default", "Akhbar as shipped"),
+    # Query modes.
+    "default-or": _akhbar("default", "pure ranked OR", mode="or"),
+    "default-and": _akhbar("default", "AND, no fallback", fallback_below=0),
+    "default-fb10": _akhbar("default", "AND, OR when AND finds < 10", fallback_below=10),
+    "default-fb100": _akhbar("default", "AND, OR when AND finds < 100", fallback_below=100),
+    "raw-or": _akhbar("raw", "raw analysis, ranked OR", mode="or"),
+    "norm-or": _akhbar("norm", "normalization only, ranked OR", mode="or"),
+    "tashaphyne-or": _akhbar("tashaphyne", "shipped Tashaphyne, ranked OR", mode="or"),
+    # Field weights and BM25 (on ranked OR, where ranking decides everything).
+    "or-title1": _akhbar("default", "title weight 1", mode="or", weights=Weights(title=1.0)),
+    "or-title3": _akhbar("default", "title weight 3", mode="or", weights=Weights(title=3.0)),
+    "or-exact0": _akhbar("default", "no exact-form bonus", mode="or", weights=Weights(exact=0.0)),
+    "or-exact1": _akhbar("default", "exact-form weight 1", mode="or", weights=Weights(exact=1.0)),
+    "or-k1.5": _akhbar("default", "BM25 k1=1.5", mode="or", k1=1.5),
+    "or-k0.9": _akhbar("default", "BM25 k1=0.9", mode="or", k1=0.9),
+    "or-b0.5": _akhbar("default", "BM25 b=0.5", mode="or", b=0.5),
+    "or-b0.9": _akhbar("default", "BM25 b=0.9", mode="or", b=0.9),
+    # External baselines.
+    "fts5": System(kind="fts5", note="SQLite FTS5 unicode61 remove_diacritics 2, bm25(), words ORed"),
+    "tantivy": System(kind="tantivy", note="tantivy regex tokenizer, lowercase, Snowball Arabic, words ORed"),
+}
+
+DEFAULT_SYSTEMS = ("raw", "norm", "tashaphyne", "default", "default-or", "fts5", "tantivy")
+
+
+# -- the collection ------------------------------------------------------------
+
+
+@dataclass
+class Collection:
+    articles: list[Article]
+    queries: dict[str, str]
+    qrels: dict[str, dict[str, int]]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_queries(path: str | Path) -> dict[str, str]:
+    queries: dict[str, str] = {}
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                queries[str(obj["qid"])] = str(obj["query"])
+            except (ValueError, KeyError, TypeError) as error:
+                raise ValueError(f"{path}:{n}: not a {{\"qid\", \"query\"}} object: {error}") from None
+    return queries
+
+
+def read_qrels(path: str | Path) -> dict[str, dict[str, int]]:
+    qrels: dict[str, dict[str, int]] = {}
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 4:  # TREC style: qid 0 docid rel
+                parts = [parts[0], parts[2], parts[3]]
+            if len(parts) != 3:
+                raise ValueError(f"{path}:{n}: expected qid<TAB>docid<TAB>relevance")
+            qid, docid, rel = parts
+            qrels.setdefault(qid, {})[docid] = int(rel)
+    return qrels
+
+
+def load(docs: Sequence[str | Path], queries: str | Path, qrels: str | Path) -> Collection:
+    articles, problems = [], []
+    for record in read_sources(docs):
+        (problems if isinstance(record, Problem) else articles).append(record)
+    return Collection(articles, read_queries(queries), read_qrels(qrels), problems)
+
+
+# -- running systems -------------------------------------------------------------
+
+Run = dict[str, list[str]]  # qid -> ranked doc ids
+
+
+def _run_akhbar(index_dir: Path, options: SearchOptions, queries: dict[str, str]) -> tuple[Run, float]:
+    from search.searcher import Searcher
+
+    searcher = Searcher(index_dir, options)
+    run: Run = {}
+    started = time.perf_counter()
+    try:
+        for qid, text in queries.items():
+            try:
+                results = searcher.search(text, page=1, per_page=DEPTH)
+            except QueryError:
+                run[qid] = []
+                continue
+            run[qid] = [hit.id for hit in results.hits]
+    finally:
+        elapsed = time.perf_counter() - started
+        searcher.close()
+    return run, elapsed
+
+
+_FTS_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def _run_fts5(articles: list[Article], queries: dict[str, str], workdir: Path) -> tuple[Run, float]:
+    import sqlite3
+
+    db = sqlite3.connect(str(workdir / "fts5.sqlite"))
+    try:
+        db.execute("CREATE VIRTUAL TABLE docs USING fts5(docid UNINDEXED, text, tokenize='unicode61 remove_diacritics 2')")
+        db.executemany(
+            "INSERT INTO docs(docid, text) VALUES (?, ?)",
+            ((a.id, f"{a.title}\n{a.body}") for a in articles),
+        )
+        db.commit()
+        run: Run = {}
+        started = time.perf_counter()
+        for qid, text in queries.items():
+            words = ['"' + w.replace('"', '""') + '"' for w in text.split() if _FTS_WORD.search(w)]
+            if not words:
+                run[qid] = []
+                continue
+            try:
+                rows = db.execute(
+                    "SELECT docid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?",
+                    (" OR ".join(words), DEPTH),
+                ).fetchall()
+            except sqlite3.OperationalError:
+                rows = []
+            run[qid] = [r[0] for r in rows]
+        return run, time.perf_counter() - started
+    finally:
+        db.close()
+
+
+# Letters, marks (diacritics stay inside the word) and digits.
+TANTIVY_WORD = r"[\p{L}\p{M}\p{N}]+"
+
+
+def _run_tantivy(articles: list[Article], queries: dict[str, str], workdir: Path) -> tuple[Run, float]:
+    import tantivy
+
+    analyzer = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TANTIVY_WORD))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stemmer("arabic"))
+        .build()
+    )
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("docid", stored=True, tokenizer_name="raw")
+    builder.add_text_field("text", stored=False, tokenizer_name="arabic_snowball")
+    schema = builder.build()
+    path = workdir / "tantivy"
+    path.mkdir()
+    index = tantivy.Index(schema, path=str(path))
+    index.register_tokenizer("arabic_snowball", analyzer)
+    writer = index.writer(heap_size=100_000_000, num_threads=1)
+    for a in articles:
+        writer.add_document(tantivy.Document(docid=a.id, text=f"{a.title}\n{a.body}"))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    searcher = index.searcher()
+    word = re.compile(r"[^\W_]", re.UNICODE)
+    run: Run = {}
+    started = time.perf_counter()
+    for qid, text in queries.items():
+        # Each word quoted (escapes the query syntax); the parser ORs them
+        # and analyses each with the field's own analyzer.
+        words = ['"' + w.replace("\\", " ").replace('"', " ") + '"' for w in text.split() if word.search(w)]
+        if not words:
+            run[qid] = []
+            continue
+        try:
+            query = index.parse_query(" ".join(words), ["text"])
+        except ValueError:
+            run[qid] = []
+            continue
+        hits = searcher.search(query, DEPTH).hits
+        run[qid] = [searcher.doc(address)["docid"][0] for _score, address in hits]
+    return run, time.perf_counter() - started
+
+
+# -- measuring ------------------------------------------------------------------------
+
+
+def measure(run: Run, qrels: dict[str, dict[str, int]]) -> dict[str, float]:
+    """MRR@10, nDCG@10, R@10 and R@100 by ir-measures, averaged over every
+    judged query (a query that found nothing counts as 0, not as absent)."""
+    import ir_measures
+    from ir_measures import R, RR, nDCG
+
+    measures = {"MRR@10": RR @ 10, "nDCG@10": nDCG @ 10, "R@10": R @ 10, "R@100": R @ 100}
+    judged = [ir_measures.Qrel(qid, doc, rel) for qid, docs in qrels.items() for doc, rel in docs.items()]
+    scored = []
+    for qid in qrels:
+        ranked = run.get(qid) or []
+        if not ranked:
+            scored.append(ir_measures.ScoredDoc(qid, "__nothing_found__", 0.0))
+        # Scores from ranks, so ir-measures keeps the engine's own order.
+        scored.extend(ir_measures.ScoredDoc(qid, doc, float(len(ranked) - i)) for i, doc in enumerate(ranked))
+    totals = {name: 0.0 for name in measures}
+    by_measure = {m: name for name, m in measures.items()}
+    for metric in ir_measures.iter_calc(list(measures.values()), judged, scored):
+        totals[by_measure[metric.measure]] += metric.value
+    n = max(1, len(qrels))
+    return {name: totals[name] / n for name in measures}
+
+
+@dataclass
+class Result:
+    system: str
+    scores: dict[str, float]
+    ms_per_query: float
+    index_seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        out: dict = {"system": self.system}
+        out.update({name: round(self.scores[name], 4) for name in MEASURE_NAMES})
+        out["ms_per_query"] = round(self.ms_per_query, 2)
+        return out
+
+
+def evaluate(
+    collection: Collection,
+    systems: Iterable[str] = DEFAULT_SYSTEMS,
+    registry: dict[str, System] | None = None,
+    on_progress: Callable[[str], None] | None = None,
+) -> list[Result]:
+    """Build, run and measure each named system, in the order given."""
+    from search import index as idx
+
+    registry = SYSTEMS if registry is None else registry
+    names = list(dict.fromkeys(systems))
+    unknown = [n for n in names if n not in registry]
+    if unknown:
+        raise KeyError(f"unknown system(s): {', '.join(unknown)}; known: {', '.join(registry)}")
+    # Only the judged queries count; unjudged ones would only cost time.
+    queries = {qid: text for qid, text in collection.queries.items() if qid in collection.qrels}
+    say = on_progress or (lambda _msg: None)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="akhbar-eval-") as tmp:
+        work = Path(tmp)
+        built: dict[AnalysisConfig, tuple[Path, float]] = {}
+        for name in names:
+            system = registry[name]
+            workdir = work / f"s{len(results)}"
+            workdir.mkdir()
+            index_seconds = 0.0
+            if system.kind == "akhbar":
+                if system.config not in built:
+                    say(f"indexing {len(collection.articles)} documents with analysis {system.config.name!r}")
+                    started = time.perf_counter()
+                    index_dir = work / f"index-{len(built)}"
+                    idx.build(index_dir, iter(collection.articles), config=system.config)
+                    built[system.config] = (index_dir, time.perf_counter() - started)
+                index_dir, index_seconds = built[system.config]
+                say(f"running {len(queries)} queries: {name}")
+                run, elapsed = _run_akhbar(index_dir, system.options, queries)
+            elif system.kind == "fts5":
+                say(f"running {len(queries)} queries: {name}")
+                run, elapsed = _run_fts5(collection.articles, queries, workdir)
+            elif system.kind == "tantivy":
+                say(f"running {len(queries)} queries: {name}")
+                run, elapsed = _run_tantivy(collection.articles, queries, workdir)
+            else:
+                raise ValueError(f"system {name!r} has unknown kind {system.kind!r}")
+            ms = elapsed * 1000 / max(1, len(queries))
+            results.append(Result(name, measure(run, collection.qrels), ms, index_seconds))
+    return results
+
+
+def table(results: list[Result]) -> str:
+    """A Markdown table, one line per system."""
+    head = "| system | " + " | ".join(MEASURE_NAMES) + " | ms/query |"
+    rule = "|---|" + "---:|" * (len(MEASURE_NAMES) + 1)
+    lines = [head, rule]
+    for r in results:
+        cells = " | ".join(f"{r.scores[m]:.3f}" for m in MEASURE_NAMES)
+        lines.append(f"| {r.system} | {cells} | {r.ms_per_query:.1f} |")
+    return "\n".join(lines)
