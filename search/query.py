@@ -78,7 +78,7 @@ def parse(text: str) -> ParsedQuery:
 class Weights:
     """How much each field counts; the relevance evaluation tunes these."""
 
-    title: float = 2.0
+    title: float = 1.5
     body: float = 1.0
     exact: float = 0.5
 

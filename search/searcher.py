@@ -35,13 +35,16 @@ class SearchOptions:
     """Ranking settings; the relevance evaluation compares variants of these."""
 
     weights: Weights = Weights()
-    k1: float = 1.2
+    k1: float = 0.9
     b: float = 0.75
     title_b: float = 0.5
     # "and": all words must match, falling back to "or" when that finds
-    # fewer than ``fallback_below`` articles; "or": ranked any-word matching.
-    mode: str = "and"
+    # fewer than ``fallback_below`` articles; "or": ranked any-word matching;
+    # "auto": "and" for short keyword queries, "or" for longer ones
+    # (questions, headlines), where requiring every word finds nothing.
+    mode: str = "auto"
     fallback_below: int = 1
+    auto_and_max_words: int = 3
 
     def weighting(self) -> scoring.BM25F:
         return scoring.BM25F(B=self.b, K1=self.k1, title_B=self.title_b, title_exact_B=self.title_b)
@@ -194,7 +197,9 @@ class Searcher:
         builder = self._builder
         fallback = False
         results = None
-        whoosh_query = builder.build(parsed, "or" if mode == "or" else "and")
+        if mode == "auto":
+            mode = "and" if len(parsed.groups) <= self.options.auto_and_max_words else "or"
+        whoosh_query = builder.build(parsed, mode)
         if whoosh_query is not None:
             results = self._run(searcher, whoosh_query, page, per_page, sort, filters)
             if mode != "or" and len(parsed.groups) > 1 and results.total < self.options.fallback_below:
