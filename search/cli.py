@@ -160,6 +160,32 @@ def search_command(query: str, limit: int, page: int, sort: str, as_json: bool, 
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+@index_dir_option
+def serve(host: str, port: int, threads: int, index_dir: Path) -> None:
+    """Serve the search page and the JSON API with waitress.
+
+    With no index yet, one is built from seeds/ first, so a fresh clone
+    serves something at once.
+    """
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    if not idx.exists(index_dir):
+        seeds = Path(DEFAULT_SOURCES[0])
+        if not seeds.exists():
+            seeds = Path(__file__).resolve().parents[1] / DEFAULT_SOURCES[0]
+        click.echo(f"no index in {index_dir}; building one from {seeds}", err=True)
+        _finish(idx.build(index_dir, read_sources([seeds]), on_problem=_report_problem))
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    click.echo(f"serving http://{host}:{port}/ (index {index_dir})", err=True)
+    waitress_serve(app, host=host, port=port, threads=threads)
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @index_dir_option
 def stats(as_json: bool, index_dir: Path) -> None:

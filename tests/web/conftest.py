@@ -1,0 +1,92 @@
+"""A small real index for the web tests: articles written here plus the seed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from search import index as idx
+from search.ingest import read_sources
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+
+SOURCES = ("الجزيرة", "العربية", "بي بي سي")
+CATEGORIES = ("سياسة", "دولي")
+
+ARTICLES = [
+    {
+        "id": "xss-1",
+        "title": "خبر <b>عاجل</b> عن الأسواق",
+        "body": "نص فيه <script>alert(1)</script> وصورة <img src=x onerror=alert(1)> عن الأسواق والبورصة.",
+        "date": "2022-07-01",
+        "source": "الجزيرة",
+        "category": "اقتصاد",
+    },
+    {
+        "id": "gov-1",
+        "title": "الحكومة توقع اتفاقا جديدا مع النقابات",
+        "body": "وقعت الحكومة اليوم اتفاقا مع النقابات لإنهاء الإضراب. وقال وزير العمل إن الاتفاق يضمن زيادة الأجور.",
+        "date": "2022-09-10",
+        "source": "الجزيرة",
+        "category": "سياسة",
+        "url": "https://example.org/gov-1",
+    },
+    {
+        "id": "sport-1",
+        "title": "المنتخب يفوز بالمباراة النهائية",
+        "body": "فاز المنتخب الوطني بالمباراة النهائية بهدفين مقابل هدف، وسط حضور جماهيري كبير في الملعب.",
+        "date": "2022-08-01",
+        "source": "العربية",
+        "category": "رياضة",
+    },
+]
+# Enough articles about Zelensky for two pages of ten, on different days.
+ARTICLES += [
+    {
+        "id": f"zel-{n:02d}",
+        "title": f"زيلينسكي يزور مدينة {town}",
+        "body": f"زار الرئيس الأوكراني فولوديمير زيلينسكي مدينة {town} والتقى الجنود والسكان. "
+        "وقال إن القوات الأوكرانية ستواصل التقدم.",
+        "date": f"2022-09-{n + 1:02d}",
+        "source": SOURCES[n % 3],
+        "category": CATEGORIES[n % 2],
+        "url": f"https://example.org/zel-{n}",
+    }
+    for n, town in enumerate(
+        ["إيزيوم", "خاركيف", "كييف", "أوديسا", "لفيف", "دنيبرو", "زابوريجيا", "خيرسون", "بولتافا", "سومي",
+         "ميكولايف", "تشيرنيهيف"]
+    )
+]
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The written articles and the seed article, in a real Whoosh index."""
+    base = tmp_path_factory.mktemp("web")
+    corpus = write_jsonl(base / "articles.jsonl", ARTICLES)
+    target = base / "index"
+    report = idx.build(target, read_sources([corpus, SEEDS]))
+    assert report.indexed == len(ARTICLES) + 1
+    return target
+
+
+@pytest.fixture(scope="session")
+def app(web_index: Path):
+    from web import create_app
+
+    application = create_app({"INDEX_DIR": str(web_index), "TESTING": True})
+    yield application
+    application.extensions["akhbar_searcher"].close()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
