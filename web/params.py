@@ -110,8 +110,6 @@ def _text(args: MultiDict, name: str, limit: int, arabic_name: str) -> str:
             f"{name} is too long ({len(value)} characters; the limit is {limit})",
             f"{arabic_name} أطول من اللازم ({len(value)} حرفا، والحد {limit}).",
         )
-    if "\x00" in value:
-        raise ParamError(name, f"{name} contains a NUL character", f"{arabic_name} يحوي محرفا غير مقبول.")
     return value
 
 
