@@ -323,6 +323,7 @@ def evaluate(
                 raise ValueError(f"system {name!r} has unknown kind {system.kind!r}")
             ms = elapsed * 1000 / max(1, len(queries))
             results.append(Result(name, measure(run, collection.qrels), ms, index_seconds))
+            say("done: " + json.dumps(results[-1].as_dict(), ensure_ascii=False))
     return results
 
 

@@ -1,0 +1,113 @@
+"""The relevance harness: a tiny real collection through the library and the CLI,
+and a subset of ARCD from ../shared when it is there."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("ir_measures")
+
+from search import evaluate as ev
+from search.cli import main
+
+ARCD = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "arcd"
+
+DOCS = [
+    {"id": "d1", "title": "الزلزال في تركيا", "body": "ضرب زلزال قوي جنوب تركيا وخلف مئات الضحايا والمصابين."},
+    {"id": "d2", "title": "مباراة كرة القدم", "body": "فاز المنتخب الوطني في مباراة كرة القدم أمام ضيفه بثلاثة أهداف."},
+    {"id": "d3", "title": "أسعار النفط", "body": "ارتفعت أسعار النفط الخام في الأسواق العالمية بعد قرار أوبك."},
+    {"id": "d4", "title": "الانتخابات البرلمانية", "body": "أعلنت اللجنة نتائج الانتخابات البرلمانية وفوز المعارضة بأغلبية المقاعد."},
+    {"id": "d5", "title": "معرض الكتاب", "body": "افتتح معرض الكتاب الدولي أبوابه للزوار بمشاركة مئات دور النشر."},
+]
+# Each query is a word found in one document only.
+DISTINCTIVE = {"q1": ("زلزال", "d1"), "q2": ("المنتخب", "d2"), "q3": ("النفط", "d3"),
+               "q4": ("الانتخابات", "d4"), "q5": ("الكتاب", "d5")}
+
+
+@pytest.fixture
+def collection_files(tmp_path: Path) -> tuple[Path, Path, Path]:
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in DOCS) + "\n", encoding="utf-8")
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        "\n".join(json.dumps({"qid": q, "query": w}, ensure_ascii=False) for q, (w, _) in DISTINCTIVE.items())
+        # A long question: all-words AND finds nothing, the fallback must rank.
+        + "\n" + json.dumps({"qid": "q6", "query": "كم عدد ضحايا الزلزال الذي ضرب تركيا هذا الأسبوع؟"}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text("".join(f"{q}\t{d}\t1\n" for q, (_, d) in DISTINCTIVE.items()) + "q6\td1\t1\n", encoding="utf-8")
+    return docs, queries, qrels
+
+
+def test_obviously_correct_system_scores_one(collection_files):
+    collection = ev.load([collection_files[0]], collection_files[1], collection_files[2])
+    assert len(collection.articles) == 5 and len(collection.qrels) == 6
+    results = ev.evaluate(collection, ["default", "default-or", "raw"])
+    assert [r.system for r in results] == ["default", "default-or", "raw"]
+    for r in results:
+        for name in ev.MEASURE_NAMES:
+            assert 0.0 <= r.scores[name] <= 1.0
+    default = results[0].scores
+    assert default["MRR@10"] == pytest.approx(1.0)
+    assert default["R@10"] == pytest.approx(1.0)
+
+
+def test_baselines_run_on_the_same_collection(collection_files):
+    pytest.importorskip("tantivy")
+    collection = ev.load([collection_files[0]], collection_files[1], collection_files[2])
+    results = {r.system: r.scores for r in ev.evaluate(collection, ["fts5", "tantivy"])}
+    for scores in results.values():
+        assert all(0.0 <= scores[m] <= 1.0 for m in ev.MEASURE_NAMES)
+    # Diacritic-free single words are found by both.
+    assert results["tantivy"]["R@100"] > 0.5 and results["fts5"]["R@100"] > 0.5
+
+
+def test_query_that_finds_nothing_counts_as_zero():
+    scores = ev.measure({"a": ["x"], "b": []}, {"a": {"x": 1}, "b": {"y": 1}})
+    assert scores["MRR@10"] == pytest.approx(0.5)
+
+
+def test_cli_json_shape(collection_files):
+    docs, queries, qrels = collection_files
+    result = CliRunner().invoke(
+        main,
+        ["eval", "--docs", str(docs), "--queries", str(queries), "--qrels", str(qrels), "--json",
+         "--config", "default", "--config", "norm"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [d["system"] for d in data] == ["default", "norm"]
+    for d in data:
+        assert set(d) == {"system", "MRR@10", "nDCG@10", "R@10", "R@100", "ms_per_query"}
+        assert all(0.0 <= d[m] <= 1.0 for m in ("MRR@10", "nDCG@10", "R@10", "R@100"))
+        assert d["ms_per_query"] >= 0
+    assert data[0]["MRR@10"] == pytest.approx(1.0)
+
+
+def test_cli_table_and_unknown_system(collection_files):
+    docs, queries, qrels = collection_files
+    args = ["eval", "--docs", str(docs), "--queries", str(queries), "--qrels", str(qrels)]
+    result = CliRunner().invoke(main, [*args, "--config", "default"])
+    assert result.exit_code == 0, result.output
+    assert "| default |" in result.stdout and "MRR@10" in result.stdout
+    bad = CliRunner().invoke(main, [*args, "--config", "no-such-system"])
+    assert bad.exit_code != 0 and "unknown system" in bad.output
+
+
+def test_arcd_subset_default_beats_raw():
+    if not (ARCD / "docs.jsonl").exists():
+        if os.environ.get("AKHBAR_REQUIRE_SHARED") == "1":
+            pytest.fail(f"{ARCD} is missing and AKHBAR_REQUIRE_SHARED=1")
+        pytest.skip(f"{ARCD} is not there")
+    collection = ev.load([ARCD / "docs.jsonl"], ARCD / "queries.jsonl", ARCD / "qrels.tsv")
+    keep = list(collection.qrels)[:100]
+    collection.qrels = {qid: collection.qrels[qid] for qid in keep}
+    results = {r.system: r.scores for r in ev.evaluate(collection, ["raw", "default"])}
+    assert results["default"]["MRR@10"] > results["raw"]["MRR@10"]
