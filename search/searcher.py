@@ -231,27 +231,25 @@ class Searcher:
             kwargs.update(sortedby="date", reverse=True)
         return searcher.search_page(whoosh_query, page, pagelen=per_page, **kwargs)
 
-    def _hits(self, page, terms: frozenset[str]) -> list[Hit]:
+    def _hit(self, hit, terms: frozenset[str]) -> Hit:
+        """A Whoosh hit as a plain result, its title and snippet marked with ``terms``."""
         analyzer = self.schema["body"].analyzer
-        out = []
-        for hit in page:
-            stored = hit.fields()
-            body = stored.get("body", "")
-            title = stored.get("title", "")
-            out.append(
-                Hit(
-                    id=stored["id"],
-                    title=title,
-                    url=stored.get("url", ""),
-                    date=stored.get("date"),
-                    source=stored.get("source", ""),
-                    category=stored.get("category", ""),
-                    score=round(float(hit.score or 0.0), 4),
-                    snippet=snippets.snippet(body, terms, analyzer),
-                    title_html=snippets.whole(title, terms, analyzer),
-                )
-            )
-        return out
+        stored = hit.fields()
+        title = stored.get("title", "")
+        return Hit(
+            id=stored["id"],
+            title=title,
+            url=stored.get("url", ""),
+            date=stored.get("date"),
+            source=stored.get("source", ""),
+            category=stored.get("category", ""),
+            score=round(float(hit.score or 0.0), 4),
+            snippet=snippets.snippet(stored.get("body", ""), terms, analyzer),
+            title_html=snippets.whole(title, terms, analyzer),
+        )
+
+    def _hits(self, page, terms: frozenset[str]) -> list[Hit]:
+        return [self._hit(hit, terms) for hit in page]
 
     @staticmethod
     def _facets(page) -> dict[str, dict[str, int]]:
@@ -303,23 +301,7 @@ class Searcher:
             except QueryError:
                 terms = frozenset()
         analyzer = self.schema["body"].analyzer
-        similar = []
-        if related:
-            for hit in searcher.more_like(docnum, "body", top=related):
-                fields = hit.fields()
-                similar.append(
-                    Hit(
-                        id=fields["id"],
-                        title=fields.get("title", ""),
-                        url=fields.get("url", ""),
-                        date=fields.get("date"),
-                        source=fields.get("source", ""),
-                        category=fields.get("category", ""),
-                        score=round(float(hit.score or 0.0), 4),
-                        snippet=snippets.snippet(fields.get("body", ""), (), analyzer),
-                        title_html=snippets.whole(fields.get("title", ""), (), analyzer),
-                    )
-                )
+        similar = [self._hit(hit, frozenset()) for hit in searcher.more_like(docnum, "body", top=related)] if related else []
         return ArticleView(
             id=stored["id"],
             title=stored.get("title", ""),
