@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from search import index as idx
-from search.ingest import Problem, read_sources
+from search.ingest import Article, Problem, read_sources
 from search.query import QueryError
 from search.searcher import MAX_PER_PAGE, SORTS, Searcher
 from search.serialize import results_to_dict
@@ -33,6 +33,28 @@ index_dir_option = click.option(
 
 def _report_problem(problem: Problem) -> None:
     click.echo(f"skipped {problem}", err=True)
+
+
+def _report_duplicate(article: Article, earlier: str) -> None:
+    click.echo(f"duplicate id {article.id!r}: {article.origin or 'a later record'} replaces {earlier or 'an earlier one'}", err=True)
+
+
+# Exit status when another process holds the index (EX_TEMPFAIL: try again later).
+EXIT_LOCKED = 75
+
+
+class _Locked(click.ClickException):
+    exit_code = EXIT_LOCKED
+
+
+wait_option = click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=0,
+    show_default=True,
+    metavar="SECONDS",
+    help="If another build or add is writing the index, wait this long for it, then fail.",
+)
 
 
 class _Progress:
@@ -72,13 +94,16 @@ def main() -> None:
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @index_dir_option
-def build(sources: tuple[Path, ...], index_dir: Path) -> None:
+@wait_option
+def build(sources: tuple[Path, ...], index_dir: Path, wait: float) -> None:
     """Build a fresh index from SOURCES (default: seeds/).
 
     SOURCES are JSON Lines (.jsonl, .jsonl.gz), CSV (.csv) or plain-text
     (.txt) files, or directories searched recursively.  The new index
     replaces the old one atomically only once it is complete; bad records
-    are reported with file and line and skipped.
+    are reported with file and line and skipped; of records with the same
+    id the last is kept.  Only one build or add writes an index at a time:
+    another one fails at once (exit status 75), or after --wait SECONDS.
     """
     progress = _Progress("indexing")
     try:
@@ -87,7 +112,11 @@ def build(sources: tuple[Path, ...], index_dir: Path) -> None:
             read_sources(sources or DEFAULT_SOURCES),
             on_problem=_report_problem,
             on_article=progress,
+            on_duplicate=_report_duplicate,
+            wait=wait,
         )
+    except idx.IndexLocked as error:
+        raise _Locked(str(error)) from None
     finally:
         progress.close()
     _finish(report)
@@ -96,13 +125,28 @@ def build(sources: tuple[Path, ...], index_dir: Path) -> None:
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_dir_option
-def add(sources: tuple[Path, ...], index_dir: Path) -> None:
-    """Add articles from SOURCES to the index, replacing any with the same id."""
+@wait_option
+def add(sources: tuple[Path, ...], index_dir: Path, wait: float) -> None:
+    """Add articles from SOURCES to the index, replacing any with the same id.
+
+    Searches see all of the additions or none.  Only one build or add writes
+    an index at a time: another one fails at once (exit status 75), or after
+    --wait SECONDS.
+    """
     progress = _Progress("adding")
     try:
-        report = idx.add(index_dir, read_sources(sources), on_problem=_report_problem, on_article=progress)
+        report = idx.add(
+            index_dir,
+            read_sources(sources),
+            on_problem=_report_problem,
+            on_article=progress,
+            on_duplicate=_report_duplicate,
+            wait=wait,
+        )
     except idx.IndexMissing as error:
         raise click.ClickException(str(error)) from None
+    except idx.IndexLocked as error:
+        raise _Locked(str(error)) from None
     finally:
         progress.close()
     _finish(report)

@@ -6,18 +6,32 @@ symlink ``current`` naming the live one::
     index/current -> generations/g-20221114T101500-1234
     index/generations/g-20221114T101500-1234/...
 
-A build writes a new generation beside the live one and only then swaps the
-symlink with ``os.replace`` (atomic on POSIX), so a reader never sees a
-half-built index and a build that fails or is killed leaves the previous one
-untouched.  Readers resolve ``current`` when they open the index.
+A build writes a new generation beside the live one, syncs it to disk and
+only then swaps the symlink with ``os.replace`` (atomic on POSIX), so a
+reader never sees a half-built index and a build that fails or is killed
+leaves the previous one untouched.  Readers resolve ``current`` when they
+open the index.
+
+The generation that was live before the swap stays on disk (symlink
+``previous``) until the next build, so a searcher that is in the middle of
+a query on it when the swap lands finishes undisturbed; older ones, and
+whatever a killed build left (``generations/tmp-*``, ``.current.PID``), are
+removed by the next build.
+
+One writer at a time: ``build`` and ``add`` hold an exclusive ``flock`` on
+``index/.lock`` (holder named in the file).  The kernel drops it when the
+holder exits or is killed, so there is never a stale lock to clear.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,12 +42,72 @@ from search.analysis import AnalysisConfig, exact_analyzer, spelling_analyzer, s
 from search.ingest import Article, Problem, Record
 
 CURRENT = "current"
+PREVIOUS = "previous"
 GENERATIONS = "generations"
+LOCK_FILE = ".lock"
 DEFAULT_INDEX_DIR = "index"
+# How long an add waits for Whoosh's own write lock, which only a foreign
+# writer (not an akhbar build or add: they hold LOCK_FILE first) can hold.
+WHOOSH_LOCK_TIMEOUT = 5.0
 
 
 class IndexMissing(FileNotFoundError):
     """There is no built index in the directory."""
+
+
+class IndexLocked(RuntimeError):
+    """Another process is writing to the index; the message names it."""
+
+    def __init__(self, index_dir: str | Path, holder: str, waited: float) -> None:
+        self.index_dir = Path(index_dir)
+        self.holder = holder
+        self.waited = waited
+        after = f" after waiting {waited:g} s" if waited else ""
+        super().__init__(
+            f"index {index_dir} is being written by another process ({holder}){after}; "
+            "try again when it has finished, or wait for it with --wait SECONDS"
+        )
+
+
+def lock_holder(index_dir: str | Path) -> str:
+    """Who holds the write lock, as its holder wrote it in the lock file."""
+    try:
+        text = (Path(index_dir) / LOCK_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        text = ""
+    return text or "a process that has not yet named itself"
+
+
+@contextmanager
+def locked(index_dir: str | Path, purpose: str, wait: float = 0.0) -> Iterator[None]:
+    """Hold the index's write lock, waiting up to ``wait`` seconds for it.
+
+    Raises IndexLocked naming the holder when it is not free in time.  An
+    ``flock`` is released by the kernel when its holder dies, so a killed
+    build or add never leaves a lock behind.
+    """
+    root = Path(index_dir)
+    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + max(0.0, wait)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise IndexLocked(root, lock_holder(root), wait) from None
+                time.sleep(min(0.1, left))
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}, {purpose}, since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def make_schema(config: AnalysisConfig = AnalysisConfig()) -> Schema:
@@ -76,8 +150,9 @@ def document(article: Article) -> dict:
 class Report:
     """What a build or an addition did."""
 
-    indexed: int = 0
-    updated: int = 0
+    indexed: int = 0  # articles new to the index
+    updated: int = 0  # articles that replaced one already in the index (add)
+    duplicates: int = 0  # records that replaced an earlier one with the same id in this input
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -86,9 +161,11 @@ class Report:
         return len(self.problems)
 
     def summary(self) -> str:
-        rate = self.indexed / self.seconds if self.seconds else 0.0
+        """One line for the user: what was indexed, replaced and skipped."""
+        rate = (self.indexed + self.updated) / self.seconds if self.seconds else 0.0
         return (
-            f"indexed {self.indexed}, updated {self.updated}, skipped {self.skipped} "
+            f"indexed {self.indexed}, updated {self.updated}, skipped {self.skipped}, "
+            f"duplicates {self.duplicates} (last kept) "
             f"in {self.seconds:.1f} s ({rate:.0f} articles/s)"
         )
 
@@ -112,13 +189,35 @@ def open_index(index_dir: str | Path):
     return whoosh_index.open_dir(str(resolve(index_dir)))
 
 
+def _digest(article: Article) -> bytes:
+    date = article.date.isoformat() if article.date else ""
+    text = "\x1f".join((article.id, article.title, article.body, date, article.source, article.category, article.url))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class _Dedup:
+    """The ids of one input, so that the last record with an id wins.
+
+    Whoosh cannot replace a document that its writer has not committed yet,
+    so the first record of each id goes to the writer and a later, different
+    one waits in ``later`` for a second commit.  Only differing duplicates are
+    held in memory: the same file read twice costs one digest per id.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[bytes, str]] = {}  # id -> (digest written, origin of the last)
+        self.later: dict[str, Article] = {}
+
+
 def _write(
     writer,
     records: Iterable[Record],
     report: Report,
+    dedup: _Dedup,
+    exists: Callable[[str], bool],
     on_problem: Callable[[Problem], None] | None,
     on_article: Callable[[Article], None] | None,
-    known: Callable[[str], bool],
+    on_duplicate: Callable[[Article, str], None] | None,
 ) -> None:
     for record in records:
         if isinstance(record, Problem):
@@ -126,35 +225,95 @@ def _write(
             if on_problem:
                 on_problem(record)
             continue
-        if known(record.id):
-            report.updated += 1
+        seen = dedup.seen.get(record.id)
+        if seen is None:
+            dedup.seen[record.id] = (_digest(record), record.origin)
+            if exists(record.id):
+                report.updated += 1
+                writer.update_document(**document(record))
+            else:
+                report.indexed += 1
+                writer.add_document(**document(record))
         else:
-            report.indexed += 1
-        writer.update_document(**document(record))
+            written, earlier = seen
+            report.duplicates += 1
+            dedup.seen[record.id] = (written, record.origin)
+            if _digest(record) == written:
+                dedup.later.pop(record.id, None)
+            else:
+                dedup.later[record.id] = record
+            if on_duplicate:
+                on_duplicate(record, earlier)
         if on_article:
             on_article(record)
 
 
-def _pid_alive(pid: int) -> bool:
+def _replace_duplicates(ix, dedup: _Dedup) -> None:
+    """Second commit: the last version of each id whose first was written."""
+    if not dedup.later:
+        return
+    writer = ix.writer(limitmb=128, timeout=WHOOSH_LOCK_TIMEOUT)
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        for article in dedup.later.values():
+            writer.update_document(**document(article))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
 
 
-def _remove_leftovers(generations: Path, keep: Path | None) -> None:
-    """Generations no longer live, and builds whose process has died."""
-    for child in generations.iterdir():
-        if keep is not None and child.resolve() == keep:
-            continue
-        if child.name.startswith("tmp-"):
-            pid = child.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and _pid_alive(int(pid)):
-                continue  # another build is still writing it
-        shutil.rmtree(child, ignore_errors=True)
+def _point(root: Path, name: str, target: Path) -> None:
+    """Make the symlink ``root/name`` name ``target`` atomically."""
+    link_tmp = root / f".{name}.{os.getpid()}"
+    if link_tmp.is_symlink() or link_tmp.exists():
+        link_tmp.unlink()
+    link_tmp.symlink_to(target)
+    os.replace(link_tmp, root / name)
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_tree(directory: Path) -> None:
+    """Flush a finished generation to disk before it goes live, so a power
+    cut after the swap cannot leave ``current`` naming half-written files."""
+    for child in directory.iterdir():
+        if child.is_file():
+            _sync(child)
+    _sync(directory)
+
+
+def _live_targets(root: Path) -> set[Path]:
+    keep = set()
+    for name in (CURRENT, PREVIOUS):
+        link = root / name
+        if link.is_symlink():
+            keep.add(link.resolve())
+    return keep
+
+
+def _remove_leftovers(root: Path) -> None:
+    """Everything but the current and previous generations: older ones, and
+    what killed builds left (``tmp-*`` directories, ``.current.PID`` links).
+    Called with the write lock held, so no other build is writing any of it."""
+    keep = _live_targets(root)
+    generations = root / GENERATIONS
+    if generations.is_dir():
+        for child in generations.iterdir():
+            if child.resolve() not in keep:
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+    for name in (CURRENT, PREVIOUS):
+        for link in root.glob(f".{name}.*"):
+            if link.is_symlink() or link.is_file():
+                link.unlink(missing_ok=True)
 
 
 def build(
@@ -163,13 +322,34 @@ def build(
     config: AnalysisConfig = AnalysisConfig(),
     on_problem: Callable[[Problem], None] | None = None,
     on_article: Callable[[Article], None] | None = None,
+    on_duplicate: Callable[[Article, str], None] | None = None,
+    wait: float = 0.0,
 ) -> Report:
     """Index ``records`` into a new generation and make it live if it holds
-    at least one article."""
+    at least one article.
+
+    Of records with the same id the last wins.  Raises IndexLocked if another
+    build or add holds the index for longer than ``wait`` seconds.
+    """
     started = time.perf_counter()
     root = Path(index_dir)
+    (root / GENERATIONS).mkdir(parents=True, exist_ok=True)
+    with locked(root, "akhbar build", wait):
+        _remove_leftovers(root)
+        report = _build(root, records, config, on_problem, on_article, on_duplicate)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(
+    root: Path,
+    records: Iterable[Record],
+    config: AnalysisConfig,
+    on_problem: Callable[[Problem], None] | None,
+    on_article: Callable[[Article], None] | None,
+    on_duplicate: Callable[[Article, str], None] | None,
+) -> Report:
     generations = root / GENERATIONS
-    generations.mkdir(parents=True, exist_ok=True)
     stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}"
     tmp = generations / f"tmp-{stamp}-{os.getpid()}"
     tmp.mkdir()
@@ -177,16 +357,9 @@ def build(
     try:
         ix = whoosh_index.create_in(str(tmp), make_schema(config))
         writer = ix.writer(limitmb=256)
-        seen: set[str] = set()
-
-        def known(doc_id: str) -> bool:
-            if doc_id in seen:
-                return True
-            seen.add(doc_id)
-            return False
-
+        dedup = _Dedup()
         try:
-            _write(writer, records, report, on_problem, on_article, known)
+            _write(writer, records, report, dedup, lambda _id: False, on_problem, on_article, on_duplicate)
         except BaseException:
             writer.cancel()
             raise
@@ -194,22 +367,24 @@ def build(
             writer.cancel()
             ix.close()
             shutil.rmtree(tmp, ignore_errors=True)
-            report.seconds = time.perf_counter() - started
             return report
         writer.commit(optimize=True)
+        _replace_duplicates(ix, dedup)
         ix.close()
         final = generations / f"g-{stamp}-{os.getpid()}"
+        _sync_tree(tmp)
         tmp.rename(final)
+        _sync(generations)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    link_tmp = root / f".{CURRENT}.{os.getpid()}"
-    if link_tmp.is_symlink() or link_tmp.exists():
-        link_tmp.unlink()
-    link_tmp.symlink_to(Path(GENERATIONS) / final.name)
-    os.replace(link_tmp, root / CURRENT)
-    _remove_leftovers(generations, keep=final.resolve())
-    report.seconds = time.perf_counter() - started
+    current = root / CURRENT
+    if current.is_symlink():
+        # Kept until the next build, for searchers still reading it.
+        _point(root, PREVIOUS, Path(os.readlink(current)))
+    _point(root, CURRENT, Path(GENERATIONS) / final.name)
+    _sync(root)
+    _remove_leftovers(root)
     return report
 
 
@@ -218,32 +393,54 @@ def add(
     records: Iterable[Record],
     on_problem: Callable[[Problem], None] | None = None,
     on_article: Callable[[Article], None] | None = None,
+    on_duplicate: Callable[[Article, str], None] | None = None,
+    wait: float = 0.0,
 ) -> Report:
     """Add or replace articles by id in the live index, without a rebuild.
 
-    Whoosh commits atomically, so readers see all of the additions or none.
+    Whoosh commits atomically, so readers see all of the additions or none
+    (and an add that is killed leaves the index as it was).  Of records with
+    the same id the last wins.  Raises IndexLocked if another build or add
+    holds the index for longer than ``wait`` seconds.
     """
     started = time.perf_counter()
-    ix = open_index(index_dir)
+    resolve(index_dir)  # IndexMissing before any lock file is made
+    with locked(index_dir, "akhbar add", wait):
+        ix = open_index(index_dir)
+        try:
+            report = _add(ix, Path(index_dir), records, on_problem, on_article, on_duplicate)
+        finally:
+            ix.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _add(ix, index_dir: Path, records, on_problem, on_article, on_duplicate) -> Report:
     report = Report()
+    dedup = _Dedup()
+    try:
+        writer = ix.writer(limitmb=128, timeout=WHOOSH_LOCK_TIMEOUT)
+    except whoosh_index.LockError:
+        raise IndexLocked(index_dir, "Whoosh's write lock is held by a program other than akhbar",
+                          WHOOSH_LOCK_TIMEOUT) from None
     with ix.searcher() as searcher:
-        writer = ix.writer(limitmb=128)
         try:
             _write(
                 writer,
                 records,
                 report,
+                dedup,
+                lambda doc_id: searcher.document_number(id=doc_id) is not None,
                 on_problem,
                 on_article,
-                known=lambda doc_id: searcher.document_number(id=doc_id) is not None,
+                on_duplicate,
             )
         except BaseException:
             writer.cancel()
             raise
-        if report.indexed or report.updated:
-            writer.commit()
-        else:
-            writer.cancel()
-    ix.close()
-    report.seconds = time.perf_counter() - started
+    if report.indexed or report.updated:
+        writer.commit()
+        _replace_duplicates(ix, dedup)
+    else:
+        writer.cancel()
     return report

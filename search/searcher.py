@@ -28,6 +28,9 @@ SORTS = ("relevance", "date")
 MODES = ("and", "or", "auto")
 MAX_PER_PAGE = 100
 FACET_FIELDS = ("source", "category")
+# Longer "words" get no spelling suggestion: no real word is that long, and
+# the Levenshtein automaton's cost grows with the word (ﷺ×500 took seconds).
+SUGGEST_MAX_CHARS = 32
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,11 @@ class Searcher:
         lexicon.load()  # once per process, not inside the first query's time
         generation = idx.resolve(self.index_dir)
         self._ix = idx.open_index(self.index_dir)
+        # Read once: FileIndex.schema rereads the TOC from disk on every use,
+        # which fails once a rebuild has removed this generation.
+        self._schema = self._ix.schema
         self._generation = generation
-        self._builder = QueryBuilder(self._ix.schema, self.options.weights)
+        self._builder = QueryBuilder(self._schema, self.options.weights)
 
     def _searcher(self):
         """This thread's Whoosh searcher, current with the index on disk."""
@@ -162,7 +168,7 @@ class Searcher:
 
     @property
     def schema(self):
-        return self._ix.schema
+        return self._schema
 
     # -- searching ----------------------------------------------------------
 
@@ -272,7 +278,7 @@ class Searcher:
             if " " in word:
                 continue
             cleaned = clean(word)
-            if not cleaned or reader.doc_frequency("spell", cleaned) > 0:
+            if not cleaned or len(cleaned) > SUGGEST_MAX_CHARS or reader.doc_frequency("spell", cleaned) > 0:
                 continue
             options = corrector.suggest(cleaned, limit=1, maxdist=2, prefix=1)
             if options and options[0] != cleaned:

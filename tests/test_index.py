@@ -33,9 +33,17 @@ def test_rebuild_swaps_and_removes_the_old_generation(index_dir, tmp_path):
     write_jsonl(tmp_path / "new.jsonl", [{"id": "new-1", "body": "الحكومة الجديدة تؤدي اليمين"}])
     report = idx.build(index_dir, read_sources([tmp_path / "new.jsonl"]))
     assert report.indexed == 1
-    assert idx.resolve(index_dir) != old and not old.exists()
+    # The replaced generation stays one build longer, for searchers mid-query on it.
+    second = idx.resolve(index_dir)
+    assert second != old and old.exists()
+    assert (index_dir / idx.PREVIOUS).resolve() == old
     # An open searcher notices the swap and follows it.
     assert ids(s, "الحكومة") == ["new-1"]
+    idx.build(index_dir, read_sources([tmp_path / "new.jsonl"]))
+    assert not old.exists() and (index_dir / idx.PREVIOUS).resolve() == second
+    assert sorted(p.name for p in (index_dir / idx.GENERATIONS).iterdir()) == sorted(
+        [second.name, idx.resolve(index_dir).name]
+    )
     s.close()
 
 
@@ -97,7 +105,7 @@ def test_a_build_killed_midway_leaves_the_old_index_searchable(index_dir, tmp_pa
     s.close()
     # The next build clears what the killed one left behind.
     idx.build(index_dir, read_sources([ROOT / "seeds"]))
-    assert [p.name for p in generations.iterdir()] == [idx.resolve(index_dir).name]
+    assert sorted(p.name for p in generations.iterdir()) == sorted([before.name, idx.resolve(index_dir).name])
 
 
 def test_add_inserts_and_replaces_by_id_without_a_rebuild(index_dir, tmp_path):
