@@ -4,6 +4,14 @@ The syntax is small: words (all must match), ``"exact phrase"``,
 ``-excluded`` (a word or a phrase) and ``OR`` between two clauses.  Each word
 goes through the index's own analyzers (read from its schema), so a query
 is analysed exactly as the articles were.
+
+Nothing else is syntax.  ``*`` and ``?`` are not wildcards, ``field:value``
+names no field, brackets group nothing: the analyzer treats such characters
+as it treats any punctuation (a break between words), so ``كتا*`` finds the
+word كتا and no query ever expands into a list of index terms.  The cost of
+a query is bounded by two caps, checked before anything is searched
+(MAX_QUERY_LENGTH characters, MAX_QUERY_WORDS words), and by the number of
+analysed terms each word or phrase may add (MAX_WORD_TERMS, MAX_PHRASE_TERMS).
 """
 
 from __future__ import annotations
@@ -15,10 +23,28 @@ from whoosh import query as q
 from whoosh.fields import Schema
 
 MAX_QUERY_LENGTH = 500
+# Words in all clauses together (the words inside a phrase count one by one;
+# the operator OR does not).  Real queries are far below it: the longest of
+# the evaluation sets (headlines, questions) have 18 words.
+MAX_QUERY_WORDS = 32
+# Analysed terms one clause contributes.  A word normally gives one (two when
+# scraping ran words together), a phrase one a word; only odd input gives more
+# (``1,2,3,…`` without spaces, or ﷺ, which stands for four words).  Terms past
+# these caps are left out rather than refused, so that every query within the
+# two caps above is searched, while the Whoosh query stays small: each term
+# of a word becomes four Term queries, a phrase two Phrase queries in all.
+# (Thousands of terms in one And overflowed Python's recursion limit.)
+MAX_WORD_TERMS = 8
+MAX_PHRASE_TERMS = MAX_QUERY_WORDS
 
 
 class QueryError(ValueError):
-    """A query that cannot be searched; the message is for the user."""
+    """A query that cannot be searched; the message is for the user, and
+    ``arabic``, when given, is the same for the Arabic page."""
+
+    def __init__(self, message: str, arabic: str | None = None) -> None:
+        super().__init__(message)
+        self.arabic = arabic
 
 
 @dataclass(frozen=True)
@@ -40,14 +66,50 @@ class ParsedQuery:
     def words(self) -> list[str]:
         return [c.text for group in self.groups for c in group]
 
+    @property
+    def word_count(self) -> int:
+        """Whitespace-separated words of every clause, excluded ones included."""
+        clauses = [c for group in self.groups for c in group] + self.excluded
+        return sum(len(c.text.split()) for c in clauses)
+
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
 def parse(text: str) -> ParsedQuery:
-    """Split a query string into clauses; never fails on odd input."""
+    """Split a query string into clauses.  Any text within the caps parses
+    (odd quotes, lone operators, punctuation); beyond them, or text that is
+    not valid Unicode, is a QueryError, never another exception."""
+    if not isinstance(text, str):
+        raise QueryError("query must be text")
     if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(f"query is too long ({len(text)} characters; the limit is {MAX_QUERY_LENGTH})")
+        raise QueryError(
+            f"query is too long ({len(text)} characters; the limit is {MAX_QUERY_LENGTH})",
+            f"نص البحث أطول من اللازم ({len(text)} حرفا، والحد {MAX_QUERY_LENGTH}).",
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError(
+            "query is not valid text (it holds a lone surrogate code point)", "نص البحث فيه رموز غير صالحة."
+        ) from None
+    parsed = _split(text)
+    words = parsed.word_count
+    if words > MAX_QUERY_WORDS:
+        raise QueryError(
+            f"query has too many words ({words}; the limit is {MAX_QUERY_WORDS})",
+            f"نص البحث فيه كلمات أكثر من اللازم ({words} كلمة، والحد {MAX_QUERY_WORDS}).",
+        )
+    return parsed
+
+
+def word_count(text: str) -> int:
+    """The number of words MAX_QUERY_WORDS is checked against, without the
+    other checks: what a caller can show or test against the cap."""
+    return _split(text).word_count
+
+
+def _split(text: str) -> ParsedQuery:
     parsed = ParsedQuery()
     join_next = False
     for match in _TOKEN.finditer(text):
@@ -99,8 +161,9 @@ class QueryBuilder:
 
     def clause(self, clause: Clause) -> q.Query | None:
         w = self.weights
-        stems = self.stems(clause.text)
-        exact = _terms(self.schema, "body_exact", clause.text)
+        cap = MAX_PHRASE_TERMS if clause.phrase else MAX_WORD_TERMS
+        stems = self.stems(clause.text)[:cap]
+        exact = _terms(self.schema, "body_exact", clause.text)[:cap]
         if not stems:
             return None
         if clause.phrase and len(stems) > 1:
