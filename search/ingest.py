@@ -12,7 +12,9 @@ on bad data, only on a file it cannot open):
   8601, an empty or whitespace-only body, bytes that are not UTF-8, a body
   over ``MAX_BODY_CHARS`` or a title over ``MAX_TITLE_CHARS`` (news articles
   are far shorter; a bigger one is a scraping fault and would make every
-  page that shows it slow), a line over ``MAX_LINE_BYTES`` (skipped unread);
+  page that shows it slow), a run of over ``MAX_WORD_LETTERS`` Arabic
+  letters without a space, an id over ``MAX_ID_CHARS``, a line over
+  ``MAX_LINE_BYTES`` (skipped unread);
   in CSV, a row with more or fewer fields than the header or broken quoting.
 - repaired: a UTF-8 byte order mark, CRLF line ends, NUL and other control
   characters (removed, tab and line ends kept), unpaired surrogate escapes
@@ -43,6 +45,11 @@ SUFFIXES = (".jsonl", ".jsonl.gz", ".csv", ".txt")
 MAX_BODY_CHARS = 200_000
 MAX_TITLE_CHARS = 2_000
 MAX_ID_CHARS = 1_000
+# Arabic letters in one run without a space or mark.  Real words have under
+# 30; the analysis (run-together splitting) costs the square of a run's
+# length, so a 150,000-letter run would take minutes to index.
+MAX_WORD_LETTERS = 1_000
+_RUNAWAY_WORD = re.compile(f"[\u0620-\u064a\u066e-\u06d3]{{{MAX_WORD_LETTERS + 1},}}")
 # A record line (or a .txt file) bigger than this is reported without being
 # parsed, so one runaway line cannot exhaust memory.
 MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -145,6 +152,19 @@ def first_sentence(text: str, limit: int = 120) -> str:
     return sentence
 
 
+def check_size(text: str, name: str, limit: int) -> None:
+    """Raise BadRecord for text too long to be an article's, or with a
+    runaway word (text whose spaces were lost)."""
+    if len(text) > limit:
+        raise BadRecord(f"{name} too long: {len(text):,} characters (limit {limit:,})")
+    runaway = _RUNAWAY_WORD.search(text)
+    if runaway:
+        raise BadRecord(
+            f"{name} has a word of {len(runaway.group()):,} letters at character {runaway.start():,} "
+            f"(limit {MAX_WORD_LETTERS:,}; spaces lost?)"
+        )
+
+
 def article_from_record(record: object, origin: str = "") -> Article:
     """An article from a decoded record; raises BadRecord saying what is wrong."""
     if not isinstance(record, dict):
@@ -152,11 +172,9 @@ def article_from_record(record: object, origin: str = "") -> Article:
     body = _text(record, "body")
     if not body:
         raise BadRecord("no body (missing, empty or only spaces)")
-    if len(body) > MAX_BODY_CHARS:
-        raise BadRecord(f"body too long: {len(body):,} characters (limit {MAX_BODY_CHARS:,})")
+    check_size(body, "body", MAX_BODY_CHARS)
     title = _text(record, "title")
-    if len(title) > MAX_TITLE_CHARS:
-        raise BadRecord(f"title too long: {len(title):,} characters (limit {MAX_TITLE_CHARS:,})")
+    check_size(title, "title", MAX_TITLE_CHARS)
     url = _text(record, "url")
     doc_id = _text(record, "id")
     if len(doc_id) > MAX_ID_CHARS:
@@ -300,8 +318,10 @@ def read_txt(path: Path) -> Iterator[Record]:
     if not body:
         yield Problem(str(path), 1, "no body (empty file)")
         return
-    if len(body) > MAX_BODY_CHARS:
-        yield Problem(str(path), 1, f"body too long: {len(body):,} characters (limit {MAX_BODY_CHARS:,})")
+    try:
+        check_size(body, "body", MAX_BODY_CHARS)
+    except BadRecord as error:
+        yield Problem(str(path), 1, str(error))
         return
     yield Article(id=path.stem, title=first_sentence(body), body=body, origin=f"{path}:1")
 
