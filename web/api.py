@@ -34,7 +34,7 @@ def search() -> Response | tuple[Response, int]:
     return jsonify(results_to_dict(results))
 
 
-@bp.get("/articles/<doc_id>")
+@bp.get("/articles/<path:doc_id>")
 def article(doc_id: str) -> Response | tuple[Response, int]:
     try:
         highlight = parse_prefix(request.args)
@@ -73,23 +73,33 @@ _ARABIC = {
 }
 
 
+def _is_api(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
 def register_error_handlers(app: Flask) -> None:
-    """JSON errors under /api, Arabic pages elsewhere, for every HTTP error."""
+    """JSON errors under /api, Arabic pages elsewhere, for every HTTP error;
+    anything unexpected is logged with its traceback and answered with a
+    plain 500 that shows none of it."""
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         status = exc.code or 500
-        if request.path.startswith("/api/") or request.path == "/api":
+        if _is_api(request.path):
             code = _CODES.get(status, "http_%d" % status)
             response, status = error(status, code, exc.description or exc.name)
         else:
             message = _ARABIC.get(status, "تعذر إتمام الطلب.")
-            response = app.make_response((render_template("error.html", message=message, status=status), status))
+            try:
+                response = app.make_response((render_template("error.html", message=message, status=status), status))
+            except Exception:  # the error page itself failed: a plain message still goes out
+                app.logger.exception("error page %d failed to render on %s", status, request.path)
+                response = app.make_response((message, status, {"Content-Type": "text/plain; charset=utf-8"}))
         if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response, status
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        app.logger.exception("unexpected error on %s", request.path)
-        return http_error(InternalServerError())
+        app.logger.exception("unexpected error on %s %s", request.method, request.path)
+        return http_error(InternalServerError(description="The server could not complete the request."))

@@ -53,9 +53,9 @@ def search() -> Response | tuple[str, int] | str:
         return render_template("search.html", req=req, results=None, error=None)
     try:
         results = searcher().search(req.q, req.page, req.per_page, req.sort, req.filters)
-    except QueryError:
+    except QueryError as bad:
         return render_template("search.html", req=req, results=None,
-                               error="تعذر فهم نص البحث. جرّب كلمات أخرى."), 400
+                               error=bad.arabic or "تعذر فهم نص البحث. جرّب كلمات أخرى."), 400
 
     def link(**changes: object) -> str:
         # "from" is a Python keyword: templates say date_from / date_to.
@@ -75,7 +75,7 @@ def search() -> Response | tuple[str, int] | str:
     )
 
 
-@bp.get("/article/<doc_id>")
+@bp.get("/article/<path:doc_id>")
 def article(doc_id: str) -> str:
     try:
         q = parse_prefix(request.args).strip()

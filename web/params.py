@@ -46,7 +46,11 @@ class SearchRequest:
 
     @property
     def filters(self) -> Filters:
-        return Filters(self.source or None, self.category or None, self.date_from, self.date_to)
+        """The filters to search with.  ``to`` on the last day there is
+        (9999-12-31) is no bound at all, and the day after it, which the
+        searcher computes, would not exist."""
+        date_to = self.date_to if self.date_to is None or self.date_to < date.max else None
+        return Filters(self.source or None, self.category or None, self.date_from, date_to)
 
     def args(self, **changes: object) -> dict[str, object]:
         """URL parameters for this search with some changed: only the
