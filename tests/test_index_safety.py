@@ -122,8 +122,8 @@ def test_build_killed_at_random_points_leaves_a_complete_index(index_dir, tmp_pa
 
 def test_add_killed_midway_leaves_the_index_readable_and_the_next_add_works(index_dir, tmp_path, shared_news_small):
     rng = random.Random(SEED + 1)
-    corpus = news_subset(shared_news_small, tmp_path / "news.jsonl", 60)
-    new_ids = {r["id"] for r in shared_news_small[:60]}
+    corpus = news_subset(shared_news_small, tmp_path / "news.jsonl", 40)
+    new_ids = {r["id"] for r in shared_news_small[:40]}
     old_count = len(ARTICLES) + 1
     generation = idx.resolve(index_dir)
     killed_any = False
@@ -161,10 +161,11 @@ def test_lock_of_a_killed_process_is_free_at_once(index_dir, tmp_path):
     )
     assert holder.stdout.readline().strip() == "held"
     try:
-        proc = start("add", SEEDS, "--index-dir", index_dir)
+        # Waits a bounded time, then fails naming the holder.
+        proc = start("add", SEEDS, "--index-dir", index_dir, "--wait", "0.3")
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 75
-        assert f"pid {holder.pid}, akhbar build" in err
+        assert f"(pid {holder.pid}, akhbar build, since" in err and "after waiting 0.3 s" in err
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()
