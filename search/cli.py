@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -45,6 +46,13 @@ EXIT_LOCKED = 75
 
 class _Locked(click.ClickException):
     exit_code = EXIT_LOCKED
+
+
+def _waiting(wait: float) -> Callable[[str], None]:
+    def tell(holder: str) -> None:
+        click.echo(f"the index is being written by another process ({holder}); waiting up to {wait:g} s", err=True)
+
+    return tell
 
 
 wait_option = click.option(
@@ -114,6 +122,7 @@ def build(sources: tuple[Path, ...], index_dir: Path, wait: float) -> None:
             on_article=progress,
             on_duplicate=_report_duplicate,
             wait=wait,
+            on_wait=_waiting(wait),
         )
     except idx.IndexLocked as error:
         raise _Locked(str(error)) from None
@@ -142,6 +151,7 @@ def add(sources: tuple[Path, ...], index_dir: Path, wait: float) -> None:
             on_article=progress,
             on_duplicate=_report_duplicate,
             wait=wait,
+            on_wait=_waiting(wait),
         )
     except idx.IndexMissing as error:
         raise click.ClickException(str(error)) from None

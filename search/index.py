@@ -79,8 +79,14 @@ def lock_holder(index_dir: str | Path) -> str:
 
 
 @contextmanager
-def locked(index_dir: str | Path, purpose: str, wait: float = 0.0) -> Iterator[None]:
-    """Hold the index's write lock, waiting up to ``wait`` seconds for it.
+def locked(
+    index_dir: str | Path,
+    purpose: str,
+    wait: float = 0.0,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[None]:
+    """Hold the index's write lock, waiting up to ``wait`` seconds for it
+    (``on_wait`` is told who holds it when waiting starts).
 
     Raises IndexLocked naming the holder when it is not free in time.  An
     ``flock`` is released by the kernel when its holder dies, so a killed
@@ -90,6 +96,7 @@ def locked(index_dir: str | Path, purpose: str, wait: float = 0.0) -> Iterator[N
     fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + max(0.0, wait)
+        told = False
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -98,6 +105,9 @@ def locked(index_dir: str | Path, purpose: str, wait: float = 0.0) -> Iterator[N
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise IndexLocked(root, lock_holder(root), wait) from None
+                if on_wait and not told:
+                    on_wait(lock_holder(root))
+                    told = True
                 time.sleep(min(0.1, left))
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, {purpose}, since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
@@ -316,6 +326,9 @@ def _remove_leftovers(root: Path) -> None:
                 link.unlink(missing_ok=True)
 
 
+_BUILD_WRITER: dict = {"limitmb": 256}
+
+
 def build(
     index_dir: str | Path,
     records: Iterable[Record],
@@ -324,6 +337,7 @@ def build(
     on_article: Callable[[Article], None] | None = None,
     on_duplicate: Callable[[Article, str], None] | None = None,
     wait: float = 0.0,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Report:
     """Index ``records`` into a new generation and make it live if it holds
     at least one article.
@@ -334,7 +348,7 @@ def build(
     started = time.perf_counter()
     root = Path(index_dir)
     (root / GENERATIONS).mkdir(parents=True, exist_ok=True)
-    with locked(root, "akhbar build", wait):
+    with locked(root, "akhbar build", wait, on_wait):
         _remove_leftovers(root)
         report = _build(root, records, config, on_problem, on_article, on_duplicate)
     report.seconds = time.perf_counter() - started
@@ -356,7 +370,7 @@ def _build(
     report = Report()
     try:
         ix = whoosh_index.create_in(str(tmp), make_schema(config))
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(**_BUILD_WRITER)  # noqa
         dedup = _Dedup()
         try:
             _write(writer, records, report, dedup, lambda _id: False, on_problem, on_article, on_duplicate)
@@ -395,6 +409,7 @@ def add(
     on_article: Callable[[Article], None] | None = None,
     on_duplicate: Callable[[Article, str], None] | None = None,
     wait: float = 0.0,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Report:
     """Add or replace articles by id in the live index, without a rebuild.
 
@@ -405,7 +420,7 @@ def add(
     """
     started = time.perf_counter()
     resolve(index_dir)  # IndexMissing before any lock file is made
-    with locked(index_dir, "akhbar add", wait):
+    with locked(index_dir, "akhbar add", wait, on_wait):
         ix = open_index(index_dir)
         try:
             report = _add(ix, Path(index_dir), records, on_problem, on_article, on_duplicate)

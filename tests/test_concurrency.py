@@ -7,6 +7,7 @@ shared ``Searcher`` object the web layer uses, queried from threads.
 
 from __future__ import annotations
 
+import signal
 import threading
 from pathlib import Path
 
@@ -28,20 +29,30 @@ def generated(path: Path, prefix: str, marker: str, n: int) -> Path:
 
 
 def test_a_second_writer_fails_at_once_naming_the_first_or_waits_for_it(index_dir, tmp_path):
-    corpus = generated(tmp_path / "a.jsonl", "a", "alphaword", 400)
+    corpus = generated(tmp_path / "a.jsonl", "a", "alphaword", 200)
     first = start("build", corpus, "--index-dir", index_dir)
     wait_for_lock(index_dir, first, "akhbar build")
-    assert first.poll() is None, "the build finished before the second writer started; make the corpus bigger"
+    # Freeze the build while it holds the lock, so the order of events below
+    # does not depend on how fast anything runs.
+    first.send_signal(signal.SIGSTOP)
+    try:
+        assert first.poll() is None, "the build finished before it could be paused; make the corpus bigger"
 
-    # Without --wait: a clear failure at once, naming the build's process.
-    refused = start("build", generated(tmp_path / "b.jsonl", "b", "betaword", 3), "--index-dir", index_dir)
-    out, err = refused.communicate(timeout=60)
-    assert refused.returncode == 75, err
-    assert f"index {index_dir} is being written by another process (pid {first.pid}, akhbar build, since" in err
-    assert "--wait SECONDS" in err
+        # Without --wait: a clear failure at once, naming the build's process.
+        refused = start("build", generated(tmp_path / "b.jsonl", "b", "betaword", 3), "--index-dir", index_dir)
+        out, err = refused.communicate(timeout=60)
+        assert refused.returncode == 75, err
+        assert f"index {index_dir} is being written by another process (pid {first.pid}, akhbar build, since" in err
+        assert "--wait SECONDS" in err
 
-    # With --wait: it waits for the build, then adds to the index the build made.
-    waiting = start("add", SEEDS, "--index-dir", index_dir, "--wait", "120")
+        # With --wait: it says whom it waits for, ...
+        waiting = start("add", SEEDS, "--index-dir", index_dir, "--wait", "300")
+        told = waiting.stderr.readline()
+        assert f"being written by another process (pid {first.pid}, akhbar build" in told
+        assert "waiting up to 300 s" in told
+    finally:
+        first.send_signal(signal.SIGCONT)
+    # ... and once the build is done, adds to the index the build made.
     out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     built = idx.resolve(index_dir)
@@ -50,8 +61,8 @@ def test_a_second_writer_fails_at_once_naming_the_first_or_waits_for_it(index_di
     assert "indexed 1, updated 0, skipped 0" in out
     assert idx.resolve(index_dir) == built
     s = Searcher(index_dir)
-    assert s.stats()["articles"] == 400 + 1
-    assert s.search("alphaword").total == 400 and s.search("betaword").total == 0
+    assert s.stats()["articles"] == 200 + 1
+    assert s.search("alphaword").total == 200 and s.search("betaword").total == 0
     assert s.article("gov-1") is None  # the old index's articles went with it
     s.close()
 
