@@ -78,6 +78,24 @@ def lock_holder(index_dir: str | Path) -> str:
     return text or "a process that has not yet named itself"
 
 
+_HELD: set[int] = set()  # descriptors of the write locks this process holds
+
+
+def _drop_locks_in_child() -> None:
+    # A forked child (a multiprocessing writer, say) shares the parent's lock:
+    # if it outlived a killed parent it would keep the index locked.  The
+    # parent's own descriptor still holds the lock.
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
+
+
 @contextmanager
 def locked(
     index_dir: str | Path,
@@ -93,7 +111,7 @@ def locked(
     build or add never leaves a lock behind.
     """
     root = Path(index_dir)
-    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         deadline = time.monotonic() + max(0.0, wait)
         told = False
@@ -109,6 +127,7 @@ def locked(
                     on_wait(lock_holder(root))
                     told = True
                 time.sleep(min(0.1, left))
+        _HELD.add(fd)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, {purpose}, since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
         try:
@@ -117,6 +136,7 @@ def locked(
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
+        _HELD.discard(fd)
         os.close(fd)
 
 

@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from search import Searcher
 from search import index as idx
 from search.ingest import read_sources
@@ -174,3 +176,33 @@ def test_lock_of_a_killed_process_is_free_at_once(index_dir, tmp_path):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "indexed 0, updated 1, skipped 0" in out
+
+
+def test_a_child_process_that_outlives_a_killed_writer_does_not_keep_the_lock(index_dir):
+    """Whoosh's multiprocessing writer forks children; one that outlives a
+    killed build must not hold the index lock it inherited."""
+    script = (
+        "import multiprocessing, sys, time\n"
+        "from search import index as idx\n"
+        "with idx.locked(sys.argv[1], 'akhbar build'):\n"
+        "    child = multiprocessing.get_context('fork').Process(target=time.sleep, args=(600,))\n"
+        "    child.start()\n"
+        "    print(child.pid, flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script, str(index_dir)],
+                              env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    try:
+        with pytest.raises(idx.IndexLocked):
+            with idx.locked(index_dir, "test"):
+                pass
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        os.kill(child, 0)  # the child lives on
+        with idx.locked(index_dir, "test"):  # but the lock is free
+            pass
+    finally:
+        parent.kill()
+        parent.wait()
+        os.kill(child, signal.SIGKILL)
