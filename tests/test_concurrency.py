@@ -11,6 +11,8 @@ import signal
 import threading
 from pathlib import Path
 
+import pytest
+
 from search import Searcher
 from search import index as idx
 from search.ingest import read_sources
@@ -159,3 +161,16 @@ def test_a_searcher_open_on_a_generation_that_a_later_build_deletes_still_answer
     # And the next search through the Searcher follows the swap.
     assert s.search("betaword").total == 3
     s.close()
+
+
+def test_a_foreign_whoosh_writer_makes_add_fail_clearly_not_hang(index_dir, monkeypatch):
+    """Whoosh's own write lock can only be held by a writer that bypasses
+    akhbar's lock; add then fails with a clear message after a short wait."""
+    monkeypatch.setattr(idx, "WHOOSH_LOCK_TIMEOUT", 0.2)
+    foreign = idx.open_index(index_dir).writer()
+    try:
+        with pytest.raises(idx.IndexLocked, match="Whoosh's write lock is held by a program other than akhbar"):
+            idx.add(index_dir, read_sources([SEEDS]))
+    finally:
+        foreign.cancel()
+    assert idx.add(index_dir, read_sources([SEEDS])).updated == 1
