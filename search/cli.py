@@ -37,7 +37,8 @@ def _report_problem(problem: Problem) -> None:
 
 
 def _report_duplicate(article: Article, earlier: str) -> None:
-    click.echo(f"duplicate id {article.id!r}: {article.origin or 'a later record'} replaces {earlier or 'an earlier one'}", err=True)
+    later = article.origin or "a later record"
+    click.echo(f"duplicate id {article.id!r}: {later} replaces {earlier or 'an earlier one'}", err=True)
 
 
 # Exit status when another process holds the index (EX_TEMPFAIL: try again later).
@@ -138,9 +139,10 @@ def build(sources: tuple[Path, ...], index_dir: Path, wait: float) -> None:
 def add(sources: tuple[Path, ...], index_dir: Path, wait: float) -> None:
     """Add articles from SOURCES to the index, replacing any with the same id.
 
-    Searches see all of the additions or none.  Only one build or add writes
-    an index at a time: another one fails at once (exit status 75), or after
-    --wait SECONDS.
+    Searches see all of the additions or none (when SOURCES repeat an id,
+    its last record follows in a second commit).  Only one build or add
+    writes an index at a time: another one fails at once (exit status 75),
+    or after --wait SECONDS.
     """
     progress = _Progress("adding")
     try:
