@@ -437,8 +437,9 @@ def add(
     (and an add that is killed leaves the index as it was).  Of records with
     the same id the last wins; when the input repeats an id with different
     content, the last version follows in a second commit right after the
-    first (Whoosh cannot replace a document it has not yet committed).  Raises IndexLocked if another build or add
-    holds the index for longer than ``wait`` seconds.
+    first (Whoosh cannot replace a document it has not yet committed).
+    Raises IndexLocked if another build or add holds the index for longer
+    than ``wait`` seconds.
     """
     started = time.perf_counter()
     resolve(index_dir)  # IndexMissing before any lock file is made
