@@ -1,7 +1,6 @@
 """Crash safety: ``akhbar build`` and ``akhbar add`` killed with SIGKILL.
 
-Real subprocesses are killed at random moments (seeded; the seed is in the
-test id).  Whatever the moment, the index on disk must be one complete
+Real subprocesses are killed at random moments (seeded: see SEED).  Whatever the moment, the index on disk must be one complete
 index, the old or the new, searchable, and the next build or add must
 succeed without any cleaning by hand.  No assertion depends on timing: a
 kill that lands after the process finished is checked the same way.
@@ -26,7 +25,8 @@ from search.ingest import read_sources
 
 from conftest import ARTICLES, ROOT, SEEDS, write_jsonl
 
-SEED = 20261126
+# Fixed so a failure can be replayed; set AKHBAR_KILL_SEED to try other kill points.
+SEED = int(os.environ.get("AKHBAR_KILL_SEED", "20261126"))
 
 
 def news_subset(records: list[dict], path: Path, n: int) -> Path:
