@@ -8,7 +8,6 @@ kill that lands after the process finished is checked the same way.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
