@@ -346,7 +346,11 @@ def _remove_leftovers(root: Path) -> None:
                 link.unlink(missing_ok=True)
 
 
-_BUILD_WRITER: dict = {"limitmb": 256}
+# Writer settings of a build, chosen with bench/run.py: the per-word analysis
+# cache leaves Whoosh's own postings writing as most of the work, so two
+# processes each analyse and write a segment of their own (merging them into
+# one would put the writing back on one core); 128 MB of postings each.
+BUILD_WRITER: dict = {"procs": 2, "multisegment": True, "limitmb": 128}
 
 
 def build(
@@ -390,7 +394,7 @@ def _build(
     report = Report()
     try:
         ix = whoosh_index.create_in(str(tmp), make_schema(config))
-        writer = ix.writer(**_BUILD_WRITER)  # noqa
+        writer = ix.writer(**BUILD_WRITER)
         dedup = _Dedup()
         try:
             _write(writer, records, report, dedup, lambda _id: False, on_problem, on_article, on_duplicate)
@@ -453,7 +457,14 @@ def add(
     return report
 
 
-def _add(ix, index_dir: Path, records, on_problem, on_article, on_duplicate) -> Report:
+def _add(
+    ix,
+    index_dir: Path,
+    records: Iterable[Record],
+    on_problem: Callable[[Problem], None] | None,
+    on_article: Callable[[Article], None] | None,
+    on_duplicate: Callable[[Article, str], None] | None,
+) -> Report:
     report = Report()
     dedup = _Dedup()
     try:
