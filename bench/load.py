@@ -362,8 +362,10 @@ def report(result: dict) -> str:
     lat = result["latency_ms"]
     add = result["add"]
     lines = [
-        f"corpus:     {result['articles']} articles ({Path(result['corpus']).name}), built in {result['build_seconds']} s",
-        f"load:       {result['clients']} clients, {result['duration_seconds']} s, waitress {result['server_threads']} threads",
+        f"corpus:     {result['articles']} articles ({Path(result['corpus']).name}), "
+        f"built in {result['build_seconds']} s",
+        f"load:       {result['clients']} clients, {result['duration_seconds']} s, "
+        f"waitress {result['server_threads']} threads",
         f"requests:   {result['requests']} ({result['requests_per_second']} /s)  "
         + ", ".join(f"{k} {v}" for k, v in result["by_kind"].items()),
         f"latency:    p50 {lat['p50']} ms  p95 {lat['p95']} ms  p99 {lat['p99']} ms  max {lat['max']} ms",
@@ -377,7 +379,9 @@ def report(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load (default 60)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (default 32)")
     parser.add_argument("--quick", action="store_true", help="a few seconds: 4 s, 8 clients, 100 articles")

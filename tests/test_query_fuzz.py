@@ -127,21 +127,29 @@ def test_parse_raises_only_query_errors(text: str) -> None:
         assert re.search(r"too long|too many words|not valid text", str(error)), error
         assert error.arabic  # the page has its own words for it
         return
-    assert len(text) <= MAX_QUERY_LENGTH and parsed.word_count <= MAX_QUERY_WORDS
+    assert len(text) <= MAX_QUERY_LENGTH and word_count(text) <= MAX_QUERY_WORDS
+    # The cap on words caps the clauses too: each has at least one word.
+    clauses = [c for group in parsed.groups for c in group] + parsed.excluded
+    assert len(clauses) <= sum(len(c.text.split()) for c in clauses) <= word_count(text)
 
 
-def test_word_cap_counts_words_of_clauses_and_phrases() -> None:
+def test_word_cap_counts_words_of_phrases_and_operators() -> None:
     words = [f"كلمة{n}" for n in range(MAX_QUERY_WORDS + 1)]
-    assert parse(" ".join(words[:MAX_QUERY_WORDS])).word_count == MAX_QUERY_WORDS
+    assert word_count(" ".join(words[:MAX_QUERY_WORDS])) == MAX_QUERY_WORDS
+    parse(" ".join(words[:MAX_QUERY_WORDS]))
     with pytest.raises(QueryError, match=rf"too many words \({MAX_QUERY_WORDS + 1}; the limit is {MAX_QUERY_WORDS}\)"):
         parse(" ".join(words))
     with pytest.raises(QueryError, match="too many words"):  # inside a phrase, one by one
         parse('"' + " ".join(words) + '"')
     with pytest.raises(QueryError, match="too many words"):  # excluded words count too
         parse(" ".join(words[:20]) + " " + " ".join("-" + w for w in words[20:]))
-    assert parse(" OR ".join(words[:MAX_QUERY_WORDS])).word_count == MAX_QUERY_WORDS  # OR is no word
-    assert parse("ا" * MAX_QUERY_LENGTH).word_count == 1
-    with pytest.raises(QueryError, match=rf"too long \({MAX_QUERY_LENGTH + 1} characters; the limit is {MAX_QUERY_LENGTH}\)"):
+    parse(" OR ".join(words[:16]))  # 31 words with the operators
+    with pytest.raises(QueryError, match=r"too many words \(33;"):
+        parse(" OR ".join(words[:17]))
+    assert word_count('"a""b""c"d') == 4 and word_count("-\"a b\"") == 3
+    assert word_count("ا" * MAX_QUERY_LENGTH) == 1
+    too_long = rf"too long \({MAX_QUERY_LENGTH + 1} characters; the limit is {MAX_QUERY_LENGTH}\)"
+    with pytest.raises(QueryError, match=too_long):
         parse("ا" * (MAX_QUERY_LENGTH + 1))
     with pytest.raises(QueryError, match="not valid text"):
         parse("كييف \ud800")
@@ -225,8 +233,12 @@ WORST = {
 @pytest.mark.parametrize("mode", ["and", "or"])
 def test_cost_of_the_worst_queries_within_the_caps_is_bounded(fuzz_searcher: Searcher, vocabulary: list[str],
                                                               mode: str) -> None:
-    common = " OR ".join(vocabulary[:MAX_QUERY_WORDS])[:MAX_QUERY_LENGTH].rsplit(" OR ", 1)[0]
-    for name, text in {**WORST, "32 words ORed": common}.items():
+    real = {
+        "16 words ORed": " OR ".join(vocabulary[:16]),
+        "32 words": " ".join(vocabulary[:MAX_QUERY_WORDS]),
+        "32 quoted words, no spaces": "".join(f'"{w}"' for w in vocabulary[:MAX_QUERY_WORDS]),
+    }
+    for name, text in {**WORST, **real}.items():
         assert within_caps(text), name
         started = time.perf_counter()
         fuzz_searcher.search(text, mode=mode)

@@ -102,9 +102,9 @@ def document() -> dict:
         "properties": {"query": {"type": "string"}, "suggestions": {"type": "array", "items": {"type": "string"}}},
     }
     q = _text(MAX_QUERY_LENGTH)
-    # At most MAX_QUERY_WORDS whitespace-separated words (the server does not
-    # count OR, so it accepts a little more than this promises).
-    query = {**q, "pattern": r"^\s*(\S+\s+){0,%d}(\S+\s*)?$" % (MAX_QUERY_WORDS - 1)}
+    # At most MAX_QUERY_WORDS words, separated by whitespace and double quotes
+    # (search.query.word_count).
+    query = {**q, "pattern": r'^[\s"]*([^\s"]+[\s"]+){0,%d}([^\s"]+[\s"]*)?$' % (MAX_QUERY_WORDS - 1)}
     return {
         "openapi": "3.0.3",
         "info": {
@@ -118,9 +118,10 @@ def document() -> dict:
                     "operationId": "search",
                     "summary": "Ranked articles matching a query, with facets",
                     "parameters": [
-                        _query("q", query, f"Words (all must match), \"phrases\", -excluded, a OR b; at most {MAX_QUERY_LENGTH} "
-                               f"characters and {MAX_QUERY_WORDS} words. No wildcards or fields: * ? : are "
-                               "punctuation. Empty: no results."),
+                        _query("q", query, f"Words (all must match), \"phrases\", -excluded, a OR b; at most "
+                               f"{MAX_QUERY_LENGTH} characters and {MAX_QUERY_WORDS} words (spaces and quotes "
+                               "separate words; OR counts). No wildcards or fields: * ? : are punctuation. "
+                               "Empty: no results."),
                         _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
                                "Page number; a page past the last one is empty."),
                         _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
