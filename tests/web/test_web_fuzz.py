@@ -8,6 +8,7 @@ logged 500 with a plain message.  Paths that climb out of a directory are a
 from __future__ import annotations
 
 import http.client
+import json
 import logging
 import os
 import shutil
@@ -370,3 +371,28 @@ def test_real_server_answers_odd_paths_cleanly(server: int, path: str) -> None:
         assert status in (404, 308)  # 308: // merged, then 404
     if is_api(path.split("?")[0]) and status >= 400:
         assert content_type.startswith("application/json")
+
+
+def test_error_page_that_cannot_render_is_plain_text(web_index: Path, tmp_path: Path) -> None:
+    """The web package installed without its templates (package data
+    forgotten): every page fails, and the error page too; still no traceback."""
+    shutil.copytree(ROOT / "web", tmp_path / "web", ignore=shutil.ignore_patterns("templates", "__pycache__"))
+    script = (
+        "import json, sys\n"
+        "from web import create_app\n"
+        "assert create_app.__code__.co_filename.startswith(sys.argv[2])\n"
+        "client = create_app({'INDEX_DIR': sys.argv[1]}).test_client()\n"
+        "for path in ('/nothing', '/search?q=x', '/api/nothing', '/api/search?q=x'):\n"
+        "    r = client.get(path)\n"
+        "    print(json.dumps([path, r.status_code, r.mimetype, r.get_data(as_text=True)]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(web_index), str(tmp_path)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    answers = {path: (status, mimetype, body) for path, status, mimetype, body in lines}
+    assert answers["/nothing"] == (404, "text/plain", "لم نجد هذه الصفحة.")
+    assert answers["/search?q=x"] == (500, "text/plain", "حدث خطأ في الخادم. حاول مرة أخرى بعد قليل.")
+    assert answers["/api/nothing"][:2] == (404, "application/json")
+    assert answers["/api/search?q=x"][:2] == (200, "application/json")
+    assert "TemplateNotFound" in done.stderr and "failed to render" in done.stderr  # logged, not shown
