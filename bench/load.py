@@ -281,13 +281,18 @@ def run(args: argparse.Namespace) -> dict:
             began = time.monotonic()
             for t in threads:
                 t.start()
-            time.sleep(args.duration / 2)
-            add_report = add_during_load(index_dir, add_file, additions, port, began)
+            # The add and its check run beside the clients, which stop on time.
+            adder = threading.Thread(
+                target=lambda: add_report.update(add_during_load(index_dir, add_file, additions, port, began))
+            )
+            time.sleep(args.duration / 2 if args.add_at is None else args.add_at)
+            adder.start()
             time.sleep(max(0.0, began + args.duration - time.monotonic()))
             stop.set()
             for t in threads:
                 t.join(timeout=90)
             elapsed = time.monotonic() - began
+            adder.join()
             found_end, missing_end = found(port, additions)
         finally:
             server.terminate()
@@ -346,6 +351,7 @@ def add_during_load(index_dir: Path, add_file: Path, additions: list[dict], port
         "articles": len(additions),
         "at_second": round(at, 1),
         "seconds": round(seconds, 1),
+        "done_at_second": round(at + seconds, 1),
         "status": done.returncode,
         "stderr": done.stderr,
         "found": count,
@@ -369,7 +375,8 @@ def report(result: dict) -> str:
         f"requests:   {result['requests']} ({result['requests_per_second']} /s)  "
         + ", ".join(f"{k} {v}" for k, v in result["by_kind"].items()),
         f"latency:    p50 {lat['p50']} ms  p95 {lat['p95']} ms  p99 {lat['p99']} ms  max {lat['max']} ms",
-        f"add:        {add.get('articles')} articles at {add.get('at_second')} s, took {add.get('seconds')} s, "
+        f"add:        {add.get('articles')} articles at {add.get('at_second')} s, took {add.get('seconds')} s "
+        f"(done at {add.get('done_at_second')} s), "
         f"exit {add.get('status')}; found right after: {add.get('found')}, at the end: "
         f"{result['new_articles_found_at_end']}",
         f"errors:     {result['errors']}",
@@ -384,18 +391,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load (default 60)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (default 32)")
-    parser.add_argument("--quick", action="store_true", help="a few seconds: 4 s, 8 clients, 100 articles")
+    parser.add_argument("--quick", action="store_true", help="a few seconds: 6 s, 8 clients, 100 articles")
     parser.add_argument("--full", action="store_true", help=f"index all of {FULL.name} (a long build)")
     parser.add_argument("--corpus", default=str(SMALL), help=f"JSON Lines corpus (default {SMALL.name})")
     parser.add_argument("--articles", type=int, help="index only the first N articles")
     parser.add_argument("--add", type=int, default=20, help="articles added mid-run (default 20)")
+    parser.add_argument("--add-at", type=float, help="second of the run the add starts at (default: halfway)")
     parser.add_argument("--threads", type=int, default=0, help="waitress threads (default: akhbar serve's)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temporary index and server log")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     if args.quick:
-        args.duration = min(args.duration, 4.0)
+        args.duration = min(args.duration, 6.0)
+        args.add_at = 1.0 if args.add_at is None else args.add_at  # done while the clients still run
         args.clients = min(args.clients, 8)
         args.articles = args.articles or 100
         args.add = min(args.add, 5)
