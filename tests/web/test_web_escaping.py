@@ -248,3 +248,11 @@ def test_any_hostile_query_stays_text(hostile_client, q: str) -> None:
     response = hostile_client.get("/search", query_string={"q": q})
     page = assert_safe(response.get_data(as_text=True))
     assert page.find("input", id="q")[0]["value"] == q.strip()
+
+
+def test_opensearch_document_with_a_hostile_host_header(hostile_client) -> None:
+    """Its URLs are built from the Host header, which the client chooses."""
+    response = hostile_client.get("/opensearch.xml", headers={"Host": 'evil.example"><script>alert(1)</script>'})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "<script" not in body and '"><' not in body
