@@ -90,7 +90,8 @@ def queries(vocabulary: list[str]) -> st.SearchStrategy[str]:
         joined,
         joined,
         st.text(max_size=80),
-        st.text(alphabet=st.characters(codec=None, categories=None), max_size=40),  # surrogates too
+        st.text(alphabet=st.characters(codec=None, categories=None), max_size=40),
+        st.builds(lambda w, s: w + " " + s, word, st.characters(categories=["Cs"])),  # a lone surrogate
         st.text(min_size=450, max_size=620),
         st.lists(word, min_size=28, max_size=40).map(" ".join),
     )
@@ -119,7 +120,8 @@ def check_results(results: SearchResults, per_page: int) -> None:
 
 
 @FUZZ
-@given(text=st.one_of(st.text(max_size=600), st.text(alphabet=st.characters(codec=None, categories=None))))
+@given(text=st.one_of(st.text(max_size=600), st.text(alphabet=st.characters(codec=None, categories=None)),
+                     st.text(alphabet=st.characters(categories=["Cs", "Lo", "Zs", "Po"]))))
 def test_parse_raises_only_query_errors(text: str) -> None:
     try:
         parsed = parse(text)
