@@ -18,7 +18,8 @@ from functools import lru_cache
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from whoosh.analysis import Filter, Token, Tokenizer
+from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from search import normalize as norm
 from search.lexicon import zipf
@@ -318,6 +319,158 @@ class LowercaseOnlyFilter(Filter):
             yield t
 
 
+# What one raw token becomes: per output token (text, start, end, stopped,
+# fresh), start/end relative to the raw token; ``fresh`` is whether the token
+# reached the stop filter with the tokenizer's position (see _tokens).
+_Outputs = tuple[tuple[str, int, int, bool, bool], ...]
+_PROBE = -(10**9)  # a position no renumbering can produce
+
+
+class CachedChain(CompositeAnalyzer):
+    """The same chain, with the filters run once per distinct raw token.
+
+    Every filter after the tokenizer looks at one token at a time, so what a
+    raw token (as the tokenizer cut it) turns into never depends on its
+    neighbours; only the stop filter's position numbering does, and that is
+    replayed here per text.  News repeats the same few hundred thousand
+    forms, so after the first articles nearly every token costs one dict
+    lookup instead of six generator steps, NFKC, a stop lookup, folding and
+    stemming.  The tokens are exactly the chain's (tests compare them).
+
+    The caches belong to the process and are never pickled: the chain is
+    pickled into the index schema and into Whoosh's indexing subprocesses.
+    """
+
+    # Filters known to act on each token alone, whatever surrounds it.
+    PER_TOKEN: tuple[type, ...] = ()  # filled in below, once the classes exist
+    MAX_ENTRIES = 300_000  # per mode; about 100 MB when full
+
+    def __init__(self, *composables) -> None:
+        super().__init__(*composables)
+        self._reset()
+
+    def _reset(self) -> None:
+        self._caches: dict[bool, dict[str, _Outputs]] = {False: {}, True: {}}
+        first = self.items[0] if self.items else None
+        self._fast = isinstance(first, ArabicTokenizer) and all(
+            type(item) in self.PER_TOKEN for item in self.items[1:]
+        )
+        self._stop_at = next((i for i, item in enumerate(self.items) if isinstance(item, ArabicStopFilter)), None)
+
+    def __getstate__(self) -> dict:
+        return {"items": self.items}
+
+    def __setstate__(self, state: dict) -> None:
+        self.items = state["items"]
+        self._reset()
+
+    def _outputs(self, raw: str, query: bool) -> _Outputs:
+        """Run the real filters on ``raw`` alone and remember the result."""
+        token = Token(positions=True, chars=True, removestops=False, mode="query" if query else "index")
+        token.text = token.raw = token.original = raw
+        token.boost = 1.0
+        token.stopped = False
+        token.pos = _PROBE
+        token.startchar, token.endchar = 0, len(raw)
+        fresh: list[bool] = []
+
+        def probe(tokens: Iterator[Token]) -> Iterator[Token]:
+            for t in tokens:
+                fresh.append(t.pos == _PROBE)
+                yield t
+
+        stream: Iterator[Token] = iter((token,))
+        for i, item in enumerate(self.items[1:], start=1):
+            if i == self._stop_at:
+                stream = probe(stream)
+            stream = item(stream)
+        outputs = [(t.text, t.startchar, t.endchar, bool(t.stopped)) for t in stream]
+        if self._stop_at is None:
+            fresh = [True] * len(outputs)
+        result = tuple((*out, f) for out, f in zip(outputs, fresh))
+        cache = self._caches[query]
+        if len(cache) >= self.MAX_ENTRIES:
+            cache.clear()  # the frequent forms come straight back
+        cache[raw] = result
+        return result
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        if not getattr(self, "_fast", False) or not tokenize or kwargs.get("no_morph"):
+            return super().__call__(
+                value,
+                positions=positions,
+                chars=chars,
+                keeporiginal=keeporiginal,
+                removestops=removestops,
+                start_pos=start_pos,
+                start_char=start_char,
+                tokenize=tokenize,
+                mode=mode,
+                **kwargs,
+            )
+        return self._tokens(value, positions, chars, keeporiginal, removestops, start_pos, start_char, mode, kwargs)
+
+    def _tokens(self, value, positions, chars, keeporiginal, removestops, start_pos, start_char, mode, kwargs):
+        """The chain's tokens for ``value``, from the cache.
+
+        Positions replay ArabicStopFilter on the one shared Token: it numbers
+        the surviving words from 0 (whatever start_pos says), a stopped token
+        keeps the position it came with, and a token reaches it either with
+        the tokenizer's position (``fresh``) or with whatever the previous
+        token was left with (the later words of a ligature like ﷺ).
+        """
+        query = mode == "query"
+        cache = self._caches[query]
+        renumbers = self._stop_at is not None and positions
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost = 1.0
+        last_in = None
+        pos = -1
+        current = None  # the shared token's position as the stop filter left it
+        for n, match in enumerate(_WORD.finditer(value)):
+            raw = match.group()
+            outputs = cache.get(raw)
+            if outputs is None:
+                outputs = self._outputs(raw, query)
+            for text, start, end, stopped, fresh in outputs:
+                incoming = start_pos + n if fresh else current
+                if stopped:
+                    current = incoming
+                    if removestops:
+                        continue
+                    if positions:
+                        t.pos = incoming
+                elif renumbers:
+                    if incoming != last_in:
+                        last_in = incoming
+                        pos += 1
+                    t.pos = current = pos
+                else:
+                    current = incoming
+                    if positions:
+                        t.pos = incoming
+                t.text = text
+                t.stopped = stopped
+                if keeporiginal:
+                    t.original = raw
+                if chars:
+                    base = start_char + match.start()
+                    t.startchar, t.endchar = base + start, base + end
+                yield t
+
+
 @dataclass(frozen=True)
 class AnalysisConfig:
     """One way of turning text into terms.  ``default`` is what Akhbar ships;
@@ -343,27 +496,41 @@ def _stemmer_for(config: AnalysisConfig) -> Stemmer | ShippedStemmer | None:
 
 def exact_analyzer(config: AnalysisConfig = AnalysisConfig()):
     """Normalized but unstemmed words: an exact word outranks a same-stem one."""
-    chain = ArabicTokenizer()
+    return CachedChain(*_exact_items(config))
+
+
+def _exact_items(config: AnalysisConfig) -> list:
     if not config.normalize:
-        return chain | LowercaseOnlyFilter()
-    chain = chain | CleanFilter()
+        return [ArabicTokenizer(), LowercaseOnlyFilter()]
+    items = [ArabicTokenizer(), CleanFilter()]
     if config.split_run_together:
-        chain = chain | SplitRunTogetherFilter()
-    return chain | ArabicStopFilter() | FoldFilter()
+        items.append(SplitRunTogetherFilter())
+    return [*items, ArabicStopFilter(), FoldFilter()]
 
 
 def stem_analyzer(config: AnalysisConfig = AnalysisConfig()):
     """The matching analyzer: normalized words reduced to their light stem."""
-    chain = exact_analyzer(config)
+    items = _exact_items(config)
     stemmer = _stemmer_for(config)
-    if stemmer is None:
-        return chain
-    return chain | StemFilter(stemmer)
+    if stemmer is not None:
+        items.append(StemFilter(stemmer))
+    return CachedChain(*items)
 
 
 def spelling_analyzer():
     """Words as written, less their marks: what a spelling suggestion shows."""
-    return ArabicTokenizer() | CleanFilter()
+    return CachedChain(ArabicTokenizer(), CleanFilter())
+
+
+CachedChain.PER_TOKEN = (
+    CleanFilter,
+    SplitRunTogetherFilter,
+    ArabicStopFilter,
+    FoldFilter,
+    StemFilter,
+    LowercaseOnlyFilter,
+    LowercaseFilter,
+)
 
 
 CONFIGS: dict[str, AnalysisConfig] = {
@@ -371,4 +538,5 @@ CONFIGS: dict[str, AnalysisConfig] = {
     "norm": AnalysisConfig(name="norm", stemmer="none", split_run_together=False),
     "tashaphyne": AnalysisConfig(name="tashaphyne", stemmer="tashaphyne", split_run_together=False),
     "default": AnalysisConfig(),
+    "no-split": AnalysisConfig(name="no-split", split_run_together=False),
 }

@@ -33,6 +33,32 @@ FACET_FIELDS = ("source", "category")
 SUGGEST_MAX_CHARS = 32
 
 
+def nearest_word(reader, fieldname: str, word: str, maxdist: int = 2, prefix: int = 1) -> str | None:
+    """The commonest term of ``fieldname`` within ``maxdist`` edits of
+    ``word`` (sharing its first ``prefix`` letters): what Whoosh's
+    ``corrector(fieldname).suggest(word, limit=1)`` answers on a one-segment
+    index, whatever the number of segments.
+
+    On several segments Whoosh falls back to computing a Python edit
+    distance against every term with the prefix (tens of milliseconds a
+    word); here each segment walks its own term list with a Levenshtein
+    automaton, as a single segment does, and the words found are ranked by
+    their frequency in the whole index, as the corrector ranks them.
+    """
+    found: set[str] = set()
+    for leaf, _offset in reader.leaf_readers():
+        found.update(leaf.terms_within(fieldname, word, maxdist, prefix=prefix))
+    best: tuple[float, str] | None = None
+    for candidate in found:
+        if candidate == word:
+            continue
+        frequency = reader.frequency(fieldname, candidate) or 1
+        item = (0 - (maxdist + (1.0 / frequency * 0.5)), candidate)
+        if best is None or item > best:
+            best = item
+    return None if best is None else best[1]
+
+
 @dataclass(frozen=True)
 class SearchOptions:
     """Ranking settings; the relevance evaluation compares variants of these."""
@@ -271,7 +297,6 @@ class Searcher:
     def _suggest(self, searcher, parsed: ParsedQuery, query: str, total: int) -> str | None:
         """Replace each unknown word by the nearest word of the index, as
         written in the articles; offered only if it finds more."""
-        corrector = searcher.corrector("spell")
         reader = searcher.reader()
         changed = query
         for word in parsed.words:
@@ -280,9 +305,9 @@ class Searcher:
             cleaned = clean(word)
             if not cleaned or len(cleaned) > SUGGEST_MAX_CHARS or reader.doc_frequency("spell", cleaned) > 0:
                 continue
-            options = corrector.suggest(cleaned, limit=1, maxdist=2, prefix=1)
-            if options and options[0] != cleaned:
-                changed = changed.replace(word, options[0], 1)
+            nearest = nearest_word(reader, "spell", cleaned, maxdist=2, prefix=1)
+            if nearest is not None and nearest != cleaned:
+                changed = changed.replace(word, nearest, 1)
         if changed == query:
             return None
         better = self._builder.build(parse(changed), "and")
