@@ -1,0 +1,126 @@
+"""The speed-ups must not change a single token or suggestion.
+
+CachedChain answers from a per-token cache and replays the stop filter's
+position numbering; these tests hold it to the plain filter chain, token
+for token (text, position, offsets, stopped, original), in every mode the
+index, the query parser and the highlighter use.  nearest_word must answer
+what Whoosh's corrector answers on a one-segment index.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from whoosh.analysis.analyzers import CompositeAnalyzer
+
+from conftest import SEEDS
+from search.analysis import CONFIGS, CachedChain, exact_analyzer, spelling_analyzer, stem_analyzer
+
+ODD = (
+    "مُحَمَّدٌ ﷺ كييفالتصرف في على علي والحكومات الأوكرانية ١٢٣ ـــ \u200fزيلينسكي "
+    "قال في الشمال، لا ولا إلى أن ﷺ ﷺ آلافكيلومترات Telegram و14 ﻻ"
+)
+
+CALLS = (
+    {"mode": "index", "positions": True, "chars": True},
+    {"mode": "query"},
+    {"mode": "query", "positions": True},
+    {"mode": "index", "chars": True, "removestops": False},
+    {"mode": "index", "positions": True, "chars": True, "removestops": False, "start_pos": 5, "start_char": 7,
+     "keeporiginal": True},
+    {"mode": "query", "positions": True, "chars": True, "removestops": False, "keeporiginal": True},
+)
+
+
+def _tokens(analyzer, text: str, **kwargs) -> list[tuple]:
+    return [
+        (t.text, getattr(t, "pos", None), getattr(t, "startchar", None), getattr(t, "endchar", None), t.stopped,
+         getattr(t, "original", None))
+        for t in analyzer(text, **kwargs)
+    ]
+
+
+def _texts(shared_news_small) -> list[str]:
+    texts = [ODD, next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")]
+    for article in shared_news_small[:25]:
+        texts += [article["title"] or "", article["body"]]
+    return texts
+
+
+def _analyzers():
+    for name, config in CONFIGS.items():
+        yield f"stem-{name}", stem_analyzer(config)
+        yield f"exact-{name}", exact_analyzer(config)
+    yield "spelling", spelling_analyzer()
+
+
+@pytest.mark.parametrize("name,analyzer", list(_analyzers()))
+def test_cached_chain_gives_exactly_the_chains_tokens(name, analyzer, shared_news_small):
+    assert isinstance(analyzer, CachedChain) and analyzer._fast, name
+    reference = CompositeAnalyzer(*analyzer.items)
+    for kwargs in CALLS:
+        for text in _texts(shared_news_small):
+            for _ in range(2):  # cold, then from the cache
+                assert _tokens(analyzer, text, **kwargs) == _tokens(reference, text, **kwargs), (name, kwargs, text[:60])
+
+
+def test_cache_is_not_pickled_and_a_clone_gives_the_same_tokens():
+    analyzer = stem_analyzer()
+    list(analyzer(ODD))
+    assert analyzer._caches[False]
+    data = pickle.dumps(analyzer)
+    assert "كييفالتصرف".encode("utf-8") not in data
+    clone = pickle.loads(data)
+    assert not clone._caches[False] and not clone._caches[True]
+    assert _tokens(clone, ODD, positions=True, chars=True) == _tokens(analyzer, ODD, positions=True, chars=True)
+
+
+def test_cache_stays_bounded():
+    analyzer = exact_analyzer()
+    analyzer.MAX_ENTRIES = 50
+    words = " ".join(f"كلمة{i}" for i in range(500))
+    expected = _tokens(CompositeAnalyzer(*analyzer.items), words, positions=True)
+    assert _tokens(analyzer, words, positions=True) == expected
+    assert len(analyzer._caches[False]) <= 50
+
+
+def test_untokenized_values_take_the_chains_own_path():
+    analyzer = stem_analyzer()
+    reference = CompositeAnalyzer(*analyzer.items)
+    kwargs = {"tokenize": False, "positions": True, "chars": True}
+    assert _tokens(analyzer, "والحكومات", **kwargs) == _tokens(reference, "والحكومات", **kwargs)
+
+
+def test_nearest_word_is_the_one_segment_correctors_answer(tmp_path, shared_news_small):
+    """Two segments, answered as Whoosh answers on the same articles in one."""
+    from whoosh import index as whoosh_index
+
+    from search import index as idx
+    from search.ingest import article_from_record
+    from search.searcher import nearest_word
+
+    articles = [article_from_record(r) for r in shared_news_small[:300]]
+    (tmp_path / "one").mkdir()
+    one = whoosh_index.create_in(str(tmp_path / "one"), idx.make_schema())
+    writer = one.writer()
+    for a in articles:
+        writer.add_document(**idx.document(a))
+    writer.commit()
+    two_dir = tmp_path / "two"
+    two_dir.mkdir()
+    two = whoosh_index.create_in(str(two_dir), idx.make_schema())
+    for part in (articles[:150], articles[150:]):
+        writer = two.writer()
+        for a in part:
+            writer.add_document(**idx.document(a))
+        writer.commit(merge=False)
+    with one.searcher() as s1, two.searcher() as s2:
+        assert len(s2.reader().leaf_readers()) == 2
+        corrector = s1.corrector("spell")
+        words = ["الحكومه", "اوكرانيا", "زيلنسكي", "الرياض", "السعوديه", "بالمنتخب", "الاقتصادي", "وزاره", "xyzzy", "مصرر"]
+        for word in words:
+            expected = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+            expected = expected[0] if expected else None
+            assert nearest_word(s1.reader(), "spell", word) == expected, word
+            assert nearest_word(s2.reader(), "spell", word) == expected, word
