@@ -29,6 +29,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -79,21 +80,41 @@ def lock_holder(index_dir: str | Path) -> str:
 
 
 _HELD: set[int] = set()  # descriptors of the write locks this process holds
+_HOLDER = [0]  # the pid that holds them (a forked child compares its parent)
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _drop_locks_in_child() -> None:
-    # A forked child (a multiprocessing writer, say) shares the parent's lock:
-    # if it outlived a killed parent it would keep the index locked.  The
-    # parent's own descriptor still holds the lock.
+def _writer_child_after_fork() -> None:
+    """In a process forked while the write lock is held (a helper of Whoosh's
+    multiprocessing writer): drop the inherited lock, and die with the parent.
+
+    Otherwise a helper that outlived a killed build would keep the index
+    locked, and would wait forever for jobs on a pipe that it holds open itself.
+    """
+    if not _HELD:
+        return
     for fd in list(_HELD):
         try:
             os.close(fd)
         except OSError:
             pass
     _HELD.clear()
+    _die_with_parent(_HOLDER[0])
 
 
-os.register_at_fork(after_in_child=_drop_locks_in_child)
+def _die_with_parent(parent: int) -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return  # not Linux: nothing to arrange
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the signal was arranged
+
+
+os.register_at_fork(after_in_child=_writer_child_after_fork)
 
 
 @contextmanager
@@ -128,6 +149,7 @@ def locked(
                     told = True
                 time.sleep(min(0.1, left))
         _HELD.add(fd)
+        _HOLDER[0] = os.getpid()
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, {purpose}, since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
         try:

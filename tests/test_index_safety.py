@@ -33,6 +33,8 @@ def news_subset(records: list[dict], path: Path, n: int) -> Path:
 
 
 def start(*args: str | Path) -> subprocess.Popen:
+    """``python -m search ARGS`` in a process group of its own, so that any
+    helper processes it forks (builds write with two) can be found."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.Popen(
         [sys.executable, "-m", "search", *map(str, args)],
@@ -40,7 +42,33 @@ def start(*args: str | Path) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live (not zombie) processes of process group ``pgid``."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def assert_no_survivors(pgid: int) -> None:
+    """No process of a killed writer's group lives on (its helpers die with it).
+    Waits for the kernel to deliver their signals; kills them if they don't."""
+    deadline = time.monotonic() + 30
+    while group_members(pgid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    survivors = group_members(pgid)
+    if survivors:
+        os.killpg(pgid, signal.SIGKILL)
+    assert survivors == [], "helper processes outlived the killed writer"
 
 
 def wait_for_lock(index_dir: Path, proc: subprocess.Popen, purpose: str) -> None:
@@ -63,7 +91,9 @@ def kill_after(proc: subprocess.Popen, delay: float) -> bool:
         return False
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGKILL)
-        proc.communicate()
+        proc.wait()
+        assert_no_survivors(proc.pid)
+        proc.communicate(timeout=30)
         return True
 
 
@@ -175,9 +205,10 @@ def test_lock_of_a_killed_process_is_free_at_once(index_dir, tmp_path):
     assert (report.indexed, report.updated) == (0, 1)
 
 
-def test_a_child_process_that_outlives_a_killed_writer_does_not_keep_the_lock(index_dir):
-    """Whoosh's multiprocessing writer forks children; one that outlives a
-    killed build must not hold the index lock it inherited."""
+def test_a_helper_forked_by_a_killed_writer_dies_with_it_and_frees_the_lock(index_dir):
+    """Whoosh's multiprocessing writer forks helpers.  A helper that outlived
+    a killed build would hold the lock it inherited and wait forever for work;
+    forked while the lock is held, it drops the lock and dies with its parent."""
     script = (
         "import multiprocessing, sys, time\n"
         "from search import index as idx\n"
@@ -187,19 +218,20 @@ def test_a_child_process_that_outlives_a_killed_writer_does_not_keep_the_lock(in
         "    print(child.pid, flush=True)\n"
         "    time.sleep(600)\n"
     )
-    parent = subprocess.Popen([sys.executable, "-c", script, str(index_dir)],
-                              env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.PIPE, text=True)
-    child = int(parent.stdout.readline())
+    parent = subprocess.Popen([sys.executable, "-c", script, str(index_dir)], env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                              stdout=subprocess.PIPE, text=True, start_new_session=True)
     try:
+        child = int(parent.stdout.readline())
+        assert child in group_members(parent.pid)
         with pytest.raises(idx.IndexLocked):
             with idx.locked(index_dir, "test"):
                 pass
         parent.send_signal(signal.SIGKILL)
         parent.wait()
-        os.kill(child, 0)  # the child lives on
-        with idx.locked(index_dir, "test"):  # but the lock is free
+        assert_no_survivors(parent.pid)
+        with idx.locked(index_dir, "test"):  # free at once
             pass
     finally:
-        parent.kill()
+        if group_members(parent.pid):
+            os.killpg(parent.pid, signal.SIGKILL)
         parent.wait()
-        os.kill(child, signal.SIGKILL)
