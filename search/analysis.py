@@ -141,10 +141,28 @@ def _stop_words() -> frozenset[str]:
             continue
         cleaned = norm.clean(form)
         words.add(cleaned)
-        # Writers drop the hamza of إلى/أن freely; ى and ة are kept, so that
-        # على stays a stop word and the name علي does not.
-        words.add(cleaned.translate(str.maketrans("أإآ", "ااا")))
+        # Writers drop the hamza of إلى/أن freely, and write a final ى as ي
+        # or the reverse (فى، التى، متي); the one such variant that is far
+        # more often a content word is the name علي, so it stays.
+        for variant in _spellings(cleaned):
+            if variant not in _CONTENT_VARIANTS:
+                words.add(variant)
     return frozenset(words)
+
+
+_CONTENT_VARIANTS = frozenset({"علي"})
+
+
+def _spellings(word: str) -> set[str]:
+    """The spellings writers use for one function word."""
+    bare = word.translate(str.maketrans("أإآ", "ااا"))
+    out = {word, bare}
+    for w in (word, bare):
+        if w.endswith("ى"):
+            out.add(w[:-1] + "ي")
+        elif w.endswith("ي"):
+            out.add(w[:-1] + "ى")
+    return out
 
 
 STOP_WORDS = _stop_words()
@@ -321,8 +339,10 @@ class LowercaseOnlyFilter(Filter):
 
 # What one raw token becomes: per output token (text, start, end, stopped,
 # fresh), start/end relative to the raw token; ``fresh`` is whether the token
-# reached the stop filter with the tokenizer's position (see _tokens).
-_Outputs = tuple[tuple[str, int, int, bool, bool], ...]
+# reached the stop filter with the tokenizer's position (see _tokens).  The
+# common case, one kept token over the whole raw token, is stored as its text
+# alone (a third of the memory).
+_Outputs = tuple[tuple[str, int, int, bool, bool], ...] | str
 _PROBE = -(10**9)  # a position no renumbering can produce
 
 
@@ -343,7 +363,7 @@ class CachedChain(CompositeAnalyzer):
 
     # Filters known to act on each token alone, whatever surrounds it.
     PER_TOKEN: tuple[type, ...] = ()  # filled in below, once the classes exist
-    MAX_ENTRIES = 300_000  # per mode; about 100 MB when full
+    MAX_ENTRIES = 300_000  # per mode; about 35 MB when full
 
     def __init__(self, *composables) -> None:
         super().__init__(*composables)
@@ -387,7 +407,12 @@ class CachedChain(CompositeAnalyzer):
         outputs = [(t.text, t.startchar, t.endchar, bool(t.stopped)) for t in stream]
         if self._stop_at is None:
             fresh = [True] * len(outputs)
-        result = tuple((*out, f) for out, f in zip(outputs, fresh))
+        result: _Outputs = tuple(
+            (raw if text == raw else text, start, end, stopped, f)
+            for (text, start, end, stopped), f in zip(outputs, fresh)
+        )
+        if len(result) == 1 and result[0][1:] == (0, len(raw), False, True):
+            result = result[0][0]
         cache = self._caches[query]
         if len(cache) >= self.MAX_ENTRIES:
             cache.clear()  # the frequent forms come straight back
@@ -444,6 +469,23 @@ class CachedChain(CompositeAnalyzer):
             outputs = cache.get(raw)
             if outputs is None:
                 outputs = self._outputs(raw, query)
+            if outputs.__class__ is str:  # one kept token over the whole raw token
+                current = start_pos + n
+                if renumbers:
+                    if current != last_in:
+                        last_in = current
+                        pos += 1
+                    t.pos = current = pos
+                elif positions:
+                    t.pos = current
+                t.text = outputs
+                t.stopped = False
+                if keeporiginal:
+                    t.original = raw
+                if chars:
+                    t.startchar, t.endchar = start_char + match.start(), start_char + match.end()
+                yield t
+                continue
             for text, start, end, stopped, fresh in outputs:
                 incoming = start_pos + n if fresh else current
                 if stopped:

@@ -33,10 +33,15 @@ def load() -> dict[str, float]:
                 key = normalize(word)
                 table[key] = table.get(key, 0.0) + freq
             _table = table
+            # wordfreq keeps its own dict and bucket lists of every word in
+            # unbounded caches: twice the memory of this table, in every
+            # process (a server, each indexing worker), for nothing.
+            wordfreq.get_frequency_dict.cache_clear()
+            wordfreq.get_frequency_list.cache_clear()
     return _table
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=65_536)  # only a word's first sight reaches here (see CachedChain)
 def zipf(word: str) -> float:
     """Zipf frequency (log10 per billion words) of a normalized form; 0 if unseen."""
     table = _table if _table is not None else load()
