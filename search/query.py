@@ -135,10 +135,17 @@ def _split(text: str) -> ParsedQuery:
 
 @dataclass(frozen=True)
 class Weights:
-    """How much each field counts; the relevance evaluation tunes these."""
+    """How much each field counts; the relevance evaluation tunes these.
 
-    title: float = 1.5
-    body: float = 1.0
+    A word is matched by stem in the article's text (title and body as one
+    field); on top of that come bonuses for the same word in the title, in
+    the lead (the opening words) and in its exact normalized form.  So a
+    title word weighs more than a body word: ``text + title``.
+    """
+
+    text: float = 1.0
+    title: float = 0.5
+    lead: float = 0.3
     exact: float = 0.5
 
 
@@ -154,27 +161,29 @@ class QueryBuilder:
         self.weights = weights
 
     def stems(self, text: str) -> list[str]:
-        return _terms(self.schema, "body", text)
+        return _terms(self.schema, "text", text)
 
     def clause(self, clause: Clause) -> q.Query | None:
         w = self.weights
         cap = MAX_PHRASE_TERMS if clause.phrase else MAX_WORD_TERMS
         stems = self.stems(clause.text)[:cap]
-        exact = _terms(self.schema, "body_exact", clause.text)[:cap]
+        exact = _terms(self.schema, "text_exact", clause.text)[:cap]
         if not stems:
             return None
         if clause.phrase and len(stems) > 1:
-            return q.Or(
-                [q.Phrase("title", stems, boost=w.title), q.Phrase("body", stems, boost=w.body)]
-            )
+            phrases = [q.Phrase("text", stems, boost=w.text)]
+            if w.title:
+                phrases.append(q.Phrase("title", stems, boost=w.title))
+            return q.Or(phrases)
         per_token = []
         for i, stem in enumerate(stems):
-            alternatives = [q.Term("title", stem, boost=w.title), q.Term("body", stem, boost=w.body)]
+            alternatives = [q.Term("text", stem, boost=w.text)]
+            if w.title:
+                alternatives.append(q.Term("title", stem, boost=w.title))
+            if w.lead:
+                alternatives.append(q.Term("lead", stem, boost=w.lead))
             if w.exact and i < len(exact):
-                alternatives += [
-                    q.Term("title_exact", exact[i], boost=w.exact * w.title),
-                    q.Term("body_exact", exact[i], boost=w.exact * w.body),
-                ]
+                alternatives.append(q.Term("text_exact", exact[i], boost=w.exact))
             per_token.append(q.Or(alternatives))
         return per_token[0] if len(per_token) == 1 else q.And(per_token)
 

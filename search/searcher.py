@@ -64,7 +64,7 @@ class SearchOptions:
     """Ranking settings; the relevance evaluation compares variants of these."""
 
     weights: Weights = Weights()
-    k1: float = 0.9
+    k1: float = 0.7
     b: float = 0.75
     title_b: float = 0.5
     # "and": all words must match, falling back to "or" when that finds
@@ -76,7 +76,7 @@ class SearchOptions:
     auto_and_max_words: int = 3
 
     def weighting(self) -> scoring.BM25F:
-        return scoring.BM25F(B=self.b, K1=self.k1, title_B=self.title_b, title_exact_B=self.title_b)
+        return scoring.BM25F(B=self.b, K1=self.k1, title_B=self.title_b)
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,7 @@ class Searcher:
 
     def _hit(self, hit, terms: frozenset[str]) -> Hit:
         """A Whoosh hit as a plain result, its title and snippet marked with ``terms``."""
-        analyzer = self.schema["body"].analyzer
+        analyzer = self.schema["text"].analyzer
         stored = hit.fields()
         title = stored.get("title", "")
         return Hit(
@@ -331,8 +331,8 @@ class Searcher:
                 terms = self._builder.highlight_terms(parse(highlight))
             except QueryError:
                 terms = frozenset()
-        analyzer = self.schema["body"].analyzer
-        similar = [self._hit(hit, frozenset()) for hit in searcher.more_like(docnum, "body", top=related)] if related else []
+        analyzer = self.schema["text"].analyzer
+        similar = self._related(searcher, docnum, stored, related)
         return ArticleView(
             id=stored["id"],
             title=stored.get("title", ""),
@@ -345,6 +345,13 @@ class Searcher:
             body_html=snippets.whole(stored.get("body", ""), terms, analyzer),
             related=similar,
         )
+
+    def _related(self, searcher, docnum: int, stored: dict, top: int) -> list[Hit]:
+        """Articles sharing the most distinctive stems of this one."""
+        if not top:
+            return []
+        text = f"{stored.get('title', '')}\n\n{stored.get('body', '')}"
+        return [self._hit(hit, frozenset()) for hit in searcher.more_like(docnum, "text", text=text, top=top)]
 
     def complete(self, prefix: str, limit: int = 8) -> list[str]:
         """Words of the index that start with ``prefix``, commonest first."""
