@@ -55,6 +55,14 @@ def test_stop_words_come_from_tashaphyne_and_keep_meaningful_words():
     assert [t.text for t in exact_analyzer()("على علي")] == ["علي"]
 
 
+def test_stop_words_are_stopped_in_the_spellings_writers_use():
+    # Final ى written ي and the reverse (فى is common in Egyptian papers),
+    # with or without hamza; the name علي still is not a stop word.
+    text = "فى التى حتي متي الى اذا على علي"
+    assert [t.text for t in exact_analyzer()(text)] == ["علي"]
+    assert [t.text for t in stem_analyzer()(text, mode="query")] == ["علي"]
+
+
 def test_stop_words_are_dropped_and_positions_renumbered():
     got = tokens(exact_analyzer(), "الاتفاق في الدوحة")
     assert [(g[0], g[3]) for g in got] == [("الاتفاق", 0), ("الدوحه", 1)]

@@ -140,3 +140,19 @@ def test_stats(searcher):
     assert info["sources"] == {"الجزيرة": 3, "العربية": 2}
     assert info["categories"]["اقتصاد"] == 2
     assert info["size_bytes"] > 0
+
+
+def test_lead_is_the_opening_words_as_written():
+    body = " ".join(f"كلمة{n}" for n in range(80)) + "."
+    opening = idx.lead(body)
+    assert opening.split() == body.split()[: idx.LEAD_WORDS]
+    assert body.startswith(opening)
+    assert idx.lead("خبر قصير.") == "خبر قصير."
+
+
+def test_document_searches_title_and_body_as_one_text():
+    article = Article(id="a", title="عنوان الخبر", body="نص الخبر")
+    doc = idx.document(article)
+    assert doc["text"] == "عنوان الخبر\n\nنص الخبر" == doc["text_exact"]
+    assert doc["body"] == "نص الخبر" and doc["title"] == "عنوان الخبر"
+    assert idx.document(Article(id="b", body="نص فقط"))["text"] == "نص فقط"

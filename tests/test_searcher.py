@@ -8,7 +8,7 @@ from search import index as idx
 from search.ingest import read_sources
 from search.query import parse
 
-from conftest import SEEDS
+from conftest import SEEDS, write_jsonl
 
 SEED_ID = next(SEEDS.glob("*.txt")).stem
 
@@ -176,3 +176,31 @@ def test_parse():
     parsed = parse('الحكومة "اتفاق السلام" -الحرب روسيا OR أوكرانيا')
     assert [[c.text for c in g] for g in parsed.groups] == [["الحكومة"], ["اتفاق السلام"], ["روسيا", "أوكرانيا"]]
     assert [c.text for c in parsed.excluded] == ["الحرب"]
+
+
+def _filler(n: int) -> str:
+    words = ["اجتماع", "مدينة", "سكان", "طريق", "مشروع", "تقرير", "مسؤول", "برنامج"]
+    return " ".join(words[i % len(words)] for i in range(n))
+
+
+def test_a_title_word_outweighs_the_same_word_in_the_body(tmp_path):
+    corpus = write_jsonl(tmp_path / "c.jsonl", [
+        # Listed first and shorter: without the bonus it would rank first.
+        {"id": "in-body", "title": "أخبار النقل", "body": _filler(30) + " الميناء " + _filler(29)},
+        {"id": "in-title", "title": "الميناء يستقبل السفن", "body": _filler(90)},
+    ])
+    idx.build(tmp_path / "ix", read_sources([corpus]))
+    s = Searcher(tmp_path / "ix")
+    assert ids(s.search("الميناء")) == ["in-title", "in-body"]
+    s.close()
+
+
+def test_a_word_in_the_lead_outweighs_the_same_word_late_in_the_body(tmp_path):
+    corpus = write_jsonl(tmp_path / "c.jsonl", [
+        {"id": "late", "title": "خبر", "body": _filler(120) + " الميناء " + _filler(10)},
+        {"id": "lead", "title": "خبر", "body": _filler(10) + " الميناء " + _filler(120)},
+    ])
+    idx.build(tmp_path / "ix", read_sources([corpus]))
+    s = Searcher(tmp_path / "ix")
+    assert ids(s.search("الميناء")) == ["lead", "late"]
+    s.close()
