@@ -462,7 +462,18 @@ def machine() -> dict:
         except Exception:
             versions[module] = "?"
     versions["sqlite"] = sqlite3.sqlite_version
+    commit = "unknown"
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, timeout=10).stdout.strip() or commit
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        if dirty:
+            commit += " with uncommitted changes"
+    except (OSError, subprocess.SubprocessError):
+        pass
     return {
+        "commit": commit,
         "cores": os.cpu_count(),
         "cpu": cpu,
         "ram_gb": round(mem, 1),
@@ -489,7 +500,8 @@ def render(res: Results, info: dict) -> str:
     lines = [
         "# Benchmarks",
         "",
-        f"Measured by `{_command(res)}` on {res.started} (the whole run took {res.seconds / 60:.1f} min).",
+        f"Measured by `{_command(res)}` on {res.started}, Akhbar at commit {info['commit']} "
+        f"(the whole run took {res.seconds / 60:.1f} min).",
         "Regenerate with `python bench/run.py` (everything below is written by it; `--quick` is the CI smoke run).",
         "",
         "## Machine",
@@ -586,7 +598,7 @@ def render(res: Results, info: dict) -> str:
     # Profile
     if res.profile:
         lines += _profile_section(res.profile)
-    lines += NEXT_STEPS
+    lines += next_steps(res.profile)
     return "\n".join(lines) + "\n"
 
 
@@ -665,23 +677,72 @@ def _profile_section(prof: dict) -> list[str]:
     return lines
 
 
-NEXT_STEPS = [
-    "## What would cut the time most",
-    "",
-    "- **Build: fewer postings for Whoosh to write.** Once the analysis is cached per distinct word, nearly all "
-    "of the build is Whoosh's own Python: turning tokens into postings and writing them (see the table "
-    "above). Each article is indexed five times (`title`, `body`, `title_exact`, `body_exact`, `spell`), four "
-    "of them with positions. Dropping positions from the `*_exact` fields (phrases only ever use `title` and "
-    "`body`) and building the `spell` word list from the `*_exact` terms instead of a fifth field would remove "
-    "about two fifths of the postings; this changes the index format, so it needs a rebuild and a relevance "
-    "check.",
-    "- **Queries: less Whoosh work per page.** Facet counts (`groupedby`) score and visit every matching "
-    "article, not just the page; long title queries are ORs of up to ~15 words × 4 fields. Counting facets "
-    "from a cached per-term bitset, or only on request, and dropping the `*_exact` alternatives for words "
-    "whose exact form equals the stem would cut the matching work without changing the ranking.",
-    "- Beyond that the engine itself is the limit: Tantivy and FTS5 above are native code.",
-    "",
-]
+def _schema_shape() -> tuple[list[str], list[str]]:
+    """The text fields of Akhbar's schema, and those that keep positions."""
+    from whoosh.fields import TEXT
+
+    from search.index import make_schema
+
+    schema = make_schema()
+    text = [name for name, f in schema.items() if isinstance(f, TEXT)]
+    positions = [name for name in text if schema[name].format.supports("positions")]
+    return text, positions
+
+
+def next_steps(prof: dict | None) -> list[str]:
+    """What the profile says would cut the most, with its own numbers."""
+    lines = ["## What would cut the time most", ""]
+    text, positions = _schema_shape()
+    if prof:
+        b = prof["build"]
+        groups = dict(b["groups"])
+        total = b["total"] or 1.0
+        analysis = groups.get("Akhbar analysis: tokenizing, cache lookups", 0.0)
+        add = groups.get("Whoosh add_document (the analysis above, then postings into the pool)", 0.0)
+        commit = groups.get("Whoosh commit: sorting and writing postings, term index, columns", 0.0)
+        sort = sum(t for f, t in b["own"] if f.startswith(("PostingPool._write_run", "list.sort", "load (")))
+        whoosh = max(0.0, add - analysis) + commit
+        lines.append(
+            f"- **Build: fewer postings.** With the analysis cached per distinct word, Akhbar's analysis is "
+            f"{analysis / total * 100:.0f} % of the profiled build and Whoosh's own Python "
+            f"{whoosh / total * 100:.0f} % (postings into its pool, the external sort of the pool's runs, writing "
+            f"blocks and the term index); the run files alone (write, sort, load back) are about "
+            f"{sort / total * 100:.0f} %. Each article is indexed into {len(text)} text fields "
+            f"({', '.join(f'`{n}`' for n in text)}), {len(positions)} with positions "
+            f"({', '.join(f'`{n}`' for n in positions) or 'none'}): Whoosh's cost follows the number of postings, so "
+            "every field or position list that no query needs is build time (and index size) to win back. Two "
+            "processes already share the work; a third core would help in proportion."
+        )
+        qs = prof["queries"]
+        for name in ("short", "long"):
+            if name not in qs:
+                continue
+            q = qs[name]
+            g = dict(q["groups"])
+            t = q["total"] or 1.0
+            run = g.get("  matching, scoring, facet counts (Whoosh search_page)", 0.0)
+            hits = g.get("  snippets and marked titles for the page", 0.0)
+            sug = g.get("  spelling suggestion (fewer than 3 results)", 0.0)
+            lines.append(
+                f"- **{name.capitalize()} queries:** matching, scoring and facet counts "
+                f"{run / t * 100:.0f} %, snippets for the page {hits / t * 100:.0f} %, the spelling suggestion "
+                f"{sug / t * 100:.0f} % of the time."
+            )
+        lines += [
+            "  - The spelling suggestion (made when a search finds fewer than 3 articles) walks the `spell` term "
+            "list of every segment with a Levenshtein automaton in Python: an in-memory word list with a "
+            "deletion index (SymSpell), or suggesting only when nothing is found, would remove most of it from "
+            "short queries.",
+            "  - Long title queries OR a dozen words, each over several fields: Whoosh's union matchers visit "
+            "every posting of every word, because facet counts and the exact total need every match. Counting "
+            "facets from cached per-segment value arrays, and a top-k with block-max skipping when only the "
+            "page is needed, would cut most of it; so would fewer fields per word.",
+            "  - Facets, stored fields and postings are read from the segment files with a seek and a read "
+            "each (no compound file, see `BUILD_WRITER`): caching the two facet columns as arrays per segment "
+            "would take those reads out of every query.",
+        ]
+    lines += ["- Tantivy and FTS5 do the same work in native code: the figures above are the distance.", ""]
+    return lines
 
 
 # -- the run ---------------------------------------------------------------------------------------------
