@@ -141,28 +141,22 @@ def _stop_words() -> frozenset[str]:
             continue
         cleaned = norm.clean(form)
         words.add(cleaned)
-        # Writers drop the hamza of إلى/أن freely, and write a final ى as ي
-        # or the reverse (فى، التى، متي); the one such variant that is far
-        # more often a content word is the name علي, so it stays.
-        for variant in _spellings(cleaned):
-            if variant not in _CONTENT_VARIANTS:
-                words.add(variant)
+        # Writers drop the hamza of إلى/أن freely; ى and ة are kept, so that
+        # على stays a stop word and the name علي does not.
+        words.add(cleaned.translate(str.maketrans("أإآ", "ااا")))
+    # Common function words as papers also spell them, final ى for ي or
+    # the reverse.  Listed, not derived: derived variants hit content words
+    # (والي governor, فعلي actual, وعلي and Ali).
+    words.update(norm.clean(w) for w in _SPELLINGS)
+    # و + لي "and to me" in the list; in news it is ولي as in ولي العهد.
+    words.discard("ولي")
     return frozenset(words)
 
 
-_CONTENT_VARIANTS = frozenset({"علي"})
-
-
-def _spellings(word: str) -> set[str]:
-    """The spellings writers use for one function word."""
-    bare = word.translate(str.maketrans("أإآ", "ااا"))
-    out = {word, bare}
-    for w in (word, bare):
-        if w.endswith("ى"):
-            out.add(w[:-1] + "ي")
-        elif w.endswith("ي"):
-            out.add(w[:-1] + "ى")
-    return out
+_SPELLINGS = (
+    "فى", "وفى", "ففى", "التى", "والتى", "الذى", "والذى", "هى", "وهى", "فهى",
+    "حتي", "وحتي", "متي", "الي", "إلي", "لكى", "كى", "لدي",
+)
 
 
 STOP_WORDS = _stop_words()

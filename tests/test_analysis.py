@@ -61,6 +61,10 @@ def test_stop_words_are_stopped_in_the_spellings_writers_use():
     text = "فى التى حتي متي الى اذا على علي"
     assert [t.text for t in exact_analyzer()(text)] == ["علي"]
     assert [t.text for t in stem_analyzer()(text, mode="query")] == ["علي"]
+    # Content words that a derived ى/ي variant would have stopped.
+    for word in ("والي", "فعلي", "وعلي", "ولي"):
+        assert word not in STOP_WORDS, word
+    assert [t.text for t in exact_analyzer()("ولي العهد والي المدينة")] == ["ولي", "العهد", "والي", "المدينه"]
 
 
 def test_stop_words_are_dropped_and_positions_renumbered():
