@@ -831,7 +831,9 @@ def main(argv: list[str] | None = None) -> int:
             sets = json.loads(qfile.read_text(encoding="utf-8"))
             res.serve = measure_serve(largest / "index", sets["short"] + sets["long"], count=min(200, 2 * count))
             say(f"  first search after {res.serve['first_search_seconds']:.2f} s, RSS {res.serve['rss_mb']:.0f} MB")
-        if not args.no_profile:
+        if not args.no_profile and not _have("pyinstrument"):
+            say("profile skipped: pyinstrument is not installed (pip install -e '.[eval]')")
+        elif not args.no_profile:
             n_prof = args.profile_articles or (300 if args.quick else 3_000)
             say(f"profile: build of {n_prof:,} and the queries …")
             res.profile, _ = run_worker(["profile", str(n_prof), str(qfile), str(largest), str(work / "profile"), str(args.corpus)])
@@ -863,6 +865,12 @@ def write(res: Results, args: argparse.Namespace) -> None:
             "profile": res.profile,
         }
         args.json.write_text(json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _have(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
 
 
 def _worker(argv: list[str]) -> int:
