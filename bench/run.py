@@ -600,6 +600,8 @@ def render(res: Results, info: dict) -> str:
     # Profile
     if res.profile:
         lines += _profile_section(res.profile)
+    else:
+        lines += ["## Where the time goes", "", "Not profiled in this run (`--no-profile`, or pyinstrument missing).", ""]
     lines += next_steps(res.profile)
     return "\n".join(lines) + "\n"
 
