@@ -163,18 +163,17 @@ class QueryBuilder:
     def stems(self, text: str) -> list[str]:
         return _terms(self.schema, "text", text)
 
-    def clause(self, clause: Clause) -> q.Query | None:
+    def clause(self, clause: Clause, ranked: bool = False) -> q.Query | None:
+        """``ranked`` (the OR mode of long queries, where every clause is
+        optional): a phrase's words also count on their own, the phrase
+        adding its bonus, and a word that analyses into several terms
+        (النمسا-المجر) scores each of them rather than requiring all."""
         w = self.weights
         cap = MAX_PHRASE_TERMS if clause.phrase else MAX_WORD_TERMS
         stems = self.stems(clause.text)[:cap]
         exact = _terms(self.schema, "text_exact", clause.text)[:cap]
         if not stems:
             return None
-        if clause.phrase and len(stems) > 1:
-            phrases = [q.Phrase("text", stems, boost=w.text)]
-            if w.title:
-                phrases.append(q.Phrase("title", stems, boost=w.title))
-            return q.Or(phrases)
         per_token = []
         for i, stem in enumerate(stems):
             alternatives = [q.Term("text", stem, boost=w.text)]
@@ -185,12 +184,19 @@ class QueryBuilder:
             if w.exact and i < len(exact):
                 alternatives.append(q.Term("text_exact", exact[i], boost=w.exact))
             per_token.append(q.Or(alternatives))
-        return per_token[0] if len(per_token) == 1 else q.And(per_token)
+        if clause.phrase and len(stems) > 1:
+            phrases = [q.Phrase("text", stems, boost=w.text)]
+            if w.title:
+                phrases.append(q.Phrase("title", stems, boost=w.title))
+            return q.Or(phrases + per_token) if ranked else q.Or(phrases)
+        if len(per_token) == 1:
+            return per_token[0]
+        return q.Or(per_token) if ranked else q.And(per_token)
 
-    def groups(self, parsed: ParsedQuery) -> list[q.Query]:
+    def groups(self, parsed: ParsedQuery, ranked: bool = False) -> list[q.Query]:
         out = []
         for group in parsed.groups:
-            alternatives = [c for c in (self.clause(clause) for clause in group) if c is not None]
+            alternatives = [c for c in (self.clause(clause, ranked) for clause in group) if c is not None]
             if alternatives:
                 out.append(alternatives[0] if len(alternatives) == 1 else q.Or(alternatives))
         return out
@@ -201,7 +207,7 @@ class QueryBuilder:
     def build(self, parsed: ParsedQuery, mode: str = "and") -> q.Query | None:
         """``and``: every group must match; ``or``: any group, ranked by how
         many match and how well."""
-        groups = self.groups(parsed)
+        groups = self.groups(parsed, ranked=mode != "and")
         if not groups:
             return None
         exclusions = self.exclusions(parsed)

@@ -204,3 +204,19 @@ def test_a_word_in_the_lead_outweighs_the_same_word_late_in_the_body(tmp_path):
     s = Searcher(tmp_path / "ix")
     assert ids(s.search("الميناء")) == ["lead", "late"]
     s.close()
+
+
+def test_a_phrase_is_strict_in_short_queries_and_a_bonus_in_long_ones(tmp_path):
+    corpus = write_jsonl(tmp_path / "c.jsonl", [
+        {"id": "apart", "title": "خبر", "body": "ارتفع النفط وثبتت أسعار الذهب"},
+        {"id": "phrase", "title": "خبر", "body": "تراجعت أسعار النفط بقوة"},
+        {"id": "other", "title": "خبر", "body": "افتتح الوزير معرضا للكتاب في العاصمة"},
+    ])
+    idx.build(tmp_path / "ix", read_sources([corpus]))
+    s = Searcher(tmp_path / "ix")
+    # A short query: the quoted phrase must match as written.
+    assert ids(s.search('"أسعار النفط"')) == ["phrase"]
+    # A headline-length query is ranked OR, where every clause is optional:
+    # the phrase's words count on their own and the phrase adds a bonus.
+    assert ids(s.search('"أسعار النفط" تتراجع هذا الأسبوع بقوة')) == ["phrase", "apart"]
+    s.close()
