@@ -711,7 +711,8 @@ def next_steps(prof: dict | None) -> list[str]:
             f"{analysis / total * 100:.0f} % of the profiled build and Whoosh's own Python "
             f"{whoosh / total * 100:.0f} % (postings into its pool, the external sort of the pool's runs, writing "
             f"blocks and the term index); the run files alone (write, sort, load back) are about "
-            f"{sort / total * 100:.0f} %. Each article is indexed into {len(text)} text fields "
+            f"{sort / total * 100:.0f} % (a larger `limitmb` keeps more of the pool in memory, against the build's "
+            f"peak RSS). Each article is indexed into {len(text)} text fields "
             f"({', '.join(f'`{n}`' for n in text)}), {len(positions)} with positions "
             f"({', '.join(f'`{n}`' for n in positions) or 'none'}): Whoosh's cost follows the number of postings, so "
             "every field or position list that no query needs is build time (and index size) to win back. Two "
@@ -742,8 +743,10 @@ def next_steps(prof: dict | None) -> list[str]:
             "facets from cached per-segment value arrays, and a top-k with block-max skipping when only the "
             "page is needed, would cut most of it; so would fewer fields per word.",
             "  - Facets, stored fields and postings are read from the segment files with a seek and a read "
-            "each (no compound file, see `BUILD_WRITER`): caching the two facet columns as arrays per segment "
-            "would take those reads out of every query.",
+            "each (no compound file, see `BUILD_WRITER`), and every query opens the facet columns afresh "
+            "(`Reader._read_offsets_and_lengths` above): caching the two facet columns as arrays per segment "
+            "and searcher would take those reads out of every query. Of all the steps here this is the cheapest, "
+            "and for short queries the largest.",
         ]
     lines += ["- Tantivy and FTS5 do the same work in native code: the figures above are the distance.", ""]
     return lines
