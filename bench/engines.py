@@ -152,18 +152,12 @@ class Fts5Engine:
 # -- Tantivy ------------------------------------------------------------------------------------
 
 # Letters, marks (diacritics stay inside the word) and digits.
-TANTIVY_WORD = r"[\p{L}\p{M}\p{N}]+"
-
-
 def _tantivy_schema_and_analyzer():
     import tantivy
 
-    analyzer = (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TANTIVY_WORD))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.stemmer("arabic"))
-        .build()
-    )
+    from search.evaluate import tantivy_analyzer
+
+    analyzer = tantivy_analyzer()
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("docid", stored=True, tokenizer_name="raw")
     builder.add_text_field("title", stored=True, tokenizer_name="arabic_snowball")

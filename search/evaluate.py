@@ -196,15 +196,23 @@ def _run_fts5(articles: list[Article], queries: dict[str, str], workdir: Path) -
 TANTIVY_WORD = r"[\p{L}\p{M}\p{N}]+"
 
 
-def _run_tantivy(articles: list[Article], queries: dict[str, str], workdir: Path) -> tuple[Run, float]:
+def tantivy_analyzer():
+    """The Tantivy baseline's analysis: regex words (diacritics kept inside),
+    lowercase, Snowball Arabic.  The benchmark uses the same one."""
     import tantivy
 
-    analyzer = (
+    return (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TANTIVY_WORD))
         .filter(tantivy.Filter.lowercase())
         .filter(tantivy.Filter.stemmer("arabic"))
         .build()
     )
+
+
+def _run_tantivy(articles: list[Article], queries: dict[str, str], workdir: Path) -> tuple[Run, float]:
+    import tantivy
+
+    analyzer = tantivy_analyzer()
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("docid", stored=True, tokenizer_name="raw")
     builder.add_text_field("text", stored=False, tokenizer_name="arabic_snowball")

@@ -203,13 +203,13 @@ def lead(body: str, words: int = LEAD_WORDS) -> str:
     return body[:end]
 
 
-def article_text(article: Article) -> str:
+def article_text(title: str, body: str) -> str:
     """Title and body as one text (a paragraph break between them)."""
-    return f"{article.title}\n\n{article.body}" if article.title else article.body
+    return f"{title}\n\n{body}" if title else body
 
 
 def document(article: Article) -> dict:
-    text = article_text(article)
+    text = article_text(article.title, article.body)
     doc = {
         "id": article.id,
         "title": article.title,

@@ -350,7 +350,7 @@ class Searcher:
         """Articles sharing the most distinctive stems of this one."""
         if not top:
             return []
-        text = f"{stored.get('title', '')}\n\n{stored.get('body', '')}"
+        text = idx.article_text(stored.get("title", ""), stored.get("body", ""))
         return [self._hit(hit, frozenset()) for hit in searcher.more_like(docnum, "text", text=text, top=top)]
 
     def complete(self, prefix: str, limit: int = 8) -> list[str]:
