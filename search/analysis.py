@@ -553,11 +553,6 @@ def stem_analyzer(config: AnalysisConfig = AnalysisConfig()):
     return CachedChain(*items)
 
 
-def spelling_analyzer():
-    """Words as written, less their marks: what a spelling suggestion shows."""
-    return CachedChain(ArabicTokenizer(), CleanFilter())
-
-
 CachedChain.PER_TOKEN = (
     CleanFilter,
     SplitRunTogetherFilter,

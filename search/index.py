@@ -40,7 +40,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from search.analysis import AnalysisConfig, exact_analyzer, spelling_analyzer, stem_analyzer
+from search.analysis import AnalysisConfig, exact_analyzer, stem_analyzer
 from search.ingest import Article, Problem, Record
 
 CURRENT = "current"
@@ -168,8 +168,9 @@ def make_schema(config: AnalysisConfig = AnalysisConfig()) -> Schema:
     saturates and normalizes length once per article rather than per field
     (docs/relevance.md measured it).  ``title`` is indexed again on its own
     for a title bonus, ``lead`` (the opening words) for the news lead, and
-    ``text_exact`` holds the unstemmed normalized forms; the body is only
-    stored, for snippets.  ``spell`` keeps words as written, for suggestions."""
+    ``text_exact`` holds the unstemmed normalized forms (also the words that
+    spelling suggestions and completions offer); the body is only stored,
+    for snippets."""
     stems = stem_analyzer(config)
     exact = exact_analyzer(config)
     return Schema(
@@ -179,7 +180,6 @@ def make_schema(config: AnalysisConfig = AnalysisConfig()) -> Schema:
         text_exact=TEXT(analyzer=exact, phrase=False),
         lead=TEXT(analyzer=stems, phrase=False),
         body=STORED(),
-        spell=TEXT(analyzer=spelling_analyzer(), phrase=False),
         date=DATETIME(stored=True, sortable=True),
         source=ID(stored=True, sortable=True),
         category=ID(stored=True, sortable=True),
@@ -217,7 +217,6 @@ def document(article: Article) -> dict:
         "text_exact": text,
         "lead": lead(article.body),
         "body": article.body,
-        "spell": text,
         "source": article.source,
         "category": article.category,
         "url": article.url,

@@ -149,7 +149,8 @@ class Weights:
     exact: float = 0.5
 
 
-def _terms(schema: Schema, fieldname: str, text: str) -> list[str]:
+def field_terms(schema: Schema, fieldname: str, text: str) -> list[str]:
+    """The terms ``text`` gives as a query on ``fieldname``: the index's own analysis."""
     return list(schema[fieldname].process_text(text, mode="query"))
 
 
@@ -161,7 +162,7 @@ class QueryBuilder:
         self.weights = weights
 
     def stems(self, text: str) -> list[str]:
-        return _terms(self.schema, "text", text)
+        return field_terms(self.schema, "text", text)
 
     def clause(self, clause: Clause, ranked: bool = False) -> q.Query | None:
         """``ranked`` (the OR mode of long queries, where every clause is
@@ -171,7 +172,7 @@ class QueryBuilder:
         w = self.weights
         cap = MAX_PHRASE_TERMS if clause.phrase else MAX_WORD_TERMS
         stems = self.stems(clause.text)[:cap]
-        exact = _terms(self.schema, "text_exact", clause.text)[:cap]
+        exact = field_terms(self.schema, "text_exact", clause.text)[:cap]
         if not stems:
             return None
         per_token = []

@@ -15,7 +15,7 @@ import pytest
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from conftest import SEEDS
-from search.analysis import CONFIGS, CachedChain, exact_analyzer, spelling_analyzer, stem_analyzer
+from search.analysis import CONFIGS, CachedChain, exact_analyzer, stem_analyzer
 
 ODD = (
     "مُحَمَّدٌ ﷺ كييفالتصرف في على علي والحكومات الأوكرانية ١٢٣ ـــ \u200fزيلينسكي "
@@ -52,7 +52,6 @@ def _analyzers():
     for name, config in CONFIGS.items():
         yield f"stem-{name}", stem_analyzer(config)
         yield f"exact-{name}", exact_analyzer(config)
-    yield "spelling", spelling_analyzer()
 
 
 @pytest.mark.parametrize("name,analyzer", list(_analyzers()))
@@ -117,10 +116,10 @@ def test_nearest_word_is_the_one_segment_correctors_answer(tmp_path, shared_news
         writer.commit(merge=False)
     with one.searcher() as s1, two.searcher() as s2:
         assert len(s2.reader().leaf_readers()) == 2
-        corrector = s1.corrector("spell")
+        corrector = s1.corrector("text_exact")
         words = ["الحكومه", "اوكرانيا", "زيلنسكي", "الرياض", "السعوديه", "بالمنتخب", "الاقتصادي", "وزاره", "xyzzy", "مصرر"]
         for word in words:
             expected = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
             expected = expected[0] if expected else None
-            assert nearest_word(s1.reader(), "spell", word) == expected, word
-            assert nearest_word(s2.reader(), "spell", word) == expected, word
+            assert nearest_word(s1.reader(), "text_exact", word) == expected, word
+            assert nearest_word(s2.reader(), "text_exact", word) == expected, word

@@ -135,9 +135,20 @@ def test_suggestion_is_a_real_word(searcher):
     assert searcher.search("زيلينسكي").suggestion is None
 
 
+def test_suggestion_shows_the_word_as_articles_write_it(searcher):
+    # The index holds normalized forms (اوكرانيا); the user is shown أوكرانيا.
+    assert searcher.search("أوكرانيي").suggestion == "أوكرانيا"
+    # A stop word is never "corrected" into a content word.
+    assert searcher.search("في زيلينسكي").suggestion is None
+
+
 def test_completions_come_from_words_as_written(searcher):
     assert "زيلينسكي" in searcher.complete("زيل")
     assert all(c.startswith("قال ") for c in searcher.complete("قال الأوك"))
+    # Any alef or hamza spelling of the prefix; the completion as written.
+    assert "أوكرانيا" in searcher.complete("اوكر")
+    assert "أوكرانيا" in searcher.complete("أوكر")
+    assert "الحكومة" in searcher.complete("الحكوم") and "الحكومه" not in searcher.complete("الحكوم")
     assert searcher.complete("") == []
 
 
