@@ -8,6 +8,7 @@ changes (a rebuild swaps the generation, an ``add`` commits a new segment).
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections.abc import Mapping
@@ -16,11 +17,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh import scoring, sorting
+from whoosh import scoring
 from whoosh.reading import TermNotFound
 
 from search import index as idx
-from search import lexicon
+from search import lexicon, matching, ranking
 from search import snippets
 from search.normalize import clean, normalize
 from search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryBuilder, QueryError, Weights, field_terms, parse
@@ -36,6 +37,9 @@ SUGGEST_MAX_CHARS = 32
 # forms, shown as the articles write them: a field of its own for words as
 # written cost a third of the build time.
 SPELL_FIELD = "text_exact"
+# The query that counts matches (search/matching.py): the words in ``text``
+# alone, without the bonus fields, which match no article ``text`` does not.
+COUNTING = Weights(text=1.0, title=0.0, lead=0.0, exact=0.0)
 
 
 def nearest_word(reader, fieldname: str, word: str, maxdist: int = 2, prefix: int = 1) -> str | None:
@@ -142,6 +146,20 @@ class SearchResults:
 
 
 @dataclass(frozen=True)
+class _Found:
+    total: int
+    hits: list[tuple[int, float]]  # (document number, score) of the page
+    facets: dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True)
+class _SearcherCache:
+    searcher: object
+    facets: matching.FacetValues
+    norms: ranking.LengthNorms
+
+
+@dataclass(frozen=True)
 class ArticleView:
     id: str
     title: str
@@ -176,6 +194,7 @@ class Searcher:
         self._schema = self._ix.schema
         self._generation = generation
         self._builder = QueryBuilder(self._schema, self.options.weights)
+        self._counting = QueryBuilder(self._schema, COUNTING)
 
     def _searcher(self):
         """This thread's Whoosh searcher, current with the index on disk."""
@@ -231,22 +250,18 @@ class Searcher:
         filters = filters or Filters()
         parsed = parse(query)
         searcher = self._searcher()
-        builder = self._builder
+        allowed = self._allowed(searcher, filters)
         fallback = False
-        results = None
         if mode == "auto":
             mode = "and" if len(parsed.groups) <= self.options.auto_and_max_words else "or"
-        whoosh_query = builder.build(parsed, mode)
-        if whoosh_query is not None:
-            results = self._run(searcher, whoosh_query, page, per_page, sort, filters)
-            if mode != "or" and len(parsed.groups) > 1 and results.total < self.options.fallback_below:
-                results = self._run(searcher, builder.build(parsed, "or"), page, per_page, sort, filters)
-                fallback = True
-        total = results.total if results is not None else 0
-        # Whoosh clamps a page past the end to the last page; past the end is empty.
-        past_end = (page - 1) * per_page >= total
-        hits = [] if results is None or past_end else self._hits(results, builder.highlight_terms(parsed))
-        facets = self._facets(results) if results is not None else {f: {} for f in FACET_FIELDS}
+        found = self._run(searcher, parsed, mode, page, per_page, sort, allowed)
+        if found is not None and mode != "or" and len(parsed.groups) > 1 and found.total < self.options.fallback_below:
+            found = self._run(searcher, parsed, "or", page, per_page, sort, allowed)
+            fallback = True
+        total = found.total if found is not None else 0
+        terms = self._builder.highlight_terms(parsed)
+        hits = [self._hit(searcher.stored_fields(d), score, terms) for d, score in found.hits] if found is not None else []
+        facets = found.facets if found is not None else {f: {} for f in FACET_FIELDS}
         suggestion = self._suggest(searcher, parsed, query, total) if total < 3 else None
         return SearchResults(
             query=query,
@@ -261,17 +276,57 @@ class Searcher:
             fallback=fallback,
         )
 
-    def _run(self, searcher, whoosh_query, page, per_page, sort, filters):
-        facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS}
-        kwargs = {"filter": filters.query(), "groupedby": facets}
-        if sort == "date":
-            kwargs.update(sortedby="date", reverse=True)
-        return searcher.search_page(whoosh_query, page, pagelen=per_page, **kwargs)
+    def _allowed(self, searcher, filters: Filters) -> set[int] | None:
+        """The articles the filters let through (None: all of them)."""
+        query = filters.query()
+        return None if query is None else matching.docset(searcher, query)
 
-    def _hit(self, hit, terms: frozenset[str]) -> Hit:
-        """A Whoosh hit as a plain result, its title and snippet marked with ``terms``."""
+    def _run(self, searcher, parsed, mode, page, per_page, sort, allowed) -> _Found | None:
+        """The total and facets over every match; the page, best first."""
+        ranked = self._builder.build(parsed, mode)
+        if ranked is None:
+            return None
+        cache = self._cache(searcher)
+        if mode == "and":
+            matched = matching.docset(searcher, self._counting.build(parsed, mode))
+            scored = None
+        else:
+            # Every term is optional: the articles matched are those scored.
+            scored = ranking.scores(searcher, ranked, cache.norms)
+            matched = set(scored)
+            for excluded in self._counting.exclusions(parsed):
+                matched -= matching.docset(searcher, excluded.query)
+        if allowed is not None:
+            matched &= allowed
+        facets = cache.facets.counts(matched)
+        start, end = (page - 1) * per_page, page * per_page
+        if start >= len(matched):
+            return _Found(len(matched), [], facets)
+        if sort == "date":
+            page = [(hit.docnum, 0.0) for hit in searcher.search(ranked, limit=end, filter=allowed, sortedby="date", reverse=True)]
+        else:
+            if scored is None:
+                scored = ranking.scores(searcher, ranked, cache.norms, only=matched)
+            # Best first; of equal scores, the older document first, as Whoosh orders them.
+            page = heapq.nsmallest(end, ((d, scored[d]) for d in matched), key=lambda item: (-item[1], item[0]))
+        return _Found(len(matched), page[start:end], facets)
+
+    def _cache(self, searcher) -> _SearcherCache:
+        """This thread's arrays for ``searcher``, read once per Whoosh searcher."""
+        cached = getattr(self._local, "cache", None)
+        if cached is None or cached.searcher is not searcher:
+            o = self.options
+            cached = _SearcherCache(
+                searcher,
+                matching.FacetValues(searcher, FACET_FIELDS),
+                ranking.LengthNorms(searcher, o.k1, o.b, {"title": o.title_b}),
+            )
+            self._local.cache = cached
+        return cached
+
+    def _hit(self, stored: dict, score: float, terms: frozenset[str]) -> Hit:
+        """An article as a plain result, its title and snippet marked with ``terms``."""
         analyzer = self.schema["text"].analyzer
-        stored = hit.fields()
         title = stored.get("title", "")
         return Hit(
             id=stored["id"],
@@ -280,24 +335,10 @@ class Searcher:
             date=stored.get("date"),
             source=stored.get("source", ""),
             category=stored.get("category", ""),
-            score=round(float(hit.score or 0.0), 4),
+            score=round(float(score or 0.0), 4),
             snippet=snippets.snippet(stored.get("body", ""), terms, analyzer),
             title_html=snippets.whole(title, terms, analyzer),
         )
-
-    def _hits(self, page, terms: frozenset[str]) -> list[Hit]:
-        return [self._hit(hit, terms) for hit in page]
-
-    @staticmethod
-    def _facets(page) -> dict[str, dict[str, int]]:
-        results = page.results
-        out = {}
-        for name in FACET_FIELDS:
-            counts = results.groups(name)
-            out[name] = dict(
-                sorted(((k, v) for k, v in counts.items() if k), key=lambda kv: (-kv[1], kv[0]))
-            )
-        return out
 
     def _suggest(self, searcher, parsed: ParsedQuery, query: str, total: int) -> str | None:
         """Replace each unknown word by the nearest word of the index, as
@@ -316,11 +357,10 @@ class Searcher:
                 changed = changed.replace(word, self._as_written(searcher, nearest), 1)
         if changed == query:
             return None
-        better = self._builder.build(parse(changed), "and")
+        better = self._counting.build(parse(changed), "and")
         if better is None:
             return None
-        found = searcher.search(better, limit=1)
-        return changed if found.scored_length() and len(found) > total else None
+        return changed if len(matching.docset(searcher, better)) > total else None
 
     def _as_written(self, searcher, term: str) -> str:
         """An index term (normalized: bare alef, ه for ة) as the first article
@@ -372,7 +412,8 @@ class Searcher:
         if not top:
             return []
         text = idx.article_text(stored.get("title", ""), stored.get("body", ""))
-        return [self._hit(hit, frozenset()) for hit in searcher.more_like(docnum, "text", text=text, top=top)]
+        similar = searcher.more_like(docnum, "text", text=text, top=top)
+        return [self._hit(hit.fields(), hit.score, frozenset()) for hit in similar]
 
     def complete(self, prefix: str, limit: int = 8) -> list[str]:
         """Words of the index that start with ``prefix``, commonest first."""

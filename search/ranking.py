@@ -1,0 +1,119 @@
+"""Scores of the matching articles, computed term by term.
+
+Whoosh scores a query document by document: for every match it walks a tree
+of union and intersection matchers (a long headline query has some fifty
+terms: a dozen words in four fields) and looks up each field length anew.
+That was nearly all of a long query's time.  Here each term's posting list
+is read once, straight through, and its BM25F contribution added to the
+article's sum, with the length part of the formula computed once per
+article and field for the life of the searcher.
+
+The result is the score Whoosh gives (the same formula, operations and
+boosts: tests/test_matching.py compares them), for the articles the caller
+says match (search/matching.py).  Only Term and Phrase leaves under
+And/Or/Not are scored here, which is all QueryBuilder makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh import query as wq
+
+
+class LengthNorms:
+    """For each (segment, field): ``K1 * ((1 - B) + B * length / average)``
+    of every article, the part of BM25 that depends on the article only."""
+
+    def __init__(self, searcher, k1: float, b: float, field_b: dict[str, float]) -> None:
+        self._searcher = searcher
+        self.k1 = k1
+        self._b = b
+        self._field_b = field_b
+        self._norms: dict[tuple[int, str], list[float]] = {}
+
+    def get(self, segment: int, leaf, fieldname: str) -> list[float]:
+        key = (segment, fieldname)
+        norms = self._norms.get(key)
+        if norms is None:
+            b = self._field_b.get(fieldname, self._b)
+            k1 = self.k1
+            average = self._searcher.avg_field_length(fieldname) or 1
+            length = leaf.doc_field_length
+            norms = [
+                k1 * ((1 - b) + b * (length(d, fieldname, 0) or 0) / average) for d in range(leaf.doc_count_all())
+            ]
+            self._norms[key] = norms
+        return norms
+
+
+def _leaves(query: wq.Query, boost: float = 1.0) -> Iterator[tuple[wq.Query, float]]:
+    """The scored leaves of ``query`` with the product of the boosts above them."""
+    if isinstance(query, wq.Not):
+        return
+    if isinstance(query, (wq.And, wq.Or)):
+        for sub in query.subqueries:
+            yield from _leaves(sub, boost * query.boost)
+        return
+    yield query, boost
+
+
+def scores(searcher, query: wq.Query, norms: LengthNorms, only: set[int] | None = None) -> dict[int, float]:
+    """The score of every article that ``query``'s positive terms match, or
+    of the articles of ``only`` (global numbers) when given."""
+    out: dict[int, float] = dict.fromkeys(only, 0.0) if only is not None else {}
+    weighting = searcher.weighting
+    k1 = norms.k1
+    leaves = list(_leaves(query))
+    for segment, (sub, offset) in enumerate(searcher.leaf_searchers()):
+        leaf = sub.reader()
+        wanted = None
+        if only is not None:
+            end = offset + leaf.doc_count_all()
+            wanted = sorted(d - offset for d in only if offset <= d < end)
+            if not wanted:
+                continue
+        for node, boost in leaves:
+            if isinstance(node, wq.Term):
+                if (node.fieldname, node.text) not in leaf:
+                    continue
+                idf = weighting.scorer(sub, node.fieldname, node.text).idf
+                factor = boost * node.boost
+                norm = norms.get(segment, leaf, node.fieldname)
+                matcher = leaf.postings(node.fieldname, node.text)
+                # Whoosh's bm25(), then the Term's boost, as its WrappingMatcher.
+                for local, tf in _postings(matcher, wanted, leaf.doc_frequency(node.fieldname, node.text)):
+                    docnum = local + offset
+                    s = idf * ((tf * (k1 + 1)) / (tf + norm[local])) * factor
+                    out[docnum] = out.get(docnum, 0.0) + s
+            else:  # a phrase: Whoosh's own matcher and score
+                matcher = node.matcher(sub)
+                while matcher.is_active():
+                    docnum = matcher.id() + offset
+                    if only is None or docnum in out:
+                        out[docnum] = out.get(docnum, 0.0) + matcher.score() * boost
+                    matcher.next()
+    return out
+
+
+def _postings(matcher, wanted: list[int] | None, frequency: int) -> Iterator[tuple[int, float]]:
+    """(document, term frequency) of a posting list, or of just the ``wanted``
+    documents (sorted): for a few of them in a long list, skipping to each
+    (whole blocks are passed over unread) beats reading every posting."""
+    if wanted is None or len(wanted) * 8 > frequency:
+        keep = None if wanted is None else set(wanted)
+        while matcher.is_active():
+            docnum = matcher.id()
+            if keep is None or docnum in keep:
+                yield docnum, matcher.weight()
+            matcher.next()
+        return
+    for docnum in wanted:
+        if not matcher.is_active():
+            return
+        if docnum > matcher.id():
+            matcher.skip_to(docnum)
+            if not matcher.is_active():
+                return
+        if matcher.id() == docnum:
+            yield docnum, matcher.weight()
