@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
@@ -340,6 +340,11 @@ _Outputs = tuple[tuple[str, int, int, bool, bool], ...] | str
 _PROBE = -(10**9)  # a position no renumbering can produce
 
 
+def _could_give(raw: str, terms: frozenset[str]) -> bool:
+    form = norm.normalize(raw)
+    return any(term in form for term in terms)
+
+
 class CachedChain(CompositeAnalyzer):
     """The same chain, with the filters run once per distinct raw token.
 
@@ -441,6 +446,30 @@ class CachedChain(CompositeAnalyzer):
             )
         return self._tokens(value, positions, chars, keeporiginal, removestops, start_pos, start_char, mode, kwargs)
 
+    def for_highlighting(self, terms: frozenset[str]) -> Callable[..., Iterator[Token]]:
+        """This analyzer for marking ``terms`` in a text: a word seen for the
+        first time is analysed only if it could give one of them, that is if
+        a term is a substring of its normalized form (a stem always is: the
+        stemmer only removes letters, tests/test_analysis.py checks it).
+        Others come out as one token with empty text, where they stand.
+        Otherwise each snippet of a rarely seen article ran the stemmer on
+        hundreds of new words only to find they match nothing."""
+        if not getattr(self, "_fast", False) or not self._terms_are_substrings():
+            return self
+
+        def analyse(value: str, **kwargs) -> Iterator[Token]:
+            return self(value, only_if_contains=terms, **kwargs)
+
+        return analyse
+
+    def _terms_are_substrings(self) -> bool:
+        """Whether every term is part of its word's normalized form: true of
+        the normalizing chains and Akhbar's stemmer, not of the evaluation's
+        raw baseline or of Tashaphyne as shipped."""
+        return any(isinstance(item, FoldFilter) for item in self.items) and all(
+            isinstance(item.stemmer, Stemmer) for item in self.items if isinstance(item, StemFilter)
+        )
+
     def _tokens(self, value, positions, chars, keeporiginal, removestops, start_pos, start_char, mode, kwargs):
         """The chain's tokens for ``value``, from the cache.
 
@@ -452,6 +481,7 @@ class CachedChain(CompositeAnalyzer):
         """
         query = mode == "query"
         cache = self._caches[query]
+        wanted = kwargs.pop("only_if_contains", None)
         renumbers = self._stop_at is not None and positions
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         t.boost = 1.0
@@ -462,7 +492,10 @@ class CachedChain(CompositeAnalyzer):
             raw = match.group()
             outputs = cache.get(raw)
             if outputs is None:
-                outputs = self._outputs(raw, query)
+                if wanted is not None and not _could_give(raw, wanted):
+                    outputs = ""  # one token, matching nothing
+                else:
+                    outputs = self._outputs(raw, query)
             if outputs.__class__ is str:  # one kept token over the whole raw token
                 current = start_pos + n
                 if renumbers:

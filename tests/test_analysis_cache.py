@@ -123,3 +123,48 @@ def test_nearest_word_is_the_one_segment_correctors_answer(tmp_path, shared_news
             expected = expected[0] if expected else None
             assert nearest_word(s1.reader(), "text_exact", word) == expected, word
             assert nearest_word(s2.reader(), "text_exact", word) == expected, word
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_every_stem_is_part_of_its_words_normalized_form(config, shared_news_small):
+    """What CachedChain.for_highlighting relies on, where it is used."""
+    from search.normalize import normalize
+
+    analyzer = stem_analyzer(CONFIGS[config])
+    if not analyzer._terms_are_substrings():
+        assert analyzer.for_highlighting(frozenset({"x"})) is analyzer
+        return
+    checked = 0
+    for article in shared_news_small[:200]:
+        text = article["body"]
+        for t in analyzer(text, chars=True, mode="index"):
+            assert t.text in normalize(text[t.startchar : t.endchar]), (config, text[t.startchar : t.endchar], t.text)
+            checked += 1
+    assert checked > 20_000
+
+
+def test_the_highlighting_shortcut_marks_the_same_words(shared_news_small):
+    """Words it leaves unanalysed come out as one token each, so the context
+    around a mark may differ by a word next to a run-together word (the
+    chain gives three tokens for it); what is marked may not."""
+    import re
+
+    from search import snippets
+
+    def marks(html: str) -> list[str]:
+        return re.findall(r"<mark>(.*?)</mark>", html)
+
+    queries = ["الحكومة", "وزير الخارجية", "السعودية", "كأس العالم", "الأوكرانية", "النفط والغاز"]
+    compared = 0
+    for article in shared_news_small[200:320]:
+        for query in queries + [article["title"] or ""]:
+            fresh = stem_analyzer()  # a cold cache: every word is new to it
+            reference = CompositeAnalyzer(*fresh.items)
+            terms = frozenset(t.text for t in fresh(query, mode="query"))
+            body, title = article["body"], article["title"] or ""
+            assert marks(snippets.whole(body, terms, fresh)) == marks(snippets.whole(body, terms, reference)), query
+            assert snippets.whole(title, terms, fresh) == snippets.whole(title, terms, reference), query
+            short, full = snippets.snippet(body, terms, fresh), snippets.snippet(body, terms, reference)
+            assert bool(marks(short)) == bool(marks(full)), query
+            compared += bool(marks(full))
+    assert compared > 100
