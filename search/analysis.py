@@ -341,8 +341,13 @@ _PROBE = -(10**9)  # a position no renumbering can produce
 
 
 def _could_give(raw: str, terms: frozenset[str]) -> bool:
-    form = norm.normalize(raw)
+    form = _normal_form(raw)
     return any(term in form for term in terms)
+
+
+@lru_cache(maxsize=300_000)
+def _normal_form(raw: str) -> str:
+    return norm.normalize(raw)
 
 
 class CachedChain(CompositeAnalyzer):

@@ -15,38 +15,76 @@ searched in (title, lead, exact form) holds a subset of the articles whose
 
 from __future__ import annotations
 
-from collections import Counter
+from array import array
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 
 from whoosh import query as wq
 
 
-def docset(searcher, query: wq.Query) -> set[int]:
+class PostingLists:
+    """Whole posting lists (document numbers and term frequencies) of one
+    searcher's segments, the most recently used kept up to MAX_POSTINGS in
+    all: the common words of news come back query after query, and reading
+    a long list posting by posting is most of a short query's time."""
+
+    MAX_POSTINGS = 4_000_000  # about 32 MB
+
+    def __init__(self, searcher) -> None:
+        self.segments = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self._lists: OrderedDict[tuple[int, str, str], tuple[array, array]] = OrderedDict()
+        self._size = 0
+
+    def get(self, segment: int, fieldname: str, text: str) -> tuple[array, array] | None:
+        """(documents, frequencies) of a term in a segment (deleted articles
+        left out), None if the segment lacks it."""
+        key = (segment, fieldname, text)
+        found = self._lists.get(key)
+        if found is not None:
+            self._lists.move_to_end(key)
+            return found
+        leaf = self.segments[segment][0]
+        if (fieldname, text) not in leaf:
+            return None
+        ids, tfs = array("i"), array("f")
+        matcher = leaf.postings(fieldname, text)
+        while matcher.is_active():
+            ids.append(matcher.id())
+            tfs.append(matcher.weight())
+            matcher.next()
+        self._lists[key] = found = (ids, tfs)
+        self._size += len(ids)
+        while self._size > self.MAX_POSTINGS and len(self._lists) > 1:
+            _, (old, _) = self._lists.popitem(last=False)
+            self._size -= len(old)
+        return found
+
+    def docs(self, fieldname: str, text: str) -> set[int]:
+        """The (global) numbers of the live articles that have the term."""
+        found: set[int] = set()
+        for segment, (_leaf, offset) in enumerate(self.segments):
+            lists = self.get(segment, fieldname, text)
+            if lists is not None:
+                found.update(lists[0] if not offset else [d + offset for d in lists[0]])
+        return found
+
+
+def docset(searcher, query: wq.Query, postings: PostingLists) -> set[int]:
     """The (global) numbers of the live articles ``query`` matches."""
     if isinstance(query, wq.Term):
-        return _term_docs(searcher, query.fieldname, query.text)
+        return postings.docs(query.fieldname, query.text)
     if isinstance(query, wq.And):
-        wanted = [docset(searcher, sub) for sub in query.subqueries if not isinstance(sub, wq.Not)]
-        unwanted = [docset(searcher, sub.query) for sub in query.subqueries if isinstance(sub, wq.Not)]
+        wanted = [docset(searcher, sub, postings) for sub in query.subqueries if not isinstance(sub, wq.Not)]
+        unwanted = [docset(searcher, sub.query, postings) for sub in query.subqueries if isinstance(sub, wq.Not)]
         if not wanted:
             return set()
         wanted.sort(key=len)
         found = wanted[0].intersection(*wanted[1:])
         return found.difference(*unwanted)
     if isinstance(query, wq.Or):
-        return set().union(*(docset(searcher, sub) for sub in query.subqueries))
+        return set().union(*(docset(searcher, sub, postings) for sub in query.subqueries))
     # Phrases, ranges: Whoosh's own matchers.
     return set(searcher.docs_for_query(query))
-
-
-def _term_docs(searcher, fieldname: str, text: str) -> set[int]:
-    found: set[int] = set()
-    for leaf, offset in searcher.reader().leaf_readers():
-        if (fieldname, text) not in leaf:
-            continue
-        ids = leaf.postings(fieldname, text).all_ids()  # deleted articles left out
-        found.update(ids if not offset else (d + offset for d in ids))
-    return found
 
 
 class FacetValues:

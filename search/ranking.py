@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from search.matching import PostingLists
+
 from whoosh import query as wq
 
 
@@ -58,34 +60,34 @@ def _leaves(query: wq.Query, boost: float = 1.0) -> Iterator[tuple[wq.Query, flo
     yield query, boost
 
 
-def scores(searcher, query: wq.Query, norms: LengthNorms, only: set[int] | None = None) -> dict[int, float]:
+def scores(
+    searcher, query: wq.Query, norms: LengthNorms, postings: PostingLists, only: set[int] | None = None
+) -> dict[int, float]:
     """The score of every article that ``query``'s positive terms match, or
     of the articles of ``only`` (global numbers) when given."""
     out: dict[int, float] = dict.fromkeys(only, 0.0) if only is not None else {}
     weighting = searcher.weighting
     k1 = norms.k1
+    k1_1 = k1 + 1
     leaves = list(_leaves(query))
     for segment, (sub, offset) in enumerate(searcher.leaf_searchers()):
         leaf = sub.reader()
-        wanted = None
-        if only is not None:
-            end = offset + leaf.doc_count_all()
-            wanted = sorted(d - offset for d in only if offset <= d < end)
-            if not wanted:
-                continue
         for node, boost in leaves:
             if isinstance(node, wq.Term):
-                if (node.fieldname, node.text) not in leaf:
+                lists = postings.get(segment, node.fieldname, node.text)
+                if lists is None:
                     continue
                 idf = weighting.scorer(sub, node.fieldname, node.text).idf
                 factor = boost * node.boost
                 norm = norms.get(segment, leaf, node.fieldname)
-                matcher = leaf.postings(node.fieldname, node.text)
+                get = out.get
                 # Whoosh's bm25(), then the Term's boost, as its WrappingMatcher.
-                for local, tf in _postings(matcher, wanted, leaf.doc_frequency(node.fieldname, node.text)):
+                for local, tf in zip(*lists):
                     docnum = local + offset
-                    s = idf * ((tf * (k1 + 1)) / (tf + norm[local])) * factor
-                    out[docnum] = out.get(docnum, 0.0) + s
+                    if only is None:
+                        out[docnum] = get(docnum, 0.0) + idf * ((tf * k1_1) / (tf + norm[local])) * factor
+                    elif docnum in out:
+                        out[docnum] += idf * ((tf * k1_1) / (tf + norm[local])) * factor
             else:  # a phrase: Whoosh's own matcher and score
                 matcher = node.matcher(sub)
                 while matcher.is_active():
@@ -94,26 +96,3 @@ def scores(searcher, query: wq.Query, norms: LengthNorms, only: set[int] | None 
                         out[docnum] = out.get(docnum, 0.0) + matcher.score() * boost
                     matcher.next()
     return out
-
-
-def _postings(matcher, wanted: list[int] | None, frequency: int) -> Iterator[tuple[int, float]]:
-    """(document, term frequency) of a posting list, or of just the ``wanted``
-    documents (sorted): for a few of them in a long list, skipping to each
-    (whole blocks are passed over unread) beats reading every posting."""
-    if wanted is None or len(wanted) * 8 > frequency:
-        keep = None if wanted is None else set(wanted)
-        while matcher.is_active():
-            docnum = matcher.id()
-            if keep is None or docnum in keep:
-                yield docnum, matcher.weight()
-            matcher.next()
-        return
-    for docnum in wanted:
-        if not matcher.is_active():
-            return
-        if docnum > matcher.id():
-            matcher.skip_to(docnum)
-            if not matcher.is_active():
-                return
-        if matcher.id() == docnum:
-            yield docnum, matcher.weight()

@@ -157,6 +157,7 @@ class _SearcherCache:
     searcher: object
     facets: matching.FacetValues
     norms: ranking.LengthNorms
+    postings: matching.PostingLists
 
 
 @dataclass(frozen=True)
@@ -279,7 +280,7 @@ class Searcher:
     def _allowed(self, searcher, filters: Filters) -> set[int] | None:
         """The articles the filters let through (None: all of them)."""
         query = filters.query()
-        return None if query is None else matching.docset(searcher, query)
+        return None if query is None else matching.docset(searcher, query, self._cache(searcher).postings)
 
     def _run(self, searcher, parsed, mode, page, per_page, sort, allowed) -> _Found | None:
         """The total and facets over every match; the page, best first."""
@@ -288,14 +289,14 @@ class Searcher:
             return None
         cache = self._cache(searcher)
         if mode == "and":
-            matched = matching.docset(searcher, self._counting.build(parsed, mode))
+            matched = matching.docset(searcher, self._counting.build(parsed, mode), cache.postings)
             scored = None
         else:
             # Every term is optional: the articles matched are those scored.
-            scored = ranking.scores(searcher, ranked, cache.norms)
+            scored = ranking.scores(searcher, ranked, cache.norms, cache.postings)
             matched = set(scored)
             for excluded in self._counting.exclusions(parsed):
-                matched -= matching.docset(searcher, excluded.query)
+                matched -= matching.docset(searcher, excluded.query, cache.postings)
         if allowed is not None:
             matched &= allowed
         facets = cache.facets.counts(matched)
@@ -306,7 +307,7 @@ class Searcher:
             page = [(hit.docnum, 0.0) for hit in searcher.search(ranked, limit=end, filter=allowed, sortedby="date", reverse=True)]
         else:
             if scored is None:
-                scored = ranking.scores(searcher, ranked, cache.norms, only=matched)
+                scored = ranking.scores(searcher, ranked, cache.norms, cache.postings, only=matched)
             # Best first; of equal scores, the older document first, as Whoosh orders them.
             page = heapq.nsmallest(end, ((d, scored[d]) for d in matched), key=lambda item: (-item[1], item[0]))
         return _Found(len(matched), page[start:end], facets)
@@ -320,6 +321,7 @@ class Searcher:
                 searcher,
                 matching.FacetValues(searcher, FACET_FIELDS),
                 ranking.LengthNorms(searcher, o.k1, o.b, {"title": o.title_b}),
+                matching.PostingLists(searcher),
             )
             self._local.cache = cached
         return cached
@@ -360,7 +362,7 @@ class Searcher:
         better = self._counting.build(parse(changed), "and")
         if better is None:
             return None
-        return changed if len(matching.docset(searcher, better)) > total else None
+        return changed if len(matching.docset(searcher, better, self._cache(searcher).postings)) > total else None
 
     def _as_written(self, searcher, term: str) -> str:
         """An index term (normalized: bare alef, ه for ة) as the first article
