@@ -43,6 +43,8 @@ def _report_duplicate(article: Article, earlier: str) -> None:
 
 # Exit status when another process holds the index (EX_TEMPFAIL: try again later).
 EXIT_LOCKED = 75
+# How long `serve` waits for another writer before building its seed index.
+SERVE_BUILD_WAIT = 60.0
 
 
 class _Locked(click.ClickException):
@@ -235,7 +237,16 @@ def serve(host: str, port: int, threads: int, index_dir: Path) -> None:
         if not seeds.exists():
             seeds = Path(__file__).resolve().parents[1] / DEFAULT_SOURCES[0]
         click.echo(f"no index in {index_dir}; building one from {seeds}", err=True)
-        _finish(idx.build(index_dir, read_sources([seeds]), on_problem=_report_problem))
+        try:
+            # Another process may be building this index right now: wait a
+            # little for it rather than fail at once.
+            report = idx.build(
+                index_dir, read_sources([seeds]), on_problem=_report_problem, wait=SERVE_BUILD_WAIT,
+                on_wait=_waiting(SERVE_BUILD_WAIT),
+            )
+        except idx.IndexLocked as error:
+            raise _Locked(str(error)) from None
+        _finish(report)
     app = create_app({"INDEX_DIR": str(index_dir)})
     click.echo(f"serving http://{host}:{port}/ (index {index_dir})", err=True)
     waitress_serve(app, host=host, port=port, threads=threads)

@@ -35,6 +35,13 @@ class PostingLists:
         self._lists: OrderedDict[tuple[int, str, str], tuple[array, array]] = OrderedDict()
         self._size = 0
 
+    def cached(self, segment: int, fieldname: str, text: str) -> tuple[array, array] | None:
+        """The lists if they have been read already, else None."""
+        found = self._lists.get((segment, fieldname, text))
+        if found is not None:
+            self._lists.move_to_end((segment, fieldname, text))
+        return found
+
     def get(self, segment: int, fieldname: str, text: str) -> tuple[array, array] | None:
         """(documents, frequencies) of a term in a segment (deleted articles
         left out), None if the segment lacks it."""
@@ -48,10 +55,13 @@ class PostingLists:
             return None
         ids, tfs = array("i"), array("f")
         matcher = leaf.postings(fieldname, text)
-        while matcher.is_active():
-            ids.append(matcher.id())
-            tfs.append(matcher.weight())
-            matcher.next()
+        # Methods bound once: this loop runs once per posting.
+        active, docnum, weight, step = matcher.is_active, matcher.id, matcher.weight, matcher.next
+        add_id, add_tf = ids.append, tfs.append
+        while active():
+            add_id(docnum())
+            add_tf(weight())
+            step()
         self._lists[key] = found = (ids, tfs)
         self._size += len(ids)
         while self._size > self.MAX_POSTINGS and len(self._lists) > 1:

@@ -16,11 +16,12 @@ And/Or/Not are scored here, which is all QueryBuilder makes.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 
-from search.matching import PostingLists
-
 from whoosh import query as wq
+
+from search.matching import PostingLists
 
 
 class LengthNorms:
@@ -32,9 +33,9 @@ class LengthNorms:
         self.k1 = k1
         self._b = b
         self._field_b = field_b
-        self._norms: dict[tuple[int, str], list[float]] = {}
+        self._norms: dict[tuple[int, str], array] = {}
 
-    def get(self, segment: int, leaf, fieldname: str) -> list[float]:
+    def get(self, segment: int, leaf, fieldname: str) -> array:
         key = (segment, fieldname)
         norms = self._norms.get(key)
         if norms is None:
@@ -42,9 +43,9 @@ class LengthNorms:
             k1 = self.k1
             average = self._searcher.avg_field_length(fieldname) or 1
             length = leaf.doc_field_length
-            norms = [
-                k1 * ((1 - b) + b * (length(d, fieldname, 0) or 0) / average) for d in range(leaf.doc_count_all())
-            ]
+            norms = array(
+                "d", (k1 * ((1 - b) + b * (length(d, fieldname, 0) or 0) / average) for d in range(leaf.doc_count_all()))
+            )
             self._norms[key] = norms
         return norms
 
@@ -72,15 +73,27 @@ def scores(
     leaves = list(_leaves(query))
     for segment, (sub, offset) in enumerate(searcher.leaf_searchers()):
         leaf = sub.reader()
+        wanted = None
+        if only is not None:
+            end = offset + leaf.doc_count_all()
+            wanted = sorted(d - offset for d in out if offset <= d < end)
+            if not wanted:
+                continue
         for node, boost in leaves:
             if isinstance(node, wq.Term):
-                lists = postings.get(segment, node.fieldname, node.text)
-                if lists is None:
+                if (node.fieldname, node.text) not in leaf:
                     continue
                 idf = weighting.scorer(sub, node.fieldname, node.text).idf
                 factor = boost * node.boost
                 norm = norms.get(segment, leaf, node.fieldname)
                 get = out.get
+                lists = postings.cached(segment, node.fieldname, node.text)
+                if lists is None and wanted is not None and len(wanted) * 8 < leaf.doc_frequency(node.fieldname, node.text):
+                    # A few articles in a long list: skip to each of them
+                    # (whole blocks are passed over unread).
+                    lists = _skipping(leaf.postings(node.fieldname, node.text), wanted)
+                elif lists is None:
+                    lists = postings.get(segment, node.fieldname, node.text)
                 # Whoosh's bm25(), then the Term's boost, as its WrappingMatcher.
                 for local, tf in zip(*lists):
                     docnum = local + offset
@@ -96,3 +109,20 @@ def scores(
                         out[docnum] = out.get(docnum, 0.0) + matcher.score() * boost
                     matcher.next()
     return out
+
+
+def _skipping(matcher, wanted: list[int]) -> tuple[list[int], list[float]]:
+    """(documents, frequencies) of the ``wanted`` (sorted) documents in a posting list."""
+    ids: list[int] = []
+    tfs: list[float] = []
+    for docnum in wanted:
+        if not matcher.is_active():
+            break
+        if docnum > matcher.id():
+            matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+        if matcher.id() == docnum:
+            ids.append(docnum)
+            tfs.append(matcher.weight())
+    return ids, tfs
