@@ -608,4 +608,7 @@ CONFIGS: dict[str, AnalysisConfig] = {
     "tashaphyne": AnalysisConfig(name="tashaphyne", stemmer="tashaphyne", split_run_together=False),
     "default": AnalysisConfig(),
     "no-split": AnalysisConfig(name="no-split", split_run_together=False),
+    "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
+    "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
+    "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),
 }

@@ -77,6 +77,9 @@ SYSTEMS: dict[str, System] = {
     "b0.5": _akhbar("default", "BM25 b=0.5", b=0.5),
     "b0.9": _akhbar("default", "BM25 b=0.9", b=0.9),
     "no-split": _akhbar("no-split", "run-together words not split"),
+    "no-verbs": _akhbar("no-verbs", "verb forms left to the light stemmer (no imperfect prefix, no feminine ت)"),
+    "no-imperfect": _akhbar("no-imperfect", "imperfect verbs left to the light stemmer"),
+    "no-feminine": _akhbar("no-feminine", "the perfect's feminine ت kept"),
     # External baselines.
     "fts5": System(kind="fts5", note="SQLite FTS5 unicode61 remove_diacritics 2, bm25(), words ORed"),
     "tantivy": System(kind="tantivy", note="tantivy regex tokenizer, lowercase, Snowball Arabic, words ORed"),

@@ -12,6 +12,13 @@ with two rules of its own:
   frequencies come from :mod:`search.lexicon`, so "protected words" are not a
   hand-kept list.
 
+Verb forms that light stemming alone cannot bring together are handled
+before and after it, both checked against the lexicon: a third-person
+imperfect (يعتبر، وتعتبر، يعتبرون) is indexed under its perfect-like core
+(اعتبر) when the lexicon knows ي+X, ت+X and the plural ي+X+ون, and the
+perfect's feminine ت comes off (اعتبرت → اعتبر) when what is left is a word
+at least as common.
+
 Tashaphyne keeps the word being stemmed inside the stemmer object, so each
 thread gets its own instance; results are cached per word, which makes
 stemming nearly free after the first few thousand words of a corpus.
@@ -71,6 +78,24 @@ class StemConfig:
     suffix_margin: float | None = 1.0
     # What the lexicon must reach for a string to count as a word of its own.
     word_zipf: float = 3.0
+    # Third-person imperfect verbs are indexed under their perfect-like core
+    # (يكتب، تكتب → كتب; يعتبر → اعتبر; وينتقدون → انتقد) when the lexicon
+    # knows the verb: both ي+X and ت+X reach imperfect_zipf and the plural
+    # ي+X+ون reaches imperfect_plural_zipf.  None leaves imperfect verbs to
+    # the light stemmer.
+    imperfect_zipf: float | None = 3.0
+    imperfect_plural_zipf: float = 2.5
+    # A form far more common than its other-person twin is a word of its own
+    # (تونس is not ت + ونس, though يونس is a word and يونسون is not).
+    imperfect_margin: float = 1.0
+    # A ت-form nearly as common with the article is (also) a verbal noun
+    # (تقدم / التقدم, تحدث / التحدث): left to the light stemmer.
+    imperfect_noun_margin: float | None = 1.0
+    # The perfect's feminine ت (اعلنت → اعلن, كانت → كان) comes off a word
+    # no suffix was taken from when what is left is a word that is at least
+    # as common (not after ا or و: بنات، بيوت; nor بيروت, far more common
+    # than بيرو).
+    perfect_feminine: bool = True
 
 
 _local = threading.local()
@@ -131,6 +156,78 @@ def _suffix_allowed(word: str, left: int, right: int, config: StemConfig) -> boo
     return not _suffix_refused(word[left:], word[left:right], config)
 
 
+# What may come before an imperfect verb's person prefix: a conjunction, then
+# the future سـ or the lam of purpose (وسيعتبر، ليكون، فتقع).
+VERB_PROCLITICS = ("", "و", "ف", "س", "ل", "وس", "ول", "فس", "فل")
+# Subject endings, alone or followed by an object pronoun.
+_SUBJECTS = ("", "ون", "وا", "ان", "ين")
+_OBJECTS = ("", "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "نا", "ني")
+VERB_SUFFIXES = tuple(
+    sorted(
+        {subject + obj for subject in _SUBJECTS for obj in _OBJECTS if not (subject == "وا" and obj)}
+        | {"و" + obj for obj in _OBJECTS if obj},
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def _plural(core: str) -> float:
+    """How common the third-person plural of the imperfect ي+core is
+    (يعتبرون; a final weak letter drops: يسمي → يسمون)."""
+    best = zipf("ي" + core + "ون")
+    if core[-1] in "يا":
+        best = max(best, zipf("ي" + core[:-1] + "ون"))
+    return best
+
+
+def _perfect(core: str) -> str:
+    """The form imperfects are indexed under: the verb's core (يكتب، تكتب → كتب;
+    يتعلم → تعلم, which is also the perfect), with the alef back on the
+    derived forms whose perfect starts with one (ينتقد → انتقد, يستخدم →
+    استخدم, يعتبر → اعتبر, يضطر → اضطر, يزدهر → ازدهر)."""
+    if len(core) < 4 or core[0] == "ا":
+        return core
+    first, second = core[0], core[1]
+    if first == "ن" or core.startswith("ست") or second == "ت":
+        return "ا" + core
+    if (second == "ط" and first in "صضط") or (second == "د" and first in "زد"):
+        return "ا" + core
+    return core
+
+
+def imperfect_core(word: str, config: StemConfig) -> str | None:
+    """The perfect-like form of ``word`` if it reads as an imperfect verb of
+    the third person (ي/ت), whose twin forms and plural the lexicon knows."""
+    threshold = config.imperfect_zipf
+    for proclitic in VERB_PROCLITICS:
+        if not word.startswith(proclitic):
+            continue
+        rest = word[len(proclitic) :]
+        if rest[:1] not in ("ي", "ت"):
+            continue
+        for suffix in VERB_SUFFIXES:
+            if suffix and not rest.endswith(suffix):
+                continue
+            core = rest[1 : len(rest) - len(suffix)]
+            if len(core) < 3 or not all(c in ARABIC_LETTERS for c in core):
+                continue
+            he, she = zipf("ي" + core), zipf("ت" + core)
+            if min(he, she) < threshold or _plural(core) < config.imperfect_plural_zipf:
+                continue
+            whole, twin = (he, she) if rest[0] == "ي" else (she, he)
+            if whole > twin + config.imperfect_margin:
+                continue
+            noun_margin = config.imperfect_noun_margin
+            if rest[0] == "ت" and noun_margin is not None and zipf("ال" + "ت" + core) >= she - noun_margin:
+                return None  # a verbal noun too (تقدم، التقدم): left to the light stemmer
+            if rest[0] == "ت" and not suffix and zipf("ي" + rest) > he:
+                # تعلم reads better as the perfect of يتعلم than as تـ + علم.
+                return rest
+            return _perfect(core)
+    return None
+
+
 class Stemmer:
     """Stems normalized words under one :class:`StemConfig`; safe to share
     between threads."""
@@ -146,6 +243,10 @@ class Stemmer:
         config = self.config
         if len(word) <= config.min_stem or not all(c in ARABIC_LETTERS for c in word):
             return word
+        if config.imperfect_zipf is not None:
+            verb = imperfect_core(word, config)
+            if verb is not None:
+                return verb
         segments = _tashaphyne(config).segment(word)
         lefts = sorted({left for left, _ in segments}, reverse=True)
         for left in lefts:
@@ -154,9 +255,19 @@ class Stemmer:
             rights = sorted(right for l, right in segments if l == left)
             for right in rights:
                 if right - left >= config.min_stem and _suffix_allowed(word, left, right, config):
-                    return word[left:right]
-            return word[left:]
-        return word
+                    return word[left:right] if right < len(word) else self._feminine(word[left:])
+            return self._feminine(word[left:])
+        return self._feminine(word)
+
+    def _feminine(self, stem: str) -> str:
+        if not self.config.perfect_feminine or len(stem) <= self.config.min_stem:
+            return stem
+        if stem[-1] != "ت" or stem[-2] in "او":
+            return stem
+        rest = stem[:-1]
+        if zipf(rest) < self.config.word_zipf or zipf(stem) > zipf(rest):
+            return stem
+        return rest
 
 
 class ShippedStemmer:

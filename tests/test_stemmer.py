@@ -6,7 +6,7 @@ import pytest
 
 from search.analysis import stem_analyzer
 from search.normalize import normalize
-from search.stemmer import ShippedStemmer, Stemmer
+from search.stemmer import ShippedStemmer, StemConfig, Stemmer
 
 ANALYZER = stem_analyzer()
 
@@ -63,6 +63,16 @@ GROUPS = [
     "الاستثمار استثمار والاستثمار للاستثمار بالاستثمار",
     "النفط نفط والنفط بالنفط للنفط",
     "المباراة مباراة والمباراة بالمباراة للمباراة",
+    # Imperfect verbs meet their perfect; the perfect's feminine ت comes off.
+    "يعتبر تعتبر ويعتبر يعتبرون اعتبر اعتبرت واعتبرت",
+    "ينتقد تنتقد ينتقدون وينتقده انتقد انتقدت",
+    "يستخدم تستخدم سيستخدم يستخدمون استخدم استخدمت",
+    "يكتب تكتب كتب كتبت",
+    "يتعلم تتعلم تعلم",
+    "يسمى تسمى سميت",
+    "قام قامت وقامت فقامت",
+    "قال قالت وقالت",
+    "اعلن اعلنت واعلنت",
 ]
 
 
@@ -95,6 +105,13 @@ NOT_THE_SAME = [
     ("الحكومة", "حكم"),
     ("مصر", "مصير"),
     ("العلم", "العلماء"),
+    # Not imperfect verbs, not feminine perfects.
+    ("تونس", "يونس"),
+    ("تقدم", "قدم"),
+    ("تراجع", "راجع"),
+    ("بيروت", "بيرو"),
+    ("بنات", "بنت"),
+    ("بيوت", "بيو"),
 ]
 
 
@@ -108,6 +125,18 @@ def test_tashaphyne_as_shipped_over_stems_and_the_configured_one_does_not():
     for word, over in (("القوات", "قو"), ("وزارة", "زار")):
         assert shipped.stem(normalize(word)) == over
         assert tuned.stem(normalize(word)) != over
+
+
+def test_nouns_like_imperfects_keep_their_stem():
+    assert stem("التقدم") == stem("تقدم")
+    assert stem("تونس") == stem("بتونس") == "تونس"
+
+
+def test_verb_rules_can_be_turned_off():
+    plain = Stemmer(StemConfig(imperfect_zipf=None, perfect_feminine=False))
+    assert plain.stem("يعتبر") == "يعتبر"
+    assert plain.stem("اعلنت") == "اعلنت"
+    assert Stemmer().stem("يعتبر") == Stemmer().stem("اعتبر")
 
 
 def test_short_and_non_arabic_words_are_left_alone():
