@@ -341,8 +341,11 @@ _PROBE = -(10**9)  # a position no renumbering can produce
 
 
 def _could_give(raw: str, terms: frozenset[str]) -> bool:
+    """Whether ``raw`` could analyse into one of ``terms``: a stem is part of
+    its word's normalized form, but for an alef the stemmer may put back at
+    its start (ينتقد → انتقد)."""
     form = _normal_form(raw)
-    return any(term in form for term in terms)
+    return any(term in form or (term[:1] == "ا" and term[1:] in form) for term in terms)
 
 
 @lru_cache(maxsize=300_000)
@@ -454,8 +457,9 @@ class CachedChain(CompositeAnalyzer):
     def for_highlighting(self, terms: frozenset[str]) -> Callable[..., Iterator[Token]]:
         """This analyzer for marking ``terms`` in a text: a word seen for the
         first time is analysed only if it could give one of them, that is if
-        a term is a substring of its normalized form (a stem always is: the
-        stemmer only removes letters, tests/test_analysis.py checks it).
+        a term is a substring of its normalized form (a stem always is, but
+        for an alef put back at its start: the stemmer otherwise only removes
+        letters; tests/test_analysis_cache.py checks it).
         Others come out as one token with empty text, where they stand.
         Otherwise each snippet of a rarely seen article ran the stemmer on
         hundreds of new words only to find they match nothing."""

@@ -138,7 +138,8 @@ def test_every_stem_is_part_of_its_words_normalized_form(config, shared_news_sma
     for article in shared_news_small[:200]:
         text = article["body"]
         for t in analyzer(text, chars=True, mode="index"):
-            assert t.text in normalize(text[t.startchar : t.endchar]), (config, text[t.startchar : t.endchar], t.text)
+            form = normalize(text[t.startchar : t.endchar])
+            assert t.text in form or (t.text[0] == "ا" and t.text[1:] in form), (config, form, t.text)
             checked += 1
     assert checked > 20_000
 
