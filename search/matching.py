@@ -15,6 +15,7 @@ searched in (title, lead, exact form) holds a subset of the articles whose
 
 from __future__ import annotations
 
+import heapq
 from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
@@ -117,3 +118,21 @@ class FacetValues:
             counted.pop(None, None)
             out[name] = dict(sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))
         return out
+
+
+# What Whoosh's date column holds for an article without a date.
+_NO_DATE = 2**64 - 1
+
+
+class Dates:
+    """Every article's date as a sort key, read once per searcher."""
+
+    def __init__(self, searcher, fieldname: str = "date") -> None:
+        raw = searcher.reader().column_reader(fieldname, translate=False)
+        self._keys = [-1 if value == _NO_DATE else value for value in raw]
+
+    def newest_first(self, docs: Iterable[int], count: int) -> list[int]:
+        """The ``count`` newest of ``docs``; of the same date, the older
+        document number first; articles without a date last."""
+        keys = self._keys
+        return heapq.nsmallest(count, docs, key=lambda d: (-keys[d], d))

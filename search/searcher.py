@@ -158,6 +158,7 @@ class _SearcherCache:
     facets: matching.FacetValues
     norms: ranking.LengthNorms
     postings: matching.PostingLists
+    dates: matching.Dates
 
 
 @dataclass(frozen=True)
@@ -304,13 +305,13 @@ class Searcher:
         if start >= len(matched):
             return _Found(len(matched), [], facets)
         if sort == "date":
-            page = [(hit.docnum, 0.0) for hit in searcher.search(ranked, limit=end, filter=allowed, sortedby="date", reverse=True)]
+            best = [(d, 0.0) for d in cache.dates.newest_first(matched, end)]
         else:
             if scored is None:
                 scored = ranking.scores(searcher, ranked, cache.norms, cache.postings, only=matched)
             # Best first; of equal scores, the older document first, as Whoosh orders them.
-            page = heapq.nsmallest(end, ((d, scored[d]) for d in matched), key=lambda item: (-item[1], item[0]))
-        return _Found(len(matched), page[start:end], facets)
+            best = heapq.nsmallest(end, ((d, scored[d]) for d in matched), key=lambda item: (-item[1], item[0]))
+        return _Found(len(matched), best[start:end], facets)
 
     def _cache(self, searcher) -> _SearcherCache:
         """This thread's arrays for ``searcher``, read once per Whoosh searcher."""
@@ -322,6 +323,7 @@ class Searcher:
                 matching.FacetValues(searcher, FACET_FIELDS),
                 ranking.LengthNorms(searcher, o.k1, o.b, {"title": o.title_b}),
                 matching.PostingLists(searcher),
+                matching.Dates(searcher),
             )
             self._local.cache = cached
         return cached

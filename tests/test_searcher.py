@@ -118,6 +118,9 @@ def test_facets_filters_and_sorting(searcher):
     assert set(ids(dated)) == {"gov-2", "sport-1", "gov-1"}
     newest = searcher.search("الحكومة OR المنتخب OR الاقتصاد", sort="date")
     assert ids(newest) == ["gov-2", "gov-1", "sport-1", "xss-1"]
+    # The seed article has no date: newest first puts it after every dated one.
+    with_seed = searcher.search("روسيا OR الحكومة", sort="date")
+    assert ids(with_seed)[-1] == SEED_ID and len(ids(with_seed)) > 2
 
 
 def test_paging(searcher):
