@@ -340,12 +340,12 @@ _Outputs = tuple[tuple[str, int, int, bool, bool], ...] | str
 _PROBE = -(10**9)  # a position no renumbering can produce
 
 
-def _could_give(raw: str, terms: frozenset[str]) -> bool:
-    """Whether ``raw`` could analyse into one of ``terms``: a stem is part of
-    its word's normalized form, but for an alef the stemmer may put back at
-    its start (ينتقد → انتقد)."""
-    form = _normal_form(raw)
-    return any(term in form or (term[:1] == "ا" and term[1:] in form) for term in terms)
+def _parts_pattern(terms: frozenset[str]) -> re.Pattern:
+    """What a word's normalized form must contain to analyse into one of
+    ``terms``: a stem is part of its word's normalized form, but for an alef
+    the stemmer may put back at its start (ينتقد → انتقد)."""
+    parts = {t[1:] if t[:1] == "ا" and len(t) > 1 else t for t in terms}
+    return re.compile("|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=300_000)
@@ -465,9 +465,10 @@ class CachedChain(CompositeAnalyzer):
         hundreds of new words only to find they match nothing."""
         if not getattr(self, "_fast", False) or not self._terms_are_substrings():
             return self
+        pattern = _parts_pattern(terms)
 
         def analyse(value: str, **kwargs) -> Iterator[Token]:
-            return self(value, only_if_contains=terms, **kwargs)
+            return self(value, only_if_contains=pattern, **kwargs)
 
         return analyse
 
@@ -501,7 +502,7 @@ class CachedChain(CompositeAnalyzer):
             raw = match.group()
             outputs = cache.get(raw)
             if outputs is None:
-                if wanted is not None and not _could_give(raw, wanted):
+                if wanted is not None and not wanted.search(_normal_form(raw)):
                     outputs = ""  # one token, matching nothing
                 else:
                     outputs = self._outputs(raw, query)

@@ -21,6 +21,8 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
 
 
 class PostingLists:
@@ -54,15 +56,7 @@ class PostingLists:
         leaf = self.segments[segment][0]
         if (fieldname, text) not in leaf:
             return None
-        ids, tfs = array("i"), array("f")
-        matcher = leaf.postings(fieldname, text)
-        # Methods bound once: this loop runs once per posting.
-        active, docnum, weight, step = matcher.is_active, matcher.id, matcher.weight, matcher.next
-        add_id, add_tf = ids.append, tfs.append
-        while active():
-            add_id(docnum())
-            add_tf(weight())
-            step()
+        ids, tfs = read_postings(leaf, fieldname, text)
         self._lists[key] = found = (ids, tfs)
         self._size += len(ids)
         while self._size > self.MAX_POSTINGS and len(self._lists) > 1:
@@ -78,6 +72,48 @@ class PostingLists:
             if lists is not None:
                 found.update(lists[0] if not offset else [d + offset for d in lists[0]])
         return found
+
+
+def read_postings(leaf, fieldname: str, text: str, whole_blocks: bool = True) -> tuple[array, array]:
+    """(documents, term frequencies) of a term in one segment, deleted
+    articles left out.
+
+    Whoosh's matchers hand out one posting per call (about a microsecond
+    each, most of a short query's time), though its segment format decodes a
+    whole block of postings at once.  With ``whole_blocks``, a W3LeafMatcher
+    (the format of whoosh3 3.54.0, pinned exactly in pyproject.toml) is read
+    a block at a time through its block attributes; any other matcher, and
+    ``whole_blocks=False``, one posting at a time through the public API.
+    tests/test_matching.py checks both give the same lists.
+    """
+    ids, tfs = array("i"), array("f")
+    matcher = leaf.postings(fieldname, text)
+    deleted = None
+    if whole_blocks and isinstance(matcher, FilterMatcher):
+        # The filter leaves out deleted articles; they are left out below.
+        deleted, matcher = leaf.deleted_docs_set, matcher.child
+    if whole_blocks and isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            if matcher._weights is None:
+                matcher._read_weights()
+            start = matcher._i  # not 0 if the filter had already moved past deleted articles
+            ids.extend(matcher._ids[start:])
+            tfs.extend(matcher._weights[start:])
+            matcher._next_block()
+        if deleted:
+            kept = [(d, tf) for d, tf in zip(ids, tfs) if d not in deleted]
+            ids, tfs = array("i", [d for d, _ in kept]), array("f", [tf for _, tf in kept])
+        return ids, tfs
+    # Methods bound once: this loop runs once per posting.
+    active, docnum, weight, step = matcher.is_active, matcher.id, matcher.weight, matcher.next
+    add_id, add_tf = ids.append, tfs.append
+    while active():
+        add_id(docnum())
+        add_tf(weight())
+        step()
+    return ids, tfs
 
 
 def docset(searcher, query: wq.Query, postings: PostingLists) -> set[int]:

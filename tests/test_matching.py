@@ -123,3 +123,32 @@ def test_date_order_pages_are_the_exhaustive_date_order(news_index):
             assert [h.date for h in got.hits] == [h["date"] for h in expected[:20]], query
     finally:
         searcher.close()
+
+
+def test_posting_lists_read_by_block_equal_the_matchers_one_by_one(news_index):
+    """The block reader (whoosh3's format) against Whoosh's public matcher
+    API, on every segment (one with deleted articles), for terms of one
+    posting (stored inline), of one block and of many."""
+    from search.matching import read_postings
+
+    index_dir, _ = news_index
+    searcher = Searcher(index_dir)
+    try:
+        reader = searcher._searcher().reader()
+        kinds = set()
+        for leaf, _offset in reader.leaf_readers():
+            for fieldname in ("text", "text_exact", "title", "lead"):
+                terms = [t for _, t in leaf.most_frequent_terms(fieldname, 40)]
+                terms += [t for t, _ in zip(leaf.lexicon(fieldname), range(300))]
+                for term in terms:
+                    text = term.decode("utf-8") if isinstance(term, bytes) else term
+                    fast = read_postings(leaf, fieldname, text)
+                    slow = read_postings(leaf, fieldname, text, whole_blocks=False)
+                    assert fast == slow, (fieldname, text)
+                    assert not set(fast[0]) & set(leaf.deleted_docs_set or ())
+                    kinds.add(min(len(fast[0]), 2))
+                    kinds.add("many" if len(fast[0]) > 128 else "few")
+        assert {1, 2, "many", "few"} <= kinds
+        assert any(leaf.has_deletions() for leaf, _ in reader.leaf_readers())
+    finally:
+        searcher.close()
