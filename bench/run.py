@@ -741,15 +741,17 @@ def next_steps(prof: dict | None) -> list[str]:
                 f"the page {hits / t * 100:.0f} %, the spelling suggestion {sug / t * 100:.0f} % of the time."
             )
         lines += [
-            "  - Matching and scoring read each term's posting list once, posting by posting through Whoosh's "
-            "matcher (about a microsecond each), and keep it for the searcher's life (up to 4 million postings): "
-            "the first query with a common word pays for reading it. Reading whole blocks at once (Whoosh decodes "
-            "a block's numbers in one step but hands them out one call at a time) would cut that part most.",
+            "  - Matching and scoring read each term's posting list once, a block of postings at a time, and "
+            "keep it for the searcher's life (up to 4 million postings): the first query with a common word pays "
+            "for reading it, later ones only for the Python loop that scores it.",
             "  - Scoring is a Python loop over the postings of every term in four fields. A long headline query "
             "scores every article that has any of its words; skipping those whose best possible score cannot "
-            "reach the page (MaxScore, with per-term upper bounds) would leave most of them unscored.",
-            "  - Snippets re-analyse each article of the page to find the matched words; words the analysis has "
-            "not seen are only normalized (not stemmed) unless they could contain a query term.",
+            "reach the page (MaxScore, with per-term upper bounds) would leave most of them unscored. This is "
+            "the largest step left for long queries.",
+            "  - Snippets re-analyse each article of the page to find the matched words (words the analysis has "
+            "not seen are only normalized, not stemmed, unless they could contain a query term); for short "
+            "queries this is now the largest part. Keeping each article's analysed tokens (or just the "
+            "offsets of its words) in the index would replace the analysis by a read, at the cost of index size.",
         ]
     lines += ["- Tantivy and FTS5 do the same work in native code: the figures above are the distance.", ""]
     return lines
