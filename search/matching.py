@@ -134,14 +134,26 @@ def docset(searcher, query: wq.Query, postings: PostingLists) -> set[int]:
     return set(searcher.docs_for_query(query))
 
 
+def column(searcher, fieldname: str, missing, translate: bool = True) -> list:
+    """A column's value for every article, by global document number.  Read
+    segment by segment: a segment none of whose articles has the field (an
+    ``add`` of undated articles) has no column, and ``missing`` stands in."""
+    values: list = []
+    for leaf, _offset in searcher.reader().leaf_readers():
+        if leaf.has_column(fieldname):
+            values.extend(leaf.column_reader(fieldname, translate=translate))
+        else:
+            values.extend([missing] * leaf.doc_count_all())
+    return values
+
+
 class FacetValues:
     """The value of each facet field for every article, by document number,
     read from the index's columns once and reused by every query of the
     searcher (reading them per query was a tenth of a short query's time)."""
 
     def __init__(self, searcher, fields: Iterable[str]) -> None:
-        reader = searcher.reader()
-        self._values = {name: list(reader.column_reader(name)) for name in fields}
+        self._values = {name: column(searcher, name, "") for name in fields}
 
     def counts(self, docs: Iterable[int]) -> dict[str, dict[str, int]]:
         """For each field, how many of ``docs`` have each non-empty value,
@@ -164,7 +176,7 @@ class Dates:
     """Every article's date as a sort key, read once per searcher."""
 
     def __init__(self, searcher, fieldname: str = "date") -> None:
-        raw = searcher.reader().column_reader(fieldname, translate=False)
+        raw = column(searcher, fieldname, _NO_DATE, translate=False)
         self._keys = [-1 if value == _NO_DATE else value for value in raw]
 
     def newest_first(self, docs: Iterable[int], count: int) -> list[int]:

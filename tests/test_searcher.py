@@ -234,3 +234,20 @@ def test_a_phrase_is_strict_in_short_queries_and_a_bonus_in_long_ones(tmp_path):
     # the phrase's words count on their own and the phrase adds a bonus.
     assert ids(s.search('"أسعار النفط" تتراجع هذا الأسبوع بقوة')) == ["phrase", "apart"]
     s.close()
+
+
+def test_a_segment_without_dates_or_sources_sorts_and_counts(index_dir, tmp_path):
+    """An add whose articles have no date, source or category makes a segment
+    without those columns; date order and facets still cover every article."""
+    from search import Searcher
+
+    extra = write_jsonl(tmp_path / "undated.jsonl", [{"id": f"u-{k}", "title": "الحكومة", "body": f"نص {k}"} for k in range(3)])
+    idx.add(index_dir, read_sources([extra]))
+    s = Searcher(index_dir)
+    try:
+        assert len(s._searcher().reader().leaf_readers()) >= 2
+        newest = s.search("الحكومة", sort="date", per_page=20)
+        assert ids(newest)[:2] == ["gov-2", "gov-1"] and set(ids(newest)[-3:]) == {"u-0", "u-1", "u-2"}
+        assert s.search("الحكومة").facets["source"] == {"الجزيرة": 1, "العربية": 1}
+    finally:
+        s.close()
