@@ -7,9 +7,23 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from search import index as idx
 from search.ingest import read_sources
+
+# Property tests (tests/test_query_fuzz.py, tests/web/test_web_fuzz.py):
+# deterministic (derandomize) and without an example database, so a CI run is
+# the same run every time; no deadline, the machine is shared.
+settings.register_profile(
+    "akhbar",
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
+settings.load_profile("akhbar")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

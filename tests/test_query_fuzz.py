@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SEEDS, write_jsonl
@@ -21,16 +21,6 @@ from search.query import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, QueryError, parse, w
 from search.searcher import MODES, SORTS, SearchResults, Searcher
 
 ARTICLES = 80
-
-# Deterministic (derandomize) and without an example database, so a CI run is
-# the same run every time; no deadline, the machine is shared.
-FUZZ = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
-)
 
 # Everything another engine might read as syntax, and then some.
 SYNTAX = [
@@ -119,7 +109,6 @@ def check_results(results: SearchResults, per_page: int) -> None:
 # -- the parser ----------------------------------------------------------------------
 
 
-@FUZZ
 @given(text=st.one_of(st.text(max_size=600), st.text(alphabet=st.characters(codec=None, categories=None)),
                      st.text(alphabet=st.characters(categories=["Cs", "Lo", "Zs", "Po"]))))
 def test_parse_raises_only_query_errors(text: str) -> None:
@@ -161,7 +150,6 @@ def test_word_cap_counts_words_of_phrases_and_operators() -> None:
 
 
 def test_any_query_searches_or_is_refused_with_a_query_error(fuzz_searcher: Searcher, vocabulary: list[str]) -> None:
-    @FUZZ
     @given(
         text=queries(vocabulary),
         mode=st.sampled_from(MODES),
@@ -184,7 +172,6 @@ def test_any_query_searches_or_is_refused_with_a_query_error(fuzz_searcher: Sear
 def test_queries_within_the_caps_always_search(fuzz_searcher: Searcher, vocabulary: list[str]) -> None:
     """Syntax soup made of real words: never refused, never an exception."""
 
-    @FUZZ
     @given(text=queries(vocabulary).filter(within_caps))
     def run(text: str) -> None:
         check_results(fuzz_searcher.search(text), 10)
@@ -212,7 +199,7 @@ def test_wildcards_and_fields_are_punctuation(fuzz_searcher: Searcher, vocabular
     some_id = ids(fuzz_searcher, "زيلينسكي")[0]
     assert some_id not in ids(fuzz_searcher, f"id:{some_id}")
 
-    @settings(FUZZ, max_examples=60)
+    @settings(max_examples=60)
     @given(word=st.sampled_from(vocabulary), cut=st.integers(2, 5), mark=st.sampled_from(["*", "?", "**", "*?"]))
     def run(word: str, cut: int, mark: str) -> None:
         prefix = word[:cut]

@@ -13,6 +13,23 @@ from conftest import SEEDS, write_jsonl
 SEED_ID = next(SEEDS.glob("*.txt")).stem
 
 
+@pytest.fixture()
+def searcher_over(tmp_path):
+    """Build an index of the given records and open a Searcher on it (closed after the test)."""
+    opened = []
+
+    def make(records: list[dict]) -> Searcher:
+        corpus = write_jsonl(tmp_path / f"c{len(opened)}.jsonl", records)
+        target = tmp_path / f"ix{len(opened)}"
+        idx.build(target, read_sources([corpus]))
+        opened.append(Searcher(target))
+        return opened[-1]
+
+    yield make
+    for s in opened:
+        s.close()
+
+
 def ids(results):
     return [h.id for h in results.hits]
 
@@ -46,21 +63,13 @@ def test_all_words_must_match(searcher):
     assert set(ids(results)) >= {"gov-1", "sport-1"}
 
 
-def test_exact_word_ranks_above_a_same_stem_word(tmp_path):
-    from conftest import write_jsonl
-
-    path = write_jsonl(
-        tmp_path / "a.jsonl",
-        [
-            {"id": "stem-only", "body": "تحدث المسؤول عن الحكومات المتعاقبة وعن السياسات العامة في البلاد"},
-            {"id": "exact", "body": "تحدث المسؤول عن الحكومة المتعاقبة وعن السياسات العامة في البلاد"},
-        ],
-    )
-    idx.build(tmp_path / "ix", read_sources([path]))
-    s = Searcher(tmp_path / "ix")
+def test_exact_word_ranks_above_a_same_stem_word(searcher_over):
+    s = searcher_over([
+        {"id": "stem-only", "body": "تحدث المسؤول عن الحكومات المتعاقبة وعن السياسات العامة في البلاد"},
+        {"id": "exact", "body": "تحدث المسؤول عن الحكومة المتعاقبة وعن السياسات العامة في البلاد"},
+    ])
     assert ids(s.search("الحكومة")) == ["exact", "stem-only"]
     assert ids(s.search("الحكومات")) == ["stem-only", "exact"]
-    s.close()
 
 
 def test_phrase_exclusion_and_or(searcher):
@@ -72,20 +81,12 @@ def test_phrase_exclusion_and_or(searcher):
     assert ids(searcher.search('الحكومة -"زيادة الأجور"')) == ["gov-2"]
 
 
-def test_title_weighs_more_than_body(tmp_path):
-    from conftest import write_jsonl
-
-    path = write_jsonl(
-        tmp_path / "a.jsonl",
-        [
-            {"id": "in-body", "title": "أخبار اليوم", "body": "تقرير عن الزلزال الذي ضرب المنطقة الجبلية أمس"},
-            {"id": "in-title", "title": "الزلزال يضرب المنطقة", "body": "تقرير عن الكارثة التي ضربت المنطقة الجبلية أمس"},
-        ],
-    )
-    idx.build(tmp_path / "ix", read_sources([path]))
-    s = Searcher(tmp_path / "ix")
+def test_title_weighs_more_than_body(searcher_over):
+    s = searcher_over([
+        {"id": "in-body", "title": "أخبار اليوم", "body": "تقرير عن الزلزال الذي ضرب المنطقة الجبلية أمس"},
+        {"id": "in-title", "title": "الزلزال يضرب المنطقة", "body": "تقرير عن الكارثة التي ضربت المنطقة الجبلية أمس"},
+    ])
     assert ids(s.search("الزلزال")) == ["in-title", "in-body"]
-    s.close()
 
 
 def test_snippets_mark_the_words_as_written(searcher):
@@ -197,43 +198,34 @@ def _filler(n: int) -> str:
     return " ".join(words[i % len(words)] for i in range(n))
 
 
-def test_a_title_word_outweighs_the_same_word_in_the_body(tmp_path):
-    corpus = write_jsonl(tmp_path / "c.jsonl", [
+def test_a_title_word_outweighs_the_same_word_in_the_body(searcher_over):
+    s = searcher_over([
         # Listed first and shorter: without the bonus it would rank first.
         {"id": "in-body", "title": "أخبار النقل", "body": _filler(30) + " الميناء " + _filler(29)},
         {"id": "in-title", "title": "الميناء يستقبل السفن", "body": _filler(90)},
     ])
-    idx.build(tmp_path / "ix", read_sources([corpus]))
-    s = Searcher(tmp_path / "ix")
     assert ids(s.search("الميناء")) == ["in-title", "in-body"]
-    s.close()
 
 
-def test_a_word_in_the_lead_outweighs_the_same_word_late_in_the_body(tmp_path):
-    corpus = write_jsonl(tmp_path / "c.jsonl", [
+def test_a_word_in_the_lead_outweighs_the_same_word_late_in_the_body(searcher_over):
+    s = searcher_over([
         {"id": "late", "title": "خبر", "body": _filler(120) + " الميناء " + _filler(10)},
         {"id": "lead", "title": "خبر", "body": _filler(10) + " الميناء " + _filler(120)},
     ])
-    idx.build(tmp_path / "ix", read_sources([corpus]))
-    s = Searcher(tmp_path / "ix")
     assert ids(s.search("الميناء")) == ["lead", "late"]
-    s.close()
 
 
-def test_a_phrase_is_strict_in_short_queries_and_a_bonus_in_long_ones(tmp_path):
-    corpus = write_jsonl(tmp_path / "c.jsonl", [
+def test_a_phrase_is_strict_in_short_queries_and_a_bonus_in_long_ones(searcher_over):
+    s = searcher_over([
         {"id": "apart", "title": "خبر", "body": "ارتفع النفط وثبتت أسعار الذهب"},
         {"id": "phrase", "title": "خبر", "body": "تراجعت أسعار النفط بقوة"},
         {"id": "other", "title": "خبر", "body": "افتتح الوزير معرضا للكتاب في العاصمة"},
     ])
-    idx.build(tmp_path / "ix", read_sources([corpus]))
-    s = Searcher(tmp_path / "ix")
     # A short query: the quoted phrase must match as written.
     assert ids(s.search('"أسعار النفط"')) == ["phrase"]
     # A headline-length query is ranked OR, where every clause is optional:
     # the phrase's words count on their own and the phrase adds a bonus.
     assert ids(s.search('"أسعار النفط" تتراجع هذا الأسبوع بقوة')) == ["phrase", "apart"]
-    s.close()
 
 
 def test_a_segment_without_dates_or_sources_sorts_and_counts(index_dir, tmp_path):

@@ -21,21 +21,13 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from search.query import MAX_QUERY_LENGTH
 
 ROOT = Path(__file__).resolve().parents[2]
 ZEL = "زيلينسكي"
-
-FUZZ = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
-)
 
 # Route, and the statuses it may answer a GET with whatever parameters.
 ROUTES = {
@@ -128,7 +120,6 @@ def check(response, path: str, head: bool = False) -> None:
 def test_any_parameters_on_any_route(app) -> None:
     client = app.test_client()
 
-    @FUZZ
     @given(route=st.sampled_from(sorted(ROUTES)), query=encoded_pairs())
     def run(route: str, query: str) -> None:
         response = client.get(f"{route}?{query}")
@@ -160,7 +151,6 @@ def test_any_query_on_the_api_and_the_page(app) -> None:
     """The query language through both front ends: 200, or 400 with the error."""
     client = app.test_client()
 
-    @FUZZ
     @given(q=st.one_of(st.lists(st.sampled_from(WORDS + SYNTAX), max_size=45).map(" ".join), st.text(max_size=600)))
     def run(q: str) -> None:
         api = client.get("/api/search", query_string={"q": q})
@@ -201,7 +191,6 @@ SEGMENTS = ["..", ".", "%2e%2e", "%2E%2E%2F", "..%2f", "%2f", "%00", "%ff", "%",
 def test_any_path(app) -> None:
     client = app.test_client()
 
-    @FUZZ
     @given(prefix=st.sampled_from(PREFIXES),
            segments=st.lists(st.one_of(st.sampled_from(SEGMENTS), st.text(max_size=10).map(quote)), max_size=6))
     def run(prefix: str, segments: list[str]) -> None:
