@@ -289,7 +289,7 @@ class Searcher:
         if ranked is None:
             return None
         cache = self._cache(searcher)
-        if mode == "and":
+        if mode == "and" or sort == "date":
             matched = matching.docset(searcher, self._counting.build(parsed, mode), cache.postings)
             scored = None
         else:
