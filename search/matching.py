@@ -48,16 +48,14 @@ class PostingLists:
     def get(self, segment: int, fieldname: str, text: str) -> tuple[array, array] | None:
         """(documents, frequencies) of a term in a segment (deleted articles
         left out), None if the segment lacks it."""
-        key = (segment, fieldname, text)
-        found = self._lists.get(key)
+        found = self.cached(segment, fieldname, text)
         if found is not None:
-            self._lists.move_to_end(key)
             return found
         leaf = self.segments[segment][0]
         if (fieldname, text) not in leaf:
             return None
         ids, tfs = read_postings(leaf, fieldname, text)
-        self._lists[key] = found = (ids, tfs)
+        self._lists[(segment, fieldname, text)] = found = (ids, tfs)
         self._size += len(ids)
         while self._size > self.MAX_POSTINGS and len(self._lists) > 1:
             _, (old, _) = self._lists.popitem(last=False)
