@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
@@ -337,6 +337,9 @@ class LowercaseOnlyFilter(Filter):
 # common case, one kept token over the whole raw token, is stored as its text
 # alone (a third of the memory).
 _Outputs = tuple[tuple[str, int, int, bool, bool], ...] | str
+# Where a matched word stands in the text as written: start, end, and the
+# term it analysed into.
+Span = tuple[int, int, str]
 _PROBE = -(10**9)  # a position no renumbering can produce
 
 
@@ -454,23 +457,43 @@ class CachedChain(CompositeAnalyzer):
             )
         return self._tokens(value, positions, chars, keeporiginal, removestops, start_pos, start_char, mode, kwargs)
 
-    def for_highlighting(self, terms: frozenset[str]) -> Callable[..., Iterator[Token]]:
-        """This analyzer for marking ``terms`` in a text: a word seen for the
-        first time is analysed only if it could give one of them, that is if
-        a term is a substring of its normalized form (a stem always is, but
-        for an alef put back at its start: the stemmer otherwise only removes
-        letters; tests/test_analysis_cache.py checks it).
-        Others come out as one token with empty text, where they stand.
-        Otherwise each snippet of a rarely seen article ran the stemmer on
-        hundreds of new words only to find they match nothing."""
+    def spans(self, text: str, terms: frozenset[str]) -> list[Span]:
+        """Where the words of ``text`` that analyse into one of ``terms``
+        stand, as matched_spans gives them, without making a token per word.
+
+        A word seen for the first time is analysed only if it could give one
+        of the terms, that is if a term is a substring of its normalized
+        form (a stem always is, but for an alef put back at its start: the
+        stemmer otherwise only removes letters; tests/test_analysis_cache.py
+        checks it).  Otherwise each snippet of a rarely seen article ran the
+        stemmer on hundreds of new words only to find they match nothing."""
         if not getattr(self, "_fast", False) or not self._terms_are_substrings():
-            return self
-        pattern = _parts_pattern(terms)
-
-        def analyse(value: str, **kwargs) -> Iterator[Token]:
-            return self(value, only_if_contains=pattern, **kwargs)
-
-        return analyse
+            return _spans_of_tokens(self, text, terms)
+        cache = self._caches[False]
+        pattern = None
+        found: dict[str, tuple[tuple[int, int, str], ...]] = {}
+        for raw in set(_WORD.findall(text)):
+            outputs = cache.get(raw)
+            if outputs is None:
+                pattern = pattern or _parts_pattern(terms)
+                if not pattern.search(_normal_form(raw)):
+                    continue
+                outputs = self._outputs(raw, False)
+            if outputs.__class__ is str:
+                if outputs in terms:
+                    found[raw] = ((0, len(raw), outputs),)
+            else:
+                parts = tuple((start, end, out) for out, start, end, _stopped, _fresh in outputs if out in terms)
+                if parts:
+                    found[raw] = parts
+        spans: list[Span] = []
+        if found:
+            for match in _WORD.finditer(text):
+                parts = found.get(match.group())
+                if parts:
+                    base = match.start()
+                    spans.extend((base + start, base + end, term) for start, end, term in parts)
+        return spans
 
     def _terms_are_substrings(self) -> bool:
         """Whether every term is part of its word's normalized form: true of
@@ -491,7 +514,6 @@ class CachedChain(CompositeAnalyzer):
         """
         query = mode == "query"
         cache = self._caches[query]
-        wanted = kwargs.pop("only_if_contains", None)
         renumbers = self._stop_at is not None and positions
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         t.boost = 1.0
@@ -502,10 +524,7 @@ class CachedChain(CompositeAnalyzer):
             raw = match.group()
             outputs = cache.get(raw)
             if outputs is None:
-                if wanted is not None and not wanted.search(_normal_form(raw)):
-                    outputs = ""  # one token, matching nothing
-                else:
-                    outputs = self._outputs(raw, query)
+                outputs = self._outputs(raw, query)
             if outputs.__class__ is str:  # one kept token over the whole raw token
                 current = start_pos + n
                 if renumbers:
@@ -548,6 +567,21 @@ class CachedChain(CompositeAnalyzer):
                     base = start_char + match.start()
                     t.startchar, t.endchar = base + start, base + end
                 yield t
+
+
+def matched_spans(analyzer, text: str, terms: frozenset[str]) -> list[Span]:
+    """Where the words of ``text`` that ``analyzer`` turns into one of
+    ``terms`` stand, in order: marking goes through the same analysis as
+    matching, so what is marked is what matched."""
+    if not terms or not text:
+        return []
+    fast = getattr(analyzer, "spans", None)
+    return fast(text, terms) if fast is not None else _spans_of_tokens(analyzer, text, terms)
+
+
+def _spans_of_tokens(analyzer, text: str, terms: frozenset[str]) -> list[Span]:
+    tokens = analyzer(text, chars=True, mode="index", removestops=False)
+    return [(t.startchar, t.endchar, t.text) for t in tokens if t.text in terms]
 
 
 @dataclass(frozen=True)
