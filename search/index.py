@@ -40,6 +40,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
+from search import pool
 from search.analysis import AnalysisConfig, exact_analyzer, stem_analyzer
 from search.ingest import Article, Problem, Record
 
@@ -332,7 +333,7 @@ def _replace_duplicates(ix, dedup: _Dedup) -> None:
     """Second commit: the last version of each id whose first was written."""
     if not dedup.later:
         return
-    writer = ix.writer(limitmb=128, timeout=WHOOSH_LOCK_TIMEOUT)
+    writer = pool.writer(ix, limitmb=128, timeout=WHOOSH_LOCK_TIMEOUT)
     try:
         for article in dedup.later.values():
             writer.update_document(**document(article))
@@ -399,8 +400,8 @@ def _remove_leftovers(root: Path) -> None:
 # Writer settings of a build, chosen with bench/run.py: the per-word analysis
 # cache leaves Whoosh's own postings writing as most of the work, so two
 # processes each analyse and write a segment of their own (merging them into
-# one would put the writing back on one core); 128 MB of postings each.  No
-# compound file: Whoosh copies every file it opens from a compound segment
+# one would put the writing back on one core); 128 MB of postings each,
+# gathered per term (search/pool.py).  No compound file: Whoosh copies every file it opens from a compound segment
 # into memory, once per searcher, which made a serving process grow by the
 # size of the index.
 BUILD_WRITER: dict = {"procs": 2, "multisegment": True, "limitmb": 128, "compound": False}
@@ -447,7 +448,7 @@ def _build(
     report = Report()
     try:
         ix = whoosh_index.create_in(str(tmp), make_schema(config))
-        writer = ix.writer(**BUILD_WRITER)
+        writer = pool.writer(ix, **BUILD_WRITER)
         dedup = _Dedup()
         try:
             _write(writer, records, report, dedup, lambda _id: False, on_problem, on_article, on_duplicate)
@@ -521,7 +522,7 @@ def _add(
     report = Report()
     dedup = _Dedup()
     try:
-        writer = ix.writer(limitmb=128, timeout=WHOOSH_LOCK_TIMEOUT)
+        writer = pool.writer(ix, limitmb=128, timeout=WHOOSH_LOCK_TIMEOUT)
     except whoosh_index.LockError:
         raise IndexLocked(index_dir, "Whoosh's write lock is held by a program other than akhbar",
                           WHOOSH_LOCK_TIMEOUT) from None

@@ -1,0 +1,153 @@
+"""Where a build gathers its postings before Whoosh writes them.
+
+Whoosh's writer keeps every posting as a tuple in one list, sorts it, and
+once the list outgrows its memory limit pickles every posting to a run
+file, one by one, to merge them back at the end.  A full build goes over
+the limit many times, so each of its twenty million postings was pickled,
+unpickled and merged through a heap: a fifth of the build's CPU time
+(docs/benchmarks.md).
+
+A writer adds documents in document-number order, so the postings of one
+term already arrive sorted.  TermPool therefore keeps them per term, in
+compact arrays, and a spill writes one record per term; only the terms
+need sorting, and the runs merge term by term.  Whoosh's postings writer
+receives exactly the stream it would have had (tests/test_pool.py builds
+the same index both ways and compares every posting).
+"""
+
+from __future__ import annotations
+
+import heapq
+import marshal
+import tempfile
+from array import array
+from collections.abc import Iterator
+from itertools import groupby
+from operator import itemgetter
+from typing import IO
+
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.writing import SegmentWriter
+
+Posting = tuple[str, bytes, int, float, bytes]
+_BYTES_PER_POSTING = 4 + 8 + 4  # document number, weight, end of its value
+_BYTES_PER_TERM = 400  # the key and four containers, roughly
+
+
+class TermPool:
+    """The postings of one segment, grouped by term (a stand-in for
+    whoosh.writing.PostingPool with the same ``add``/``iter_postings``)."""
+
+    def __init__(self, tempdir: str | None = None, limitmb: float = 128) -> None:
+        self.tempdir = tempdir
+        self.limit = int(limitmb * 1024 * 1024)
+        self.fieldnames: set[str] = set()
+        self._terms: dict[tuple[str, bytes], tuple[array, array, array, bytearray]] = {}
+        self._size = 0
+        self._runs: list[IO[bytes]] = []
+        self.spills = 0
+
+    def add(self, item: Posting) -> None:
+        fieldname, text, docnum, weight, value = item
+        key = (fieldname, text)
+        postings = self._terms.get(key)
+        if postings is None:
+            self.fieldnames.add(fieldname)
+            postings = self._terms[key] = (array("i"), array("d"), array("I"), bytearray())
+            self._size += _BYTES_PER_TERM + len(text)
+        docnums, weights, ends, values = postings
+        docnums.append(docnum)
+        weights.append(weight)
+        if value:
+            values += value
+        ends.append(len(values))
+        self._size += _BYTES_PER_POSTING + len(value or b"")
+        if self._size > self.limit:
+            self._spill()
+
+    def iter_postings(self) -> Iterator[Posting]:
+        """Every posting, in (field, term, document) order."""
+        if not self._runs:
+            for key in sorted(self._terms):
+                yield from _postings(key, self._terms[key])
+            return
+        self._spill()
+        runs = [_read_run(f) for f in self._runs]
+        for key, parts in groupby(heapq.merge(*runs, key=itemgetter(0)), key=itemgetter(0)):
+            for _key, postings in parts:  # in run order, so document order
+                yield from _postings(key, postings)
+
+    def cleanup(self) -> None:
+        for f in self._runs:
+            f.close()
+        self._runs = []
+        self._terms = {}
+
+    def _spill(self) -> None:
+        """Write the terms gathered so far to a run file, one record each."""
+        if not self._terms:
+            return
+        f = tempfile.TemporaryFile(dir=self.tempdir, suffix=".run")
+        for key in sorted(self._terms):
+            docnums, weights, ends, values = self._terms[key]
+            marshal.dump((key, (docnums.tobytes(), weights.tobytes(), ends.tobytes(), bytes(values))), f)
+        f.flush()
+        self._runs.append(f)
+        self.spills += 1
+        self._terms = {}
+        self._size = 0
+
+
+def _read_run(f: IO[bytes]) -> Iterator[tuple]:
+    f.seek(0)
+    while True:
+        try:  # marshal keeps no memo, so what was read can be let go
+            key, (docnums, weights, ends, values) = marshal.load(f)
+        except EOFError:
+            return
+        yield key, (array("i", docnums), array("d", weights), array("I", ends), values)
+
+
+def _postings(key: tuple[str, bytes], postings) -> Iterator[Posting]:
+    fieldname, text = key
+    docnums, weights, ends, values = postings
+    values = bytes(values)
+    start = 0
+    for docnum, weight, end in zip(docnums, weights, ends):
+        yield fieldname, text, docnum, weight, values[start:end]
+        start = end
+
+
+class _TermPoolTask(SubWriterTask):
+    """Whoosh's indexing subprocess, its writer's pool swapped for a
+    TermPool before the first document (when the pool is still empty)."""
+
+    def _process_file(self, filename: str, doc_count: int) -> None:
+        writer = self.writer
+        if not isinstance(writer.pool, TermPool):
+            writer.pool = TermPool(getattr(writer.storage, "folder", None), self.kwargs.get("limitmb", 128))
+        super()._process_file(filename, doc_count)
+
+
+class TermPoolWriter(MpWriter):
+    """Whoosh's multiprocess writer whose subprocesses gather postings in a
+    TermPool.  ``ix.writer(procs=...)`` otherwise, with the same arguments."""
+
+    def _new_task(self) -> SubWriterTask:
+        if self.start_method is not None:
+            return super()._new_task()
+        task = _TermPoolTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
+        self.tasks.append(task)
+        task.start()
+        return task
+
+
+def writer(ix, procs: int = 1, **kwargs) -> SegmentWriter:
+    """A writer of ``ix`` whose postings gather in TermPools: Whoosh's
+    multiprocess writer over ``procs`` processes, or its one-process writer;
+    the other arguments are Whoosh's."""
+    if procs > 1:
+        return TermPoolWriter(ix, procs=procs, **kwargs)
+    one = ix.writer(**kwargs)
+    one.pool = TermPool(getattr(ix.storage, "folder", None), kwargs.get("limitmb", 128))
+    return one

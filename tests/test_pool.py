@@ -1,0 +1,103 @@
+"""TermPool must hand Whoosh's postings writer exactly what its own pool would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+
+from search import index as idx
+from search.ingest import Article
+from search import pool
+from search.pool import TermPool, TermPoolWriter
+
+
+def articles(raw: list[dict]) -> list[Article]:
+    return [
+        Article(
+            id=r["id"], title=r.get("title") or "", body=r["body"], date=None,
+            source=r.get("source") or "", category=r.get("category") or "", url="", origin="test",
+        )
+        for r in raw
+    ]
+
+
+def everything(ix) -> dict:
+    """Every posting of every field in index order, articles named by id,
+    and every field length."""
+    out: dict = {}
+    with ix.searcher() as s:
+        r = s.reader()
+        ids = {docnum: fields["id"] for docnum, fields in r.iter_docs()}
+        for fieldname in ix.schema.names():
+            if not ix.schema[fieldname].indexed:
+                continue
+            for term in r.lexicon(fieldname):
+                m = r.postings(fieldname, term)
+                postings, docnums = [], []
+                while m.is_active():
+                    docnums.append(m.id())
+                    postings.append((ids[m.id()], m.weight(), m.value()))
+                    m.next()
+                assert docnums == sorted(set(docnums)), (fieldname, term)  # what skipping relies on
+                out[fieldname, term] = postings
+            out["length", fieldname] = {ids[d]: r.doc_field_length(d, fieldname) for d in ids}
+    return out
+
+
+def build(tmp: Path, name: str, docs: list[Article], make_writer) -> dict:
+    path = tmp / name
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), idx.make_schema())
+    writer = make_writer(ix)
+    for article in docs:
+        writer.add_document(**idx.document(article))
+    writer.commit()
+    try:
+        return everything(ix)
+    finally:
+        ix.close()
+
+
+@pytest.fixture(scope="module")
+def docs(shared_news_small) -> list[Article]:
+    return articles(shared_news_small[:400])
+
+
+@pytest.fixture(scope="module")
+def reference(docs, tmp_path_factory) -> dict:
+    return build(tmp_path_factory.mktemp("whoosh"), "ix", docs, lambda ix: ix.writer())
+
+
+def test_in_memory_pool_writes_the_same_index(docs, reference, tmp_path):
+    def writer(ix):
+        w = pool.writer(ix)
+        assert isinstance(w.pool, TermPool)
+        return w
+
+    assert build(tmp_path, "ix", docs, writer) == reference
+
+
+def test_spilled_runs_merge_into_the_same_index(docs, reference, tmp_path):
+    pools = []
+
+    def writer(ix):
+        w = pool.writer(ix, limitmb=0.25)
+        pools.append(w.pool)
+        return w
+
+    assert build(tmp_path, "ix", docs, writer) == reference
+    assert pools[0].spills >= 4  # the merge of several runs was exercised
+
+
+def test_the_build_writer_makes_the_same_postings_in_two_processes(docs, reference, tmp_path):
+    def writer(ix):
+        w = pool.writer(ix, procs=2, batchsize=50, multisegment=True, limitmb=1)
+        assert isinstance(w, TermPoolWriter)
+        return w
+
+    built = build(tmp_path, "ix", docs, writer)  # two segments, documents numbered differently
+    assert built.keys() == reference.keys()
+    for key, value in reference.items():
+        assert sorted(built[key]) == sorted(value) if key[0] != "length" else built[key] == value, key
