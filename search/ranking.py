@@ -17,6 +17,7 @@ And/Or/Not are scored here, which is all QueryBuilder makes.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from whoosh import query as wq
@@ -94,6 +95,8 @@ def scores(
                     lists = _skipping(leaf.postings(node.fieldname, node.text), wanted)
                 elif lists is None:
                     lists = postings.get(segment, node.fieldname, node.text)
+                if wanted is not None and len(wanted) * 16 < len(lists[0]):
+                    lists = _picked(lists, wanted)  # a few articles in a long list read before
                 # Whoosh's bm25(), then the Term's boost, as its WrappingMatcher.
                 for local, tf in zip(*lists):
                     docnum = local + offset
@@ -126,3 +129,20 @@ def _skipping(matcher, wanted: list[int]) -> tuple[list[int], list[float]]:
             ids.append(docnum)
             tfs.append(matcher.weight())
     return ids, tfs
+
+
+def _picked(lists: tuple, wanted: list[int]) -> tuple[list[int], list[float]]:
+    """(documents, frequencies) of the ``wanted`` (sorted) documents in a
+    posting list in memory, found by bisection rather than by a walk."""
+    ids, tfs = lists
+    out_ids: list[int] = []
+    out_tfs: list[float] = []
+    at, end = 0, len(ids)
+    for docnum in wanted:
+        at = bisect_left(ids, docnum, at, end)
+        if at == end:
+            break
+        if ids[at] == docnum:
+            out_ids.append(docnum)
+            out_tfs.append(tfs[at])
+    return out_ids, out_tfs

@@ -23,6 +23,7 @@ from whoosh.reading import TermNotFound
 from search import index as idx
 from search import lexicon, matching, ranking
 from search import snippets
+from search.analysis import Marker
 from search.normalize import clean, normalize
 from search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryBuilder, QueryError, Weights, field_terms, parse
 
@@ -261,8 +262,8 @@ class Searcher:
             found = self._run(searcher, parsed, "or", page, per_page, sort, allowed)
             fallback = True
         total = found.total if found is not None else 0
-        terms = self._builder.highlight_terms(parsed)
-        hits = [self._hit(searcher.stored_fields(d), score, terms) for d, score in found.hits] if found is not None else []
+        marker = Marker(self.schema["text"].analyzer, self._builder.highlight_terms(parsed))
+        hits = [self._hit(searcher.stored_fields(d), score, marker) for d, score in found.hits] if found is not None else []
         facets = found.facets if found is not None else {f: {} for f in FACET_FIELDS}
         suggestion = self._suggest(searcher, parsed, query, total) if total < 3 else None
         return SearchResults(
@@ -328,9 +329,8 @@ class Searcher:
             self._local.cache = cached
         return cached
 
-    def _hit(self, stored: dict, score: float, terms: frozenset[str]) -> Hit:
-        """An article as a plain result, its title and snippet marked with ``terms``."""
-        analyzer = self.schema["text"].analyzer
+    def _hit(self, stored: dict, score: float, marker: Marker) -> Hit:
+        """An article as a plain result, its title and snippet marked by ``marker``."""
         title = stored.get("title", "")
         return Hit(
             id=stored["id"],
@@ -340,8 +340,8 @@ class Searcher:
             source=stored.get("source", ""),
             category=stored.get("category", ""),
             score=round(float(score or 0.0), 4),
-            snippet=snippets.snippet(stored.get("body", ""), terms, analyzer),
-            title_html=snippets.whole(title, terms, analyzer),
+            snippet=snippets.snippet(stored.get("body", ""), marker),
+            title_html=snippets.whole(title, marker),
         )
 
     def _suggest(self, searcher, parsed: ParsedQuery, query: str, total: int) -> str | None:
@@ -396,7 +396,7 @@ class Searcher:
                 terms = self._builder.highlight_terms(parse(highlight))
             except QueryError:
                 terms = frozenset()
-        analyzer = self.schema["text"].analyzer
+        marker = Marker(self.schema["text"].analyzer, terms)
         similar = self._related(searcher, docnum, stored, related)
         return ArticleView(
             id=stored["id"],
@@ -406,8 +406,8 @@ class Searcher:
             source=stored.get("source", ""),
             category=stored.get("category", ""),
             url=stored.get("url", ""),
-            title_html=snippets.whole(stored.get("title", ""), terms, analyzer),
-            body_html=snippets.whole(stored.get("body", ""), terms, analyzer),
+            title_html=snippets.whole(stored.get("title", ""), marker),
+            body_html=snippets.whole(stored.get("body", ""), marker),
             related=similar,
         )
 
@@ -417,7 +417,8 @@ class Searcher:
             return []
         text = idx.article_text(stored.get("title", ""), stored.get("body", ""))
         similar = searcher.more_like(docnum, "text", text=text, top=top)
-        return [self._hit(hit.fields(), hit.score, frozenset()) for hit in similar]
+        unmarked = Marker(self.schema["text"].analyzer, ())
+        return [self._hit(hit.fields(), hit.score, unmarked) for hit in similar]
 
     def complete(self, prefix: str, limit: int = 8) -> list[str]:
         """Words of the index that start with ``prefix``, commonest first."""

@@ -1,34 +1,31 @@
 """Highlighted excerpts of the original article text.
 
-The analyzer that matched the query says where the matched words stand in
-the text as written (analysis.matched_spans); everything around them is
-HTML-escaped and only they are wrapped in ``<mark>``, so the only markup in
-a snippet is ours.
+A Marker, with the analyzer that matched the query, says where the matched
+words stand in the text as written (search/analysis.py); everything around
+them is HTML-escaped and only they are wrapped in ``<mark>``, so the only
+markup in a snippet is ours.
 """
 
 from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterable
 from html import escape
 
-from search.analysis import Span, matched_spans
+from search.analysis import Marker, Span
 
 BETWEEN = " … "
 _SPACE = re.compile(r"\s+")
 
 
-def snippet(
-    text: str, terms: Iterable[str], analyzer, top: int = 2, maxchars: int = 220, surround: int = 70
-) -> str:
+def snippet(text: str, marker: Marker, top: int = 2, maxchars: int = 220, surround: int = 70) -> str:
     """The ``top`` best passages of ``text`` (in text order) with the matched
     words marked; the start of the text, escaped, when no word matches.
 
     A passage is a run of matches with up to ``surround`` characters before
     it, filled up to ``maxchars`` after it, cut at word boundaries; it is
     better for holding more of the query's words, then more matches."""
-    spans = matched_spans(analyzer, text, frozenset(terms))
+    spans = marker.spans(text)
     if not spans:
         return escape(_lead(text, maxchars), quote=False)
     passages = _passages(text, spans, maxchars, surround)
@@ -42,9 +39,9 @@ def snippet(
     return "".join(out)
 
 
-def whole(text: str, terms: Iterable[str], analyzer) -> str:
+def whole(text: str, marker: Marker) -> str:
     """All of ``text`` escaped, the matched words marked (for article pages and titles)."""
-    return _marked(text, 0, len(text), matched_spans(analyzer, text, frozenset(terms)))
+    return _marked(text, 0, len(text), marker.spans(text))
 
 
 def _passages(text: str, spans: list[Span], maxchars: int, surround: int) -> list[tuple[int, int, list[Span]]]:

@@ -1,7 +1,12 @@
 import pickle
+import re
 import threading
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from search.analysis import (
+    _WORD,
     STOP_WORDS,
     CONFIGS,
     ArabicTokenizer,
@@ -9,7 +14,7 @@ from search.analysis import (
     exact_analyzer,
     stem_analyzer,
 )
-from search.normalize import normalize
+from search.normalize import INVISIBLE_CLASS, MARK_CLASS, TATWEEL, normalize
 
 from conftest import SEEDS
 
@@ -43,6 +48,13 @@ def test_invisible_marks_do_not_split_or_start_tokens():
     got = tokens(exact_analyzer(), text)
     assert [g[0] for g in got] == ["اوكرانيا"]
     assert text[got[0][1] : got[0][2]] == "أوكر\u200cانيا"
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet="اأبـة\u064e\u0651\u0670\u200c\u200f\ufeff x1٢.-\n", max_size=40))
+def test_the_word_pattern_is_its_plain_form_written_out(text):
+    plain = re.compile(rf"\w(?:[\w{MARK_CLASS}{TATWEEL}]|[{INVISIBLE_CLASS}]+(?=\w))*")
+    assert [m.span() for m in _WORD.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 def test_stop_words_come_from_tashaphyne_and_keep_meaningful_words():

@@ -127,7 +127,7 @@ def test_nearest_word_is_the_one_segment_correctors_answer(tmp_path, shared_news
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))
 def test_every_stem_is_part_of_its_words_normalized_form(config, shared_news_small):
-    """What CachedChain.spans relies on, where it takes its shortcut."""
+    """What a Marker relies on, where it looks at words one by one."""
     from search.normalize import normalize
 
     analyzer = stem_analyzer(CONFIGS[config])
@@ -143,11 +143,13 @@ def test_every_stem_is_part_of_its_words_normalized_form(config, shared_news_sma
     assert checked > 20_000
 
 
-def test_spans_are_the_chains_matched_tokens(shared_news_small):
-    """CachedChain.spans analyses only words that could match and makes no
-    tokens: it must still find exactly the tokens that the chain run token
-    by token marks, with a cold cache and a warm one."""
+def test_a_marker_finds_the_chains_matched_tokens(shared_news_small):
+    """A Marker over a CachedChain looks at each distinct word once and
+    analyses only words that could match: it must still find exactly the
+    tokens that the chain run token by token marks, with a cold cache, a
+    warm one, and words it has already looked at in another text."""
     from search import snippets
+    from search.analysis import Marker
 
     queries = ["الحكومة", "وزير الخارجية", "السعودية", "كأس العالم", "الأوكرانية", "النفط والغاز"]
     compared = 0
@@ -156,11 +158,13 @@ def test_spans_are_the_chains_matched_tokens(shared_news_small):
             fresh = stem_analyzer()  # a cold cache: every word is new to it
             reference = CompositeAnalyzer(*fresh.items)
             terms = frozenset(t.text for t in fresh(query, mode="query"))
+            one_query = Marker(fresh, terms)
             for text in (article["body"], article["title"] or ""):
                 tokens = reference(text, chars=True, mode="index", removestops=False)
                 expected = [(t.startchar, t.endchar, t.text) for t in tokens if t.text in terms]
-                assert fresh.spans(text, terms) == expected, query
-                assert fresh.spans(text, terms) == expected, query
-                assert snippets.snippet(text, terms, fresh) == snippets.snippet(text, terms, reference), query
+                assert one_query.spans(text) == expected, query
+                assert Marker(fresh, terms).spans(text) == expected, query
+                assert Marker(reference, terms).spans(text) == expected, query
+                assert snippets.snippet(text, one_query) == snippets.snippet(text, Marker(reference, terms)), query
                 compared += bool(expected)
     assert compared > 100

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from search import snippets
-from search.analysis import stem_analyzer
+from search.analysis import Marker, stem_analyzer
 
 MARK = re.compile(r"<mark>(.*?)</mark>")
 
@@ -18,8 +18,8 @@ def analyzer():
     return stem_analyzer()
 
 
-def terms_of(analyzer, query: str) -> frozenset[str]:
-    return frozenset(t.text for t in analyzer(query, mode="query"))
+def marker(analyzer, query: str) -> Marker:
+    return Marker(analyzer, (t.text for t in analyzer(query, mode="query")))
 
 
 def passages(snippet: str) -> list[str]:
@@ -29,22 +29,22 @@ def passages(snippet: str) -> list[str]:
 def test_the_passage_with_more_of_the_query_wins(analyzer):
     filler = " ".join(["كلام عادي لا صلة له بالموضوع"] * 12)
     text = f"الحكومة الحكومة الحكومة قالت. {filler} وقالت الحكومة إن الاتفاق قريب. {filler}"
-    one = snippets.snippet(text, terms_of(analyzer, "الحكومة الاتفاق"), analyzer, top=1)
+    one = snippets.snippet(text, marker(analyzer, "الحكومة الاتفاق"), top=1)
     assert MARK.findall(one) == ["الحكومة", "الاتفاق"]
-    two = snippets.snippet(text, terms_of(analyzer, "الحكومة الاتفاق"), analyzer, top=2)
+    two = snippets.snippet(text, marker(analyzer, "الحكومة الاتفاق"), top=2)
     assert two.index("<mark>الحكومة</mark> <mark>الحكومة</mark>") < two.index(snippets.BETWEEN) < two.index("<mark>الاتفاق</mark>")
 
 
 def test_no_match_gives_the_start_of_the_text_escaped(analyzer):
     text = "<b>خبر</b> " + "عن الطقس " * 60
-    out = snippets.snippet(text, terms_of(analyzer, "الحكومة"), analyzer)
+    out = snippets.snippet(text, marker(analyzer, "الحكومة"))
     assert out.startswith("&lt;b&gt;خبر&lt;/b&gt; عن الطقس") and "<mark>" not in out
     assert out.endswith(" …") and len(out) < 240
 
 
 def test_whole_marks_every_match_and_escapes_the_rest(analyzer):
     text = "قالت <الحكومة> إن والحكومةَ & للحكومات"
-    out = snippets.whole(text, terms_of(analyzer, "حكومة"), analyzer)
+    out = snippets.whole(text, marker(analyzer, "حكومة"))
     assert out == "قالت &lt;<mark>الحكومة</mark>&gt; إن <mark>والحكومةَ</mark> &amp; <mark>للحكومات</mark>"
 
 
@@ -57,14 +57,14 @@ def test_passages_on_real_articles(analyzer, shared_news_small):
         body = article["body"]
         flat = " ".join(body.split())
         for query in ["الحكومة", "وزير الخارجية", "النفط والغاز", article["title"] or "خبر"]:
-            terms = terms_of(analyzer, query)
-            out = snippets.snippet(body, terms, analyzer)
+            marks = marker(analyzer, query)
+            out = snippets.snippet(body, marks)
             if "<mark>" not in out:
-                assert not snippets.matched_spans(analyzer, body, terms)
+                assert not marks.spans(body)
                 continue
             checked += 1
             unmarked = html.unescape(MARK.sub(" ", out))
-            assert not [t.text for t in analyzer(unmarked) if t.text in terms], (query, out)
+            assert not [t.text for t in analyzer(unmarked) if t.text in marks.terms], (query, out)
             at = 0
             for passage in passages(out):
                 found = flat.find(passage, at)
