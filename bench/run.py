@@ -268,6 +268,7 @@ GROUPS_BUILD = {
     "Whoosh add_document (the analysis above, then postings into the pool)": (
         "SegmentWriter.add_document (whoosh/writing.py)",
     ),
+    "  of which gathering postings per term": ("TermPool.add (search/pool.py)",),
     "Whoosh commit: sorting and writing postings, term index, columns": (
         "SegmentWriter.commit (whoosh/writing.py)",
     ),
@@ -709,15 +710,14 @@ def next_steps(prof: dict | None) -> list[str]:
         analysis = groups.get("Akhbar analysis: tokenizing, cache lookups", 0.0)
         add = groups.get("Whoosh add_document (the analysis above, then postings into the pool)", 0.0)
         commit = groups.get("Whoosh commit: sorting and writing postings, term index, columns", 0.0)
-        sort = sum(t for f, t in b["own"] if f.startswith(("PostingPool._write_run", "list.sort", "load (")))
-        whoosh = max(0.0, add - analysis) + commit
+        pool = groups.get("  of which gathering postings per term", 0.0)
+        whoosh = max(0.0, add - analysis - pool) + commit
         lines.append(
             f"- **Build: fewer postings.** With the analysis cached per distinct word, Akhbar's analysis is "
-            f"{analysis / total * 100:.0f} % of the profiled build and Whoosh's own Python "
-            f"{whoosh / total * 100:.0f} % (postings into its pool, the external sort of the pool's runs, writing "
-            f"blocks and the term index); the run files alone (write, sort, load back) are about "
-            f"{sort / total * 100:.0f} % (a larger `limitmb` keeps more of the pool in memory, against the build's "
-            f"peak RSS). Each article is indexed into {len(text)} text fields "
+            f"{analysis / total * 100:.0f} % of the profiled build, gathering the postings per term "
+            f"(search/pool.py) {pool / total * 100:.0f} %, and Whoosh's own Python {whoosh / total * 100:.0f} % "
+            f"(turning each field into postings, then writing posting blocks, the term index and the length "
+            f"columns). Each article is indexed into {len(text)} text fields "
             f"({', '.join(f'`{n}`' for n in text)}), {len(positions)} with positions "
             f"({', '.join(f'`{n}`' for n in positions) or 'none'}): Whoosh's cost follows the number of postings, so "
             "every field or position list that no query needs is build time (and index size) to win back. Two "
@@ -748,10 +748,10 @@ def next_steps(prof: dict | None) -> list[str]:
             "scores every article that has any of its words; skipping those whose best possible score cannot "
             "reach the page (MaxScore, with per-term upper bounds) would leave most of them unscored. This is "
             "the largest step left for long queries.",
-            "  - Snippets re-analyse each article of the page to find the matched words (words the analysis has "
-            "not seen are only normalized, not stemmed, unless they could contain a query term); for short "
-            "queries this is now the largest part. Keeping each article's analysed tokens (or just the "
-            "offsets of its words) in the index would replace the analysis by a read, at the cost of index size.",
+            "  - Snippets look at each distinct word of the page's articles once a query (a word the analysis "
+            "has not seen is only normalized, and analysed only if it could contain a query term), then walk "
+            "each article's words once more to place the marks. Keeping each article's word offsets in the "
+            "index would replace both walks by a read, at the cost of index size.",
         ]
     lines += ["- Tantivy and FTS5 do the same work in native code: the figures above are the distance.", ""]
     return lines
