@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import heapq
 import http.client
 import itertools
 import json
@@ -175,12 +176,21 @@ class Tally:
     kinds: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
+    began: float = field(default_factory=time.perf_counter)
+    slowest: list[tuple[float, str, str, float]] = field(default_factory=list)  # a heap of the SLOWEST
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def ok(self, kind: str, seconds: float) -> None:
+    SLOWEST = 5
+
+    def ok(self, kind: str, seconds: float, path: str = "", started: float = 0.0) -> None:
         with self.lock:
             self.latencies.append(seconds)
             self.kinds[kind] = self.kinds.get(kind, 0) + 1
+            entry = (seconds, kind, path[:160], started - self.began)
+            if len(self.slowest) < self.SLOWEST:
+                heapq.heappush(self.slowest, entry)
+            else:
+                heapq.heappushpop(self.slowest, entry)
 
     def error(self, message: str) -> None:
         with self.lock:
@@ -204,7 +214,7 @@ def client(port: int, load: Workload, lock: threading.Lock, stop: threading.Even
             response.read()
             elapsed = time.perf_counter() - started
             if response.status == 200:
-                tally.ok(kind, elapsed)
+                tally.ok(kind, elapsed, path, started)
             else:
                 tally.error(f"{response.status} on {path[:120]}")
             if response.getheader("Connection", "").lower() == "close":
@@ -279,6 +289,7 @@ def run(args: argparse.Namespace) -> dict:
             threads = [threading.Thread(target=client, args=(port, load, lock, stop, tally), daemon=True)
                        for _ in range(args.clients)]
             began = time.monotonic()
+            tally.began = time.perf_counter()
             for t in threads:
                 t.start()
             # The add and its check run beside the clients, which stop on time.
@@ -325,6 +336,10 @@ def run(args: argparse.Namespace) -> dict:
                 "p99": round(percentile(latencies, 99) * 1000, 1),
                 "max": round((latencies[-1] if latencies else 0) * 1000, 1),
             },
+            "slowest": [
+                {"ms": round(seconds * 1000, 1), "kind": kind, "path": path, "at_second": round(at, 1)}
+                for seconds, kind, path, at in sorted(tally.slowest, reverse=True)
+            ],
             "by_kind": dict(sorted(tally.kinds.items())),
             "errors": errors,
             "error_samples": problems[:10],
@@ -382,6 +397,9 @@ def report(result: dict) -> str:
         f"errors:     {result['errors']}",
     ]
     lines += [f"  {e}" for e in result["error_samples"]]
+    lines += ["slowest:"] + [
+        f"  {s['ms']} ms at {s['at_second']} s, {s['kind']}: {s['path']}" for s in result.get("slowest", [])
+    ]
     return "\n".join(lines)
 
 

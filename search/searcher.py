@@ -26,6 +26,7 @@ from search import snippets
 from search.analysis import Marker
 from search.normalize import clean, normalize
 from search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryBuilder, QueryError, Weights, field_terms, parse
+from search.spelling import TermLists, nearest_word
 
 SORTS = ("relevance", "date")
 MODES = ("and", "or", "auto")
@@ -41,32 +42,6 @@ SPELL_FIELD = "text_exact"
 # The query that counts matches (search/matching.py): the words in ``text``
 # alone, without the bonus fields, which match no article ``text`` does not.
 COUNTING = Weights(text=1.0, title=0.0, lead=0.0, exact=0.0)
-
-
-def nearest_word(reader, fieldname: str, word: str, maxdist: int = 2, prefix: int = 1) -> str | None:
-    """The commonest term of ``fieldname`` within ``maxdist`` edits of
-    ``word`` (sharing its first ``prefix`` letters): what Whoosh's
-    ``corrector(fieldname).suggest(word, limit=1)`` answers on a one-segment
-    index, whatever the number of segments.
-
-    On several segments Whoosh falls back to computing a Python edit
-    distance against every term with the prefix (tens of milliseconds a
-    word); here each segment walks its own term list with a Levenshtein
-    automaton, as a single segment does, and the words found are ranked by
-    their frequency in the whole index, as the corrector ranks them.
-    """
-    found: set[str] = set()
-    for leaf, _offset in reader.leaf_readers():
-        found.update(leaf.terms_within(fieldname, word, maxdist, prefix=prefix))
-    best: tuple[float, str] | None = None
-    for candidate in found:
-        if candidate == word:
-            continue
-        frequency = reader.frequency(fieldname, candidate) or 1
-        item = (0 - (maxdist + (1.0 / frequency * 0.5)), candidate)
-        if best is None or item > best:
-            best = item
-    return None if best is None else best[1]
 
 
 @dataclass(frozen=True)
@@ -184,6 +159,7 @@ class Searcher:
         self._local = threading.local()
         self._ix = None
         self._generation: Path | None = None
+        self._term_lists = TermLists()  # for suggestions, shared by the threads
         self._open()
 
     # -- opening and reopening -------------------------------------------
@@ -356,7 +332,7 @@ class Searcher:
             # A stop word (no term) or odd input (several) is not respelled.
             if len(terms) != 1 or len(terms[0]) > SUGGEST_MAX_CHARS or reader.doc_frequency(SPELL_FIELD, terms[0]):
                 continue
-            nearest = nearest_word(reader, SPELL_FIELD, terms[0], maxdist=2, prefix=1)
+            nearest = nearest_word(reader, SPELL_FIELD, terms[0], maxdist=2, prefix=1, lists=self._term_lists)
             if nearest is not None:
                 changed = changed.replace(word, self._as_written(searcher, nearest), 1)
         if changed == query:

@@ -1,10 +1,9 @@
-"""The speed-ups must not change a single token or suggestion.
+"""The speed-ups must not change a single token.
 
 CachedChain answers from a per-token cache and replays the stop filter's
 position numbering; these tests hold it to the plain filter chain, token
 for token (text, position, offsets, stopped, original), in every mode the
-index, the query parser and the highlighter use.  nearest_word must answer
-what Whoosh's corrector answers on a one-segment index.
+index, the query parser and the highlighter use.
 """
 
 from __future__ import annotations
@@ -89,40 +88,6 @@ def test_untokenized_values_take_the_chains_own_path():
     reference = CompositeAnalyzer(*analyzer.items)
     kwargs = {"tokenize": False, "positions": True, "chars": True}
     assert _tokens(analyzer, "والحكومات", **kwargs) == _tokens(reference, "والحكومات", **kwargs)
-
-
-def test_nearest_word_is_the_one_segment_correctors_answer(tmp_path, shared_news_small):
-    """Two segments, answered as Whoosh answers on the same articles in one."""
-    from whoosh import index as whoosh_index
-
-    from search import index as idx
-    from search.ingest import article_from_record
-    from search.searcher import nearest_word
-
-    articles = [article_from_record(r) for r in shared_news_small[:300]]
-    (tmp_path / "one").mkdir()
-    one = whoosh_index.create_in(str(tmp_path / "one"), idx.make_schema())
-    writer = one.writer()
-    for a in articles:
-        writer.add_document(**idx.document(a))
-    writer.commit()
-    two_dir = tmp_path / "two"
-    two_dir.mkdir()
-    two = whoosh_index.create_in(str(two_dir), idx.make_schema())
-    for part in (articles[:150], articles[150:]):
-        writer = two.writer()
-        for a in part:
-            writer.add_document(**idx.document(a))
-        writer.commit(merge=False)
-    with one.searcher() as s1, two.searcher() as s2:
-        assert len(s2.reader().leaf_readers()) == 2
-        corrector = s1.corrector("text_exact")
-        words = ["الحكومه", "اوكرانيا", "زيلنسكي", "الرياض", "السعوديه", "بالمنتخب", "الاقتصادي", "وزاره", "xyzzy", "مصرر"]
-        for word in words:
-            expected = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
-            expected = expected[0] if expected else None
-            assert nearest_word(s1.reader(), "text_exact", word) == expected, word
-            assert nearest_word(s2.reader(), "text_exact", word) == expected, word
 
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))

@@ -31,6 +31,10 @@ def test_quick_load_run_has_no_errors() -> None:
     assert result["requests"] >= 50 and result["requests_per_second"] > 0
     assert set(result["by_kind"]) == {"words", "titles", "page", "suggest"}
     assert 0 < result["latency_ms"]["p50"] <= result["latency_ms"]["p95"] <= result["latency_ms"]["p99"]
+    slowest = [s["ms"] for s in result["slowest"]]
+    assert len(slowest) == 5 and slowest == sorted(slowest, reverse=True)
+    assert slowest[0] == result["latency_ms"]["max"] and slowest[-1] >= result["latency_ms"]["p50"]
+    assert all(s["path"].startswith("/") and s["kind"] in result["by_kind"] for s in result["slowest"])
     add = result["add"]
     assert add["status"] == 0 and add["found"] == add["articles"] == 5
     assert result["new_articles_found_at_end"] == 5
