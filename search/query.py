@@ -72,6 +72,17 @@ class ParsedQuery:
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
+def require_valid_text(text: str) -> None:
+    """A QueryError for text no index term can hold: a lone surrogate code
+    point (which Whoosh could not even encode to look up)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError(
+            "query is not valid text (it holds a lone surrogate code point)", "نص البحث فيه رموز غير صالحة."
+        ) from None
+
+
 def parse(text: str) -> ParsedQuery:
     """Split a query string into clauses.  Any text within the caps parses
     (odd quotes, lone operators, punctuation); beyond them, or text that is
@@ -83,12 +94,7 @@ def parse(text: str) -> ParsedQuery:
             f"query is too long ({len(text)} characters; the limit is {MAX_QUERY_LENGTH})",
             f"نص البحث أطول من اللازم ({len(text)} حرفا، والحد {MAX_QUERY_LENGTH}).",
         )
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise QueryError(
-            "query is not valid text (it holds a lone surrogate code point)", "نص البحث فيه رموز غير صالحة."
-        ) from None
+    require_valid_text(text)
     words = word_count(text)
     if words > MAX_QUERY_WORDS:
         raise QueryError(

@@ -25,8 +25,17 @@ from search import lexicon, matching, ranking
 from search import snippets
 from search.analysis import Marker
 from search.normalize import clean, normalize
-from search.query import MAX_QUERY_LENGTH, ParsedQuery, QueryBuilder, QueryError, Weights, field_terms, parse
-from search.spelling import TermLists, nearest_word
+from search.query import (
+    MAX_QUERY_LENGTH,
+    ParsedQuery,
+    QueryBuilder,
+    QueryError,
+    Weights,
+    field_terms,
+    parse,
+    require_valid_text,
+)
+from search.spelling import TermLists, commonest, nearest_word
 
 SORTS = ("relevance", "date")
 MODES = ("and", "or", "auto")
@@ -159,7 +168,7 @@ class Searcher:
         self._local = threading.local()
         self._ix = None
         self._generation: Path | None = None
-        self._term_lists = TermLists()  # for suggestions, shared by the threads
+        self._term_lists = TermLists()  # for suggestions and completions, shared by the threads
         self._open()
 
     # -- opening and reopening -------------------------------------------
@@ -361,6 +370,10 @@ class Searcher:
 
     def article(self, doc_id: str, highlight: str = "", related: int = 5) -> ArticleView | None:
         """One article, the words of ``highlight`` marked, with similar articles."""
+        try:
+            doc_id.encode("utf-8")
+        except UnicodeEncodeError:
+            return None  # no article id holds a lone surrogate (ingest replaces them)
         searcher = self._searcher()
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
@@ -400,6 +413,7 @@ class Searcher:
         """Words of the index that start with ``prefix``, commonest first."""
         if len(prefix) > MAX_QUERY_LENGTH:
             raise QueryError(f"prefix is too long (limit {MAX_QUERY_LENGTH} characters)")
+        require_valid_text(prefix)
         words = prefix.split()
         if not words or prefix[-1].isspace():
             return []
@@ -408,14 +422,10 @@ class Searcher:
             return []
         head = prefix[: len(prefix) - len(words[-1])]
         searcher = self._searcher()
-        candidates = []
-        for n, (term, info) in enumerate(searcher.reader().iter_prefix(SPELL_FIELD, last)):
-            if n >= 5000:
-                break
-            candidates.append((info.doc_frequency(), term if isinstance(term, str) else term.decode("utf-8")))
-        candidates.sort(key=lambda c: (-c[0], c[1]))
+        # A few more than asked for: two terms may be written the same way.
+        candidates = commonest(self._term_lists, searcher.reader(), SPELL_FIELD, last, 2 * limit)
         out: list[str] = []
-        for _, term in candidates:
+        for term in candidates:
             word = head + self._as_written(searcher, term)
             if word not in out:
                 out.append(word)

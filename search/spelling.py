@@ -1,4 +1,5 @@
-"""The nearest word of the index to a word it lacks, for "did you mean".
+"""Words of the index offered to the user: the nearest word to one it
+lacks ("did you mean"), and the commonest words that complete a prefix.
 
 Whoosh finds the words within two edits of a word with a Levenshtein
 automaton that leaps through the sorted term list.  Each leap is a binary
@@ -10,7 +11,9 @@ Python list (tests/test_spelling.py checks the answers are the same).
 
 from __future__ import annotations
 
+import heapq
 import threading
+from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 
@@ -19,30 +22,69 @@ from whoosh.codec.base import Automata
 
 
 class TermLists:
-    """Sorted terms of a field by (segment, prefix), the most recently used
-    kept (a list is at most a fifth of a segment's words: about 5 MB for the
-    commonest first letter on the full corpus).  Shared by the threads of a
-    Searcher: a list never changes once read."""
+    """Sorted terms of a field that share a prefix (in practice a first
+    letter), read once and kept in memory, the least recently used dropped
+    first (a list is at most a fifth of a segment's words: about 5 MB for
+    the commonest first letter on the full corpus).  Shared by the threads
+    of a Searcher: a list never changes once read."""
 
-    MAX_LISTS = 48
+    MAX_TERMS = 1_000_000  # in all lists: about 90 MB, the whole vocabulary of the full corpus twice over
 
     def __init__(self) -> None:
-        self._lists: OrderedDict[tuple, list[str]] = OrderedDict()
+        self._lists: OrderedDict[tuple, tuple[int, object]] = OrderedDict()
+        self._terms = 0
         self._lock = threading.Lock()
 
     def get(self, leaf, fieldname: str, prefix: str) -> list[str]:
+        """The terms of one segment that start with ``prefix``."""
         key = (leaf.segment().segment_id(), fieldname, prefix)
+        return self._kept(key, lambda: [_text(t) for t in leaf.expand_prefix(fieldname, prefix)])
+
+    def counted(self, reader, fieldname: str, prefix: str) -> tuple[list[str], array]:
+        """The terms of all segments that start with ``prefix``, and the
+        number of articles that have each (for completions)."""
+        key = (tuple(leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()), fieldname, prefix)
+
+        def read() -> tuple[list[str], array]:
+            counts: dict[str, int] = {}
+            for leaf, _offset in reader.leaf_readers():
+                for term, info in leaf.iter_prefix(fieldname, prefix):
+                    term = _text(term)
+                    counts[term] = counts.get(term, 0) + info.doc_frequency()
+            terms = sorted(counts)
+            return terms, array("l", (counts[t] for t in terms))
+
+        return self._kept(key, read)
+
+    def _kept(self, key: tuple, read):
         with self._lock:
-            found = self._lists.get(key)
-            if found is not None:
+            kept = self._lists.get(key)
+            if kept is not None:
                 self._lists.move_to_end(key)
-                return found
-        found = [t if isinstance(t, str) else t.decode("utf-8") for t in leaf.expand_prefix(fieldname, prefix)]
+                return kept[1]
+        found = read()
+        size = len(found[0] if isinstance(found, tuple) else found)
         with self._lock:
-            self._lists[key] = found
-            while len(self._lists) > self.MAX_LISTS:
-                self._lists.popitem(last=False)
+            if key not in self._lists:
+                self._lists[key] = (size, found)
+                self._terms += size
+            while self._terms > self.MAX_TERMS and len(self._lists) > 1:
+                _, (old, _) = self._lists.popitem(last=False)
+                self._terms -= old
         return found
+
+
+def _text(term: str | bytes) -> str:
+    return term if isinstance(term, str) else term.decode("utf-8")
+
+
+def commonest(lists: TermLists, reader, fieldname: str, prefix: str, count: int) -> list[str]:
+    """The ``count`` terms that start with ``prefix`` in the most articles
+    (of equal counts, in term order)."""
+    terms, counts = lists.counted(reader, fieldname, prefix[:1])
+    lo = bisect_left(terms, prefix)
+    hi = bisect_left(terms, prefix + "\U0010ffff", lo)
+    return [terms[i] for i in heapq.nsmallest(count, range(lo, hi), key=lambda i: (-counts[i], i))]
 
 
 class _ListCursor:

@@ -156,6 +156,30 @@ def test_completions_come_from_words_as_written(searcher):
     assert searcher.complete("") == []
 
 
+def test_completions_are_the_commonest_words_first(searcher):
+    """The most articles first, whatever the place of the word in the alphabet."""
+    from collections import Counter
+
+    from search.analysis import exact_analyzer
+    from search.normalize import normalize
+
+    counts: Counter = Counter()
+    reader = searcher._searcher().reader()
+    for _docnum, stored in reader.iter_docs():
+        text = stored.get("title", "") + "\n" + stored.get("body", "")
+        counts.update({t.text for t in exact_analyzer()(text) if t.text.startswith("ال")})
+    top = max(counts.values())
+    assert top > 1
+    commonest = {t for t, n in counts.items() if n == top}
+    assert normalize(searcher.complete("ال", limit=1)[0]) in commonest
+
+
+def test_text_no_index_can_hold_is_a_clear_error_or_nothing(searcher):
+    with pytest.raises(QueryError):
+        searcher.complete("\ud800")
+    assert searcher.article("gov\ud800") is None
+
+
 def test_article_and_related(searcher):
     article = searcher.article("gov-1", highlight="الحكومة")
     assert article.title == "الحكومة توقع اتفاقا جديدا مع النقابات"

@@ -9,7 +9,7 @@ from whoosh import index as whoosh_index
 
 from search import index as idx
 from search.ingest import article_from_record
-from search.spelling import TermLists, nearest_word, terms_within
+from search.spelling import TermLists, commonest, nearest_word, terms_within
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +75,28 @@ def test_term_lists_keep_the_most_recently_used(indexes):
     _s1, s2 = indexes
     leaf = s2.reader().leaf_readers()[0][0]
     lists = TermLists()
-    lists.MAX_LISTS = 3
+    sizes = {}
     for letter in "ابتثج":
+        sizes[letter] = len(lists.get(leaf, "text_exact", letter))
         assert lists.get(leaf, "text_exact", letter) == sorted(
             t.decode("utf-8") for t in leaf.expand_prefix("text_exact", letter)
         )
-    assert len(lists._lists) == 3 and [key[2] for key in lists._lists] == ["ت", "ث", "ج"]
+    assert [key[2] for key in lists._lists] == list("ابتثج")
+    lists.get(leaf, "text_exact", "ا")  # used again: now the most recent
+    lists.MAX_TERMS = sizes["ا"] + sizes["ج"] + len(list(leaf.expand_prefix("text_exact", "ح")))
+    lists.get(leaf, "text_exact", "ح")
+    assert [key[2] for key in lists._lists] == ["ج", "ا", "ح"] and lists._terms == lists.MAX_TERMS
+
+
+@pytest.mark.parametrize("prefix", ["ا", "ال", "الح", "و", "مص", "x", "ظظظ"])
+def test_commonest_terms_of_a_prefix(indexes, prefix):
+    """Against counting every term of the prefix through Whoosh's reader
+    (both segments together), most articles first, ties in term order."""
+    _s1, s2 = indexes
+    reader = s2.reader()
+    every = [t.decode("utf-8") for t in reader.expand_prefix("text_exact", prefix)]
+    expected = sorted(every, key=lambda t: (-reader.doc_frequency("text_exact", t), t))[:12]
+    lists = TermLists()
+    assert commonest(lists, reader, "text_exact", prefix, 12) == expected
+    assert commonest(lists, reader, "text_exact", prefix, 12) == expected  # from the kept list
+    assert len(expected) == 12 or prefix in ("x", "ظظظ")
