@@ -4,15 +4,17 @@ Whoosh's writer keeps every posting as a tuple in one list, sorts it, and
 once the list outgrows its memory limit pickles every posting to a run
 file, one by one, to merge them back at the end.  A full build goes over
 the limit many times, so each of its twenty million postings was pickled,
-unpickled and merged through a heap: a fifth of the build's CPU time
-(docs/benchmarks.md).
+unpickled and merged through a heap: 18 % of the profiled build (the
+run-file functions in docs/benchmarks.md as of 2947a34).
 
 A writer adds documents in document-number order, so the postings of one
 term already arrive sorted.  TermPool therefore keeps them per term, in
 compact arrays, and a spill writes one record per term; only the terms
 need sorting, and the runs merge term by term.  Whoosh's postings writer
 receives exactly the stream it would have had (tests/test_pool.py builds
-the same index both ways and compares every posting).
+the same index both ways and compares every posting).  20,000 articles
+were built in 44-47 s instead of 56-59 s, the full corpus in 113-123 s
+instead of 160 s.
 """
 
 from __future__ import annotations
