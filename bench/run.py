@@ -440,7 +440,9 @@ class Results:
     seconds: float = 0.0
 
 
-def machine() -> dict:
+def machine(report: Path | None = None) -> dict:
+    """The machine, the library versions and the commit measured (changes
+    to ``report`` itself, which the run rewrites after every size, aside)."""
     mem = 0
     try:
         with open("/proc/meminfo") as f:
@@ -472,7 +474,8 @@ def machine() -> dict:
     try:
         commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
                                 text=True, timeout=10).stdout.strip() or commit
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+        aside = [f":(exclude){report.resolve()}"] if report is not None else []
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "--", ".", *aside],
                                capture_output=True, text=True, timeout=10).stdout.strip()
         if dirty:
             commit += " with uncommitted changes"
@@ -858,7 +861,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def write(res: Results, args: argparse.Namespace) -> None:
     """The Markdown report, and the raw figures if asked."""
-    info = machine()
+    info = machine(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(render(res, info), encoding="utf-8")
     if args.json:
