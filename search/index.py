@@ -507,6 +507,10 @@ def add(
             report = _add(ix, Path(index_dir), records, on_problem, on_article, on_duplicate)
         finally:
             ix.close()
+        if report.indexed or report.updated:
+            # Whoosh leaves its new segment and table of contents to the OS
+            # to write out; an add is reported done once they are on disk.
+            _sync_tree(resolve(index_dir))
     report.seconds = time.perf_counter() - started
     return report
 

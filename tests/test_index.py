@@ -127,6 +127,25 @@ def test_add_inserts_and_replaces_by_id_without_a_rebuild(index_dir, tmp_path):
     s.close()
 
 
+def test_an_add_is_on_disk_when_it_returns(index_dir, tmp_path, monkeypatch):
+    """Every file the add wrote, and the directory naming them, is fsynced."""
+    generation = idx.resolve(index_dir)
+    before = {p.name: p.stat().st_mtime_ns for p in generation.iterdir()}
+    synced = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(idx.os, "fsync", fsync)
+    path = write_jsonl(tmp_path / "one.jsonl", [{"id": "n-1", "title": "خبر", "body": "خبر جديد عن الطقس."}])
+    assert idx.add(index_dir, read_sources([path])).indexed == 1
+    written = {str(p) for p in generation.iterdir() if before.get(p.name) != p.stat().st_mtime_ns}
+    assert any(name.endswith(".seg") or name.endswith(".trm") for name in written)
+    assert written <= set(synced) and str(generation) in synced
+
+
 def test_add_needs_an_index(tmp_path):
     with pytest.raises(idx.IndexMissing):
         idx.add(tmp_path / "none", [])
