@@ -22,69 +22,57 @@ from whoosh.codec.base import Automata
 
 
 class TermLists:
-    """Sorted terms of a field that share a prefix (in practice a first
-    letter), read once and kept in memory, the least recently used dropped
-    first (a list is at most a fifth of a segment's words: about 5 MB for
-    the commonest first letter on the full corpus).  Shared by the threads
-    of a Searcher: a list never changes once read."""
+    """The terms of one segment's field that share a prefix (in practice a
+    first letter), in order, with the number of articles that have each:
+    read once and kept in memory, the least recently used dropped first (a
+    list is at most a fifth of a segment's words: about 5 MB for the
+    commonest first letter on the full corpus).  Kept per segment, so that
+    an add, which writes a small new segment, leaves the lists of the large
+    ones in place.  Shared by the threads of a Searcher: a list never
+    changes once read."""
 
-    MAX_TERMS = 1_000_000  # in all lists: about 90 MB, the whole vocabulary of the full corpus twice over
+    MAX_TERMS = 1_000_000  # in all lists: about 90 MB, the vocabulary of the full corpus twice over
 
     def __init__(self) -> None:
-        self._lists: OrderedDict[tuple, tuple[int, object]] = OrderedDict()
+        self._lists: OrderedDict[tuple, tuple[list[str], array]] = OrderedDict()
         self._terms = 0
         self._lock = threading.Lock()
 
-    def get(self, leaf, fieldname: str, prefix: str) -> list[str]:
-        """The terms of one segment that start with ``prefix``."""
+    def get(self, leaf, fieldname: str, prefix: str) -> tuple[list[str], array]:
         key = (leaf.segment().segment_id(), fieldname, prefix)
-        return self._kept(key, lambda: [_text(t) for t in leaf.expand_prefix(fieldname, prefix)])
-
-    def counted(self, reader, fieldname: str, prefix: str) -> tuple[list[str], array]:
-        """The terms of all segments that start with ``prefix``, and the
-        number of articles that have each (for completions)."""
-        key = (tuple(leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()), fieldname, prefix)
-
-        def read() -> tuple[list[str], array]:
-            counts: dict[str, int] = {}
-            for leaf, _offset in reader.leaf_readers():
-                for term, info in leaf.iter_prefix(fieldname, prefix):
-                    term = _text(term)
-                    counts[term] = counts.get(term, 0) + info.doc_frequency()
-            terms = sorted(counts)
-            return terms, array("l", (counts[t] for t in terms))
-
-        return self._kept(key, read)
-
-    def _kept(self, key: tuple, read):
         with self._lock:
-            kept = self._lists.get(key)
-            if kept is not None:
+            found = self._lists.get(key)
+            if found is not None:
                 self._lists.move_to_end(key)
-                return kept[1]
-        found = read()
-        size = len(found[0] if isinstance(found, tuple) else found)
+                return found
+        terms, counts = [], array("l")
+        for term, info in leaf.iter_prefix(fieldname, prefix):
+            terms.append(term if isinstance(term, str) else term.decode("utf-8"))
+            counts.append(info.doc_frequency())
         with self._lock:
             if key not in self._lists:
-                self._lists[key] = (size, found)
-                self._terms += size
+                self._lists[key] = (terms, counts)
+                self._terms += len(terms)
             while self._terms > self.MAX_TERMS and len(self._lists) > 1:
                 _, (old, _) = self._lists.popitem(last=False)
-                self._terms -= old
-        return found
-
-
-def _text(term: str | bytes) -> str:
-    return term if isinstance(term, str) else term.decode("utf-8")
+                self._terms -= len(old)
+        return terms, counts
 
 
 def commonest(lists: TermLists, reader, fieldname: str, prefix: str, count: int) -> list[str]:
     """The ``count`` terms that start with ``prefix`` in the most articles
-    (of equal counts, in term order)."""
-    terms, counts = lists.counted(reader, fieldname, prefix[:1])
-    lo = bisect_left(terms, prefix)
-    hi = bisect_left(terms, prefix + "\U0010ffff", lo)
-    return [terms[i] for i in heapq.nsmallest(count, range(lo, hi), key=lambda i: (-counts[i], i))]
+    of all segments (of equal counts, in term order)."""
+    totals: dict[str, int] = {}
+    for leaf, _offset in reader.leaf_readers():
+        terms, counts = lists.get(leaf, fieldname, prefix[:1])
+        lo = bisect_left(terms, prefix)
+        hi = bisect_left(terms, prefix + "\U0010ffff", lo)
+        if not totals:
+            totals = dict(zip(terms[lo:hi], counts[lo:hi]))
+            continue
+        for term, n in zip(terms[lo:hi], counts[lo:hi]):
+            totals[term] = totals.get(term, 0) + n
+    return heapq.nsmallest(count, totals, key=lambda term: (-totals[term], term))
 
 
 class _ListCursor:
@@ -106,7 +94,7 @@ def terms_within(leaf, fieldname: str, word: str, maxdist: int, prefix: int, lis
     share its first ``prefix`` letters."""
     if lists is None or not prefix:
         return set(leaf.terms_within(fieldname, word, maxdist, prefix=prefix))
-    terms = lists.get(leaf, fieldname, word[:prefix])
+    terms, _counts = lists.get(leaf, fieldname, word[:prefix])
     automaton = levenshtein_automaton(word, maxdist, prefix).to_dfa()
     return set(Automata.find_matches(automaton, _ListCursor(terms)))
 

@@ -77,10 +77,10 @@ def test_term_lists_keep_the_most_recently_used(indexes):
     lists = TermLists()
     sizes = {}
     for letter in "ابتثج":
-        sizes[letter] = len(lists.get(leaf, "text_exact", letter))
-        assert lists.get(leaf, "text_exact", letter) == sorted(
-            t.decode("utf-8") for t in leaf.expand_prefix("text_exact", letter)
-        )
+        terms, counts = lists.get(leaf, "text_exact", letter)
+        assert terms == sorted(t.decode("utf-8") for t in leaf.expand_prefix("text_exact", letter))
+        assert list(counts) == [leaf.doc_frequency("text_exact", t) for t in terms]
+        sizes[letter] = len(terms)
     assert [key[2] for key in lists._lists] == list("ابتثج")
     lists.get(leaf, "text_exact", "ا")  # used again: now the most recent
     lists.MAX_TERMS = sizes["ا"] + sizes["ج"] + len(list(leaf.expand_prefix("text_exact", "ح")))
