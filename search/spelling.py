@@ -6,7 +6,9 @@ automaton that leaps through the sorted term list.  Each leap is a binary
 search of the term table on disk, a file read per probe: 80 to 320 ms a
 word on the full corpus.  TermLists keeps the terms that share the word's
 first letter in memory, per segment, so that each leap is a bisection of a
-Python list (tests/test_spelling.py checks the answers are the same).
+Python list (tests/test_spelling.py checks the answers are the same).  The
+same lists hold how many articles have each term, which completions add up
+over the segments.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class TermLists:
     ones in place.  Shared by the threads of a Searcher: a list never
     changes once read."""
 
-    MAX_TERMS = 1_000_000  # in all lists: about 90 MB, the vocabulary of the full corpus twice over
+    MAX_TERMS = 1_000_000  # in all lists: about 100 MB, the vocabulary of the full corpus twice over
 
     def __init__(self) -> None:
         self._lists: OrderedDict[tuple, tuple[list[str], array]] = OrderedDict()
