@@ -359,11 +359,12 @@ class Searcher:
         except TermNotFound:
             return term
         stored = searcher.stored_fields(docnum)
-        analyzer = self._schema[SPELL_FIELD].analyzer
+        marker = Marker(self._schema[SPELL_FIELD].analyzer, (term,))
         for text in (stored.get("title", ""), stored.get("body", "")):
-            for token in analyzer(text, chars=True, mode="index"):
-                if token.text == term:
-                    return clean(text[token.startchar : token.endchar])
+            spans = marker.spans(text)
+            if spans:
+                start, end, _term = spans[0]
+                return clean(text[start:end])
         return term
 
     # -- single articles ------------------------------------------------------
