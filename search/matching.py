@@ -1,16 +1,15 @@
 """Which articles match a query: the total and the facet counts.
 
-Ranking needs only the articles of the page, which Whoosh's top-k collector
-finds while skipping the posting blocks that cannot reach it.  The total and
-the facet counts need every match, but not its score: here they come from
-sets of document numbers, read straight from the posting lists and combined
-with Python's set operations, and from per-segment arrays of facet values
-read once per searcher.
+The total and the facet counts need every match, but not its score: here
+they come from sets of document numbers, read straight from the posting
+lists (kept per searcher, and shared with scoring in search/ranking.py) and
+combined with Python's set operations, and from per-segment arrays of facet
+values read once per searcher.
 
-The query counted is the ``text``-only form of the ranked one (see
-``QueryBuilder.build(..., matching=True)``): every other field a word is
-searched in (title, lead, exact form) holds a subset of the articles whose
-``text`` has it, so both queries match the same articles.
+The query counted is the ``text``-only form of the ranked one (a
+QueryBuilder with search.searcher.COUNTING weights): every other field a
+word is searched in (title, lead, exact form) holds a subset of the
+articles whose ``text`` has it, so both queries match the same articles.
 """
 
 from __future__ import annotations
