@@ -401,9 +401,9 @@ def _remove_leftovers(root: Path) -> None:
 # cache leaves Whoosh's own postings writing as most of the work, so two
 # processes each analyse and write a segment of their own (merging them into
 # one would put the writing back on one core); 128 MB of postings each,
-# gathered per term (search/pool.py).  No compound file: Whoosh copies every file it opens from a compound segment
-# into memory, once per searcher, which made a serving process grow by the
-# size of the index.
+# gathered per term (search/pool.py).  No compound file: Whoosh copies every
+# file it opens from a compound segment into memory, once per searcher,
+# which made a serving process grow by the size of the index.
 BUILD_WRITER: dict = {"procs": 2, "multisegment": True, "limitmb": 128, "compound": False}
 
 
