@@ -96,6 +96,16 @@ class StemConfig:
     # as common (not after ا or و: بنات، بيوت; nor بيروت, far more common
     # than بيرو).
     perfect_feminine: bool = True
+    # An ending is cut from a known word only if what is left also takes
+    # another ending (or none) in the lexicon, at this level: حكومة → حكوم
+    # (حكومات، حكومي), but قانون is not قان + ون, nor فيسبوك فيسبو + ك.
+    # None cuts every ending the affix lists allow.
+    paradigm_zipf: float | None = 3.0
+    # The indefinite accusative's alif (جديدًا، دولارًا، عددًا) comes off
+    # when the word without it is a word and this much more common than
+    # with it; names that end in alif stay whole (أمريكا، كندا، روما،
+    # كوبا: the bare form is rare or rarer).  None keeps the alif.
+    accusative_margin: float | None = 0.3
 
 
 _local = threading.local()
@@ -121,14 +131,36 @@ def _refused(whole: str, rest: str, margin: float | None) -> bool:
     return margin is not None and zipf(whole) > zipf(rest) + margin
 
 
+# Endings that show a stem is one: if the stem takes one of these (or
+# stands alone) in the lexicon, an ending cut from it is a real ending.
+PARADIGM = ("", "ه", "ات", "ي", "يه", "يا", "ين", "ون", "ان", "يون", "يين", "يات")
+# The endings of a country beside its nisba adjective (سوريا، سورية / سوري).
+COUNTRY_ENDINGS = ("يا", "يه")
+
+
 def _suffix_refused(whole: str, rest: str, config: StemConfig) -> bool:
     """A stem is rarely a word (حكوم), so only a rest that is a word of its
-    own, and a much rarer one, marks the ending as part of the word (لبنان)."""
+    own, and a much rarer one, marks the ending as part of the word (لبنان);
+    but not a country's ending when its nisba is a word too: سوريا, سورية
+    and سوري are one name, though سور is a word."""
     margin = config.suffix_margin
     if margin is None:
         return False
     rest_zipf = zipf(rest)
-    return rest_zipf >= config.word_zipf and zipf(whole) > rest_zipf + margin
+    if not (rest_zipf >= config.word_zipf and zipf(whole) > rest_zipf + margin):
+        return False
+    return not (whole[len(rest) :] in COUNTRY_ENDINGS and zipf(rest + "ي") >= config.word_zipf)
+
+
+def _outside_paradigm(whole: str, rest: str, config: StemConfig) -> bool:
+    """Whether ``whole`` is a known word whose supposed ending is part of it:
+    what the cut leaves takes no other ending in the lexicon (قانون، فيسبوك).
+    A word the lexicon does not know gives no evidence and is cut as usual."""
+    threshold = config.paradigm_zipf
+    if threshold is None or zipf(whole) < config.word_zipf:
+        return False
+    ending = whole[len(rest) :]
+    return all(zipf(rest + other) < threshold for other in PARADIGM if other != ending)
 
 
 def _prefix_allowed(word: str, left: int, config: StemConfig) -> bool:
@@ -153,7 +185,8 @@ def _suffix_allowed(word: str, left: int, right: int, config: StemConfig) -> boo
     of a word (وزارة، الوزارة، بالوزارة) gets the same answer."""
     if right == len(word):
         return True
-    return not _suffix_refused(word[left:], word[left:right], config)
+    whole, rest = word[left:], word[left:right]
+    return not (_outside_paradigm(whole, rest, config) or _suffix_refused(whole, rest, config))
 
 
 # What may come before an imperfect verb's person prefix: a conjunction, then
@@ -255,9 +288,26 @@ class Stemmer:
             rights = sorted(right for l, right in segments if l == left)
             for right in rights:
                 if right - left >= config.min_stem and _suffix_allowed(word, left, right, config):
-                    return word[left:right] if right < len(word) else self._feminine(word[left:])
-            return self._feminine(word[left:])
-        return self._feminine(word)
+                    return word[left:right] if right < len(word) else self._bare(word[left:])
+            return self._bare(word[left:])
+        return self._bare(word)
+
+    def _bare(self, stem: str) -> str:
+        """A stem no ending was cut from, less the endings that only the
+        lexicon can tell apart from the word's own letters."""
+        if stem[-1:] == "ا":
+            return self._accusative(stem)
+        return self._feminine(stem)
+
+    def _accusative(self, stem: str) -> str:
+        margin = self.config.accusative_margin
+        if margin is None or len(stem) <= self.config.min_stem:
+            return stem
+        rest = stem[:-1]
+        rest_zipf = zipf(rest)
+        if rest_zipf < self.config.word_zipf or rest_zipf < zipf(stem) + margin:
+            return stem
+        return rest
 
     def _feminine(self, stem: str) -> str:
         if not self.config.perfect_feminine or len(stem) <= self.config.min_stem:

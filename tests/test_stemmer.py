@@ -73,6 +73,21 @@ GROUPS = [
     "قام قامت وقامت فقامت",
     "قال قالت وقالت",
     "اعلن اعلنت واعلنت",
+    # Words whose last letters are not an ending stay whole, and meet their
+    # inflected forms.
+    "قانون القانون والقانون بالقانون قانوني القانونية",
+    "فيسبوك الفيسبوك وفيسبوك",
+    "فلسطين وفلسطين فلسطيني الفلسطينية",
+    "برلمان البرلمان برلماني البرلمانية",
+    # The indefinite accusative's alif comes off.
+    "جديدًا جديدا جديد الجديد",
+    "دولارًا دولارا دولار الدولار",
+    "عددًا عددا وعددا عدد العدد",
+    "كبيرًا كبيرا كبير الكبير",
+    "يومًا يوما يوم اليوم",
+    # A country written with ا or ة, and its nisba.
+    "سوريا سورية لسوريا وسورية السورية السوريين",
+    "تركيا تركية وتركيا التركية",
 ]
 
 
@@ -112,6 +127,16 @@ NOT_THE_SAME = [
     ("بيروت", "بيرو"),
     ("بنات", "بنت"),
     ("بيوت", "بيو"),
+    # Endings that are part of the word.
+    ("قانون", "قان"),
+    ("فيسبوك", "فيسبو"),
+    # Names that end in alif keep it.
+    ("أمريكا", "أمريكي"),
+    ("كندا", "كند"),
+    ("كوبا", "كوب"),
+    ("روما", "روم"),
+    ("دوما", "دوم"),
+    ("جدا", "جد"),
 ]
 
 
@@ -130,6 +155,19 @@ def test_tashaphyne_as_shipped_over_stems_and_the_configured_one_does_not():
 def test_nouns_like_imperfects_keep_their_stem():
     assert stem("التقدم") == stem("تقدم")
     assert stem("تونس") == stem("بتونس") == "تونس"
+
+
+def test_names_ending_in_alif_keep_it():
+    assert stem("أمريكا") == stem("لأمريكا") == "امريكا"
+    assert stem("كندا") == "كندا"
+    assert stem("روسيا") == stem("الروسية")  # a country and its nisba, as before
+
+
+def test_paradigm_and_accusative_rules_can_be_turned_off():
+    plain = Stemmer(StemConfig(paradigm_zipf=None, accusative_margin=None))
+    assert plain.stem("قانون") == "قان"
+    assert plain.stem("جديدا") == "جديدا"
+    assert Stemmer().stem("جديدا") == Stemmer().stem("جديد")
 
 
 def test_verb_rules_can_be_turned_off():
