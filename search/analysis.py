@@ -660,4 +660,6 @@ CONFIGS: dict[str, AnalysisConfig] = {
     "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
     "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
     "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),
+    "no-paradigm": AnalysisConfig(name="no-paradigm", stem=StemConfig(paradigm_zipf=None)),
+    "no-accusative": AnalysisConfig(name="no-accusative", stem=StemConfig(accusative_margin=None)),
 }

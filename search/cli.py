@@ -272,29 +272,42 @@ def stats(as_json: bool, index_dir: Path) -> None:
 @main.command("eval")
 @click.option("--docs", "docs", multiple=True, required=True, type=click.Path(exists=True, path_type=Path),
               help="Documents, in any format `akhbar build` reads (repeatable).")
-@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--queries", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help='JSON Lines of {"qid", "query"}.')
-@click.option("--qrels", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="qid<TAB>docid<TAB>relevance lines.")
+@click.option("--spellings", "spelling_pairs", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="variant|distinct<TAB>word<TAB>word lines (bench/spellings.tsv): also measure the variant "
+                   "recall and the leak of each Akhbar system over --docs.")
 @click.option("--config", "systems", multiple=True,
               help="A system to evaluate (repeatable; see search/evaluate.py SYSTEMS). Default: the main ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per system.")
-def eval_command(docs: tuple[Path, ...], queries: Path, qrels: Path, systems: tuple[str, ...], as_json: bool) -> None:
-    """Measure relevance (MRR@10, nDCG@10, R@10, R@100) on a test collection."""
+def eval_command(docs: tuple[Path, ...], queries: Path | None, qrels: Path | None, spelling_pairs: Path | None,
+                 systems: tuple[str, ...], as_json: bool) -> None:
+    """Measure relevance (MRR@10, nDCG@10, R@10, R@100) on a test collection,
+    and with --spellings how well one spelling of a word finds the articles
+    that write another (variant recall) and how often a word finds articles
+    of a different word one letter away (leak).  Give --queries and --qrels
+    together, --spellings, or all three."""
     from search import evaluate as ev
 
+    if (queries is None) != (qrels is None):
+        raise click.UsageError("--queries and --qrels go together")
+    if queries is None and spelling_pairs is None:
+        raise click.UsageError("nothing to measure: give --queries and --qrels, or --spellings")
     names = systems or ev.DEFAULT_SYSTEMS
     unknown = [n for n in names if n not in ev.SYSTEMS]
     if unknown:
         raise click.UsageError(f"unknown system(s): {', '.join(unknown)}; known: {', '.join(ev.SYSTEMS)}")
-    collection = ev.load(docs, queries, qrels)
+    collection = ev.load(docs, queries, qrels, spelling_pairs)
     for problem in collection.problems:
         _report_problem(problem)
     results = ev.evaluate(collection, names, on_progress=lambda msg: click.echo(msg, err=True))
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return
-    click.echo(f"{len(collection.articles)} documents, {len(collection.qrels)} judged queries")
+    click.echo(f"{len(collection.articles)} documents, {len(collection.qrels)} judged queries, "
+               f"{len(collection.spelling_pairs)} spelling pairs")
     click.echo(ev.table(results))
 
 

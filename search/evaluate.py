@@ -26,12 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.analysis import CONFIGS, AnalysisConfig
+from search.normalize import normalize
 from search.ingest import Article, Problem, read_sources
 from search.query import QueryError, Weights
 from search.searcher import SearchOptions
 
 DEPTH = 100
 MEASURE_NAMES = ("MRR@10", "nDCG@10", "R@10", "R@100")
+SPELLING_MEASURES = ("variant recall", "leak")
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ SYSTEMS: dict[str, System] = {
     "no-verbs": _akhbar("no-verbs", "verb forms left to the light stemmer (no imperfect prefix, no feminine ت)"),
     "no-imperfect": _akhbar("no-imperfect", "imperfect verbs left to the light stemmer"),
     "no-feminine": _akhbar("no-feminine", "the perfect's feminine ت kept"),
+    "no-paradigm": _akhbar("no-paradigm", "every ending the affix lists allow is cut (قانون → قان)"),
+    "no-accusative": _akhbar("no-accusative", "the accusative alif kept (جديدا ≠ جديد)"),
+    "no-spellings": _akhbar("default", "no spelling variants at query time", spellings=False),
     # External baselines.
     "fts5": System(kind="fts5", note="SQLite FTS5 unicode61 remove_diacritics 2, bm25(), words ORed"),
     "tantivy": System(kind="tantivy", note="tantivy regex tokenizer, lowercase, Snowball Arabic, words ORed"),
@@ -91,12 +96,38 @@ DEFAULT_SYSTEMS = ("raw", "norm", "tashaphyne", "default", "default-or", "fts5",
 # -- the collection ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SpellingPair:
+    """Two words one letter or so apart: two spellings of one word
+    (``variant``), or two different words (``distinct``)."""
+
+    kind: str
+    a: str
+    b: str
+
+
 @dataclass
 class Collection:
     articles: list[Article]
     queries: dict[str, str]
     qrels: dict[str, dict[str, int]]
     problems: list[Problem] = field(default_factory=list)
+    spelling_pairs: list[SpellingPair] = field(default_factory=list)
+
+
+def read_spelling_pairs(path: str | Path) -> list[SpellingPair]:
+    """``kind<TAB>word<TAB>word`` a line (``#`` starts a comment)."""
+    pairs = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            parts = line.split("\t")
+            if len(parts) != 3 or parts[0] not in ("variant", "distinct"):
+                raise ValueError(f"{path}:{n}: expected variant|distinct<TAB>word<TAB>word")
+            pairs.append(SpellingPair(*parts))
+    return pairs
 
 
 def read_queries(path: str | Path) -> dict[str, str]:
@@ -129,11 +160,57 @@ def read_qrels(path: str | Path) -> dict[str, dict[str, int]]:
     return qrels
 
 
-def load(docs: Sequence[str | Path], queries: str | Path, qrels: str | Path) -> Collection:
+def load(
+    docs: Sequence[str | Path],
+    queries: str | Path | None,
+    qrels: str | Path | None,
+    spelling_pairs: str | Path | None = None,
+) -> Collection:
     articles, problems = [], []
     for record in read_sources(docs):
         (problems if isinstance(record, Problem) else articles).append(record)
-    return Collection(articles, read_queries(queries), read_qrels(qrels), problems)
+    return Collection(
+        articles,
+        read_queries(queries) if queries else {},
+        read_qrels(qrels) if qrels else {},
+        problems,
+        read_spelling_pairs(spelling_pairs) if spelling_pairs else [],
+    )
+
+
+def writers(articles: Iterable[Article], words: Iterable[str]) -> dict[str, set[str]]:
+    """For each word (normalized), the ids of the articles that write it as
+    a word of their title or body: any diacritics, hamza or alef form, but
+    no clitics."""
+    from search.analysis import _WORD, _normal_form
+
+    wanted = {normalize(w): set() for w in words}
+    for article in articles:
+        seen = {_normal_form(m) for m in _WORD.findall(f"{article.title}\n{article.body}")}
+        for word in seen.intersection(wanted):
+            wanted[word].add(article.id)
+    return wanted
+
+
+def spelling_measures(searcher, articles: Sequence[Article], pairs: Sequence[SpellingPair]) -> dict[str, float]:
+    """Of the articles that write one word of a pair and not the other, the
+    share that a search for the other word matches: averaged over variant
+    pairs (both ways), that is the variant recall; over distinct pairs, the
+    leak.  A direction no article writes only one way is left out."""
+    written = writers(articles, [w for p in pairs for w in (p.a, p.b)])
+    shares: dict[str, list[float]] = {"variant": [], "distinct": []}
+    for pair in pairs:
+        for x, y in ((pair.a, pair.b), (pair.b, pair.a)):
+            only = written[normalize(x)] - written[normalize(y)]
+            if not only:
+                continue
+            try:
+                found = searcher.matching_ids(y)
+            except QueryError:
+                found = set()
+            shares[pair.kind].append(len(only & found) / len(only))
+    mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")  # noqa: E731
+    return {"variant recall": mean(shares["variant"]), "leak": mean(shares["distinct"])}
 
 
 # -- running systems -------------------------------------------------------------
@@ -159,6 +236,16 @@ def _run_akhbar(index_dir: Path, options: SearchOptions, queries: dict[str, str]
         elapsed = time.perf_counter() - started
         searcher.close()
     return run, elapsed
+
+
+def _spelling_run(index_dir: Path, options: SearchOptions, collection: Collection) -> dict[str, float]:
+    from search.searcher import Searcher
+
+    searcher = Searcher(index_dir, options)
+    try:
+        return spelling_measures(searcher, collection.articles, collection.spelling_pairs)
+    finally:
+        searcher.close()
 
 
 _FTS_WORD = re.compile(r"\w", re.UNICODE)
@@ -286,7 +373,7 @@ class Result:
 
     def as_dict(self) -> dict:
         out: dict = {"system": self.system}
-        out.update({name: round(self.scores[name], 4) for name in MEASURE_NAMES})
+        out.update({name: round(value, 4) for name, value in self.scores.items()})
         out["ms_per_query"] = round(self.ms_per_query, 2)
         return out
 
@@ -327,6 +414,9 @@ def evaluate(
                 index_dir, index_seconds = built[system.config]
                 say(f"running {len(queries)} queries: {name}")
                 run, elapsed = _run_akhbar(index_dir, system.options, queries)
+                if collection.spelling_pairs:
+                    say(f"measuring {len(collection.spelling_pairs)} spelling pairs: {name}")
+                    spelling = _spelling_run(index_dir, system.options, collection)
             elif system.kind == "fts5":
                 say(f"running {len(queries)} queries: {name}")
                 run, elapsed = _run_fts5(collection.articles, queries, workdir)
@@ -336,17 +426,21 @@ def evaluate(
             else:
                 raise ValueError(f"system {name!r} has unknown kind {system.kind!r}")
             ms = elapsed * 1000 / max(1, len(queries))
-            results.append(Result(name, measure(run, collection.qrels), ms, index_seconds))
+            scores = measure(run, collection.qrels) if collection.qrels else {}
+            if system.kind == "akhbar" and collection.spelling_pairs:
+                scores.update(spelling)
+            results.append(Result(name, scores, ms, index_seconds))
             say("done: " + json.dumps(results[-1].as_dict(), ensure_ascii=False))
     return results
 
 
 def table(results: list[Result]) -> str:
     """A Markdown table, one line per system."""
-    head = "| system | " + " | ".join(MEASURE_NAMES) + " | ms/query |"
-    rule = "|---|" + "---:|" * (len(MEASURE_NAMES) + 1)
+    names = [m for m in (*MEASURE_NAMES, *SPELLING_MEASURES) if any(m in r.scores for r in results)]
+    head = "| system | " + " | ".join(names) + " | ms/query |"
+    rule = "|---|" + "---:|" * (len(names) + 1)
     lines = [head, rule]
     for r in results:
-        cells = " | ".join(f"{r.scores[m]:.3f}" for m in MEASURE_NAMES)
+        cells = " | ".join(f"{r.scores[m]:.3f}" if m in r.scores else "" for m in names)
         lines.append(f"| {r.system} | {cells} | {r.ms_per_query:.1f} |")
     return "\n".join(lines)

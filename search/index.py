@@ -40,7 +40,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from search import pool
+from search import pool, variants
 from search.analysis import AnalysisConfig, exact_analyzer, stem_analyzer
 from search.ingest import Article, Problem, Record
 
@@ -462,6 +462,7 @@ def _build(
             return report
         writer.commit(optimize=True)
         _replace_duplicates(ix, dedup)
+        variants.update(tmp, ix)
         ix.close()
         final = generations / f"g-{stamp}-{os.getpid()}"
         _sync_tree(tmp)
@@ -505,6 +506,10 @@ def add(
         ix = open_index(index_dir)
         try:
             report = _add(ix, Path(index_dir), records, on_problem, on_article, on_duplicate)
+            if report.indexed or report.updated:
+                # New words may be new spellings of old ones: mined again
+                # over the whole index (seconds on the full corpus).
+                variants.update(resolve(index_dir), ix)
         finally:
             ix.close()
         if report.indexed or report.updated:

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from whoosh import query as q
 from whoosh.fields import Schema
 
+from search.variants import Spellings
+
 MAX_QUERY_LENGTH = 500
 # Words of the query: what whitespace and double quotes separate, the words
 # of phrases and the operators (OR, a lone -) included.  Every clause has at
@@ -161,11 +163,16 @@ def field_terms(schema: Schema, fieldname: str, text: str) -> list[str]:
 
 
 class QueryBuilder:
-    """Turns parsed clauses into Whoosh queries over the index's fields."""
+    """Turns parsed clauses into Whoosh queries over the index's fields.
 
-    def __init__(self, schema: Schema, weights: Weights = Weights()) -> None:
+    A word that is not in quotes matches every spelling of its stem that
+    ``spellings`` knows (أمريكي finds أميركي); the exact-form bonus still
+    goes to the spelling typed only, so that it ranks first."""
+
+    def __init__(self, schema: Schema, weights: Weights = Weights(), spellings: Spellings | None = None) -> None:
         self.schema = schema
         self.weights = weights
+        self.spellings = spellings if spellings is not None else Spellings()
 
     def stems(self, text: str) -> list[str]:
         return field_terms(self.schema, "text", text)
@@ -183,11 +190,12 @@ class QueryBuilder:
             return None
         per_token = []
         for i, stem in enumerate(stems):
-            alternatives = [q.Term("text", stem, boost=w.text)]
+            spelled = (stem,) if clause.phrase else (stem, *self.spellings.others(stem))
+            alternatives = [q.Term("text", s, boost=w.text) for s in spelled]
             if w.title:
-                alternatives.append(q.Term("title", stem, boost=w.title))
+                alternatives.extend(q.Term("title", s, boost=w.title) for s in spelled)
             if w.lead:
-                alternatives.append(q.Term("lead", stem, boost=w.lead))
+                alternatives.extend(q.Term("lead", s, boost=w.lead) for s in spelled)
             if w.exact and i < len(exact):
                 alternatives.append(q.Term("text_exact", exact[i], boost=w.exact))
             per_token.append(q.Or(alternatives))
@@ -225,5 +233,26 @@ class QueryBuilder:
         return q.And([main, *exclusions]) if exclusions else main
 
     def highlight_terms(self, parsed: ParsedQuery) -> frozenset[str]:
-        """The stems to mark in snippets: those of the positive clauses."""
-        return frozenset(t for group in parsed.groups for c in group for t in self.stems(c.text))
+        """The stems to mark in snippets: those of the positive clauses, with
+        the other spellings each matched."""
+        terms = set()
+        for group in parsed.groups:
+            for c in group:
+                for stem in self.stems(c.text):
+                    terms.add(stem)
+                    if not c.phrase:
+                        terms.update(self.spellings.others(stem))
+        return frozenset(terms)
+
+    def spelled(self, parsed: ParsedQuery) -> dict[str, dict[str, tuple[str, ...]]]:
+        """For each word searched in more than one spelling: its stems and
+        the other spellings searched for each."""
+        out: dict[str, dict[str, tuple[str, ...]]] = {}
+        for group in parsed.groups:
+            for c in group:
+                if c.phrase:
+                    continue
+                found = {stem: others for stem in self.stems(c.text)[:MAX_WORD_TERMS] if (others := self.spellings.others(stem))}
+                if found:
+                    out[c.text] = found
+        return out

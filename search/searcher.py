@@ -36,6 +36,7 @@ from search.query import (
     require_valid_text,
 )
 from search.spelling import TermLists, commonest, nearest_word
+from search.variants import FILE as SPELLINGS_FILE, Spellings
 
 SORTS = ("relevance", "date")
 MODES = ("and", "or", "auto")
@@ -68,6 +69,9 @@ class SearchOptions:
     mode: str = "auto"
     fallback_below: int = 1
     auto_and_max_words: int = 3
+    # Match every spelling of a word that the index's spelling table knows
+    # (search/variants.py); off only to measure what it buys.
+    spellings: bool = True
 
     def weighting(self) -> scoring.BM25F:
         return scoring.BM25F(B=self.b, K1=self.k1, title_B=self.title_b)
@@ -124,6 +128,9 @@ class SearchResults:
     took_ms: float
     sort: str = "relevance"
     fallback: bool = False
+    # Each query word searched in more than one spelling: the spelling typed
+    # first, then the others, as the articles write them.
+    spellings: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -160,6 +167,14 @@ class ArticleView:
     related: list[Hit] = field(default_factory=list)
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_ino
+
+
 class Searcher:
     def __init__(self, index_dir: str | Path, options: SearchOptions = SearchOptions()) -> None:
         self.index_dir = Path(index_dir)
@@ -181,8 +196,16 @@ class Searcher:
         # which fails once a rebuild has removed this generation.
         self._schema = self._ix.schema
         self._generation = generation
-        self._builder = QueryBuilder(self._schema, self.options.weights)
-        self._counting = QueryBuilder(self._schema, COUNTING)
+        self._load_spellings()
+
+    def _load_spellings(self) -> None:
+        """The query builders, with the spelling table mined for this index
+        (an add rewrites it beside the index)."""
+        self._spellings_stamp = _stamp(self._generation / SPELLINGS_FILE)
+        spellings = Spellings.load(self._generation) if self.options.spellings else Spellings()
+        self._builder = QueryBuilder(self._schema, self.options.weights, spellings)
+        self._counting = QueryBuilder(self._schema, COUNTING, spellings)
+        self._written: dict[str, str] = {}
 
     def _searcher(self):
         """This thread's Whoosh searcher, current with the index on disk."""
@@ -200,6 +223,10 @@ class Searcher:
             # readers of unchanged segments and misses their new deletions.
         if current is not None:
             current.close()
+        if _stamp(self._generation / SPELLINGS_FILE) != self._spellings_stamp:
+            with self._lock:
+                if _stamp(self._generation / SPELLINGS_FILE) != self._spellings_stamp:
+                    self._load_spellings()
         current = ix.searcher(weighting=self.options.weighting())
         self._local.searcher, self._local.ix = current, ix
         return current
@@ -251,6 +278,7 @@ class Searcher:
         hits = [self._hit(searcher.stored_fields(d), score, marker) for d, score in found.hits] if found is not None else []
         facets = found.facets if found is not None else {f: {} for f in FACET_FIELDS}
         suggestion = self._suggest(searcher, parsed, query, total) if total < 3 else None
+        spellings = self._spellings(searcher, parsed)
         return SearchResults(
             query=query,
             total=total,
@@ -262,7 +290,51 @@ class Searcher:
             took_ms=(time.perf_counter() - started) * 1000,
             sort=sort,
             fallback=fallback,
+            spellings=spellings,
         )
+
+    def _spellings(self, searcher, parsed: ParsedQuery) -> dict[str, list[str]]:
+        """The spellings each word was searched in, as the articles write
+        them: the typed word with its stem's letters replaced by another
+        spelling's (الأمريكية → الأميركية), else how an article writes that
+        spelling."""
+        out: dict[str, list[str]] = {}
+        for word, stems in self._builder.spelled(parsed).items():
+            exact = field_terms(self._schema, SPELL_FIELD, word)
+            forms = [word]
+            for stem, others in stems.items():
+                for other in others:
+                    form = self._spelling_as_written(searcher, exact[0] if len(exact) == 1 else "", stem, other)
+                    if form not in forms:
+                        forms.append(form)
+            if len(forms) > 1:
+                out[word] = forms
+        return out
+
+    def _spelling_as_written(self, searcher, exact: str, stem: str, other: str) -> str:
+        key = f"{exact}\x00{stem}\x00{other}"
+        found = self._written.get(key)
+        if found is None:
+            respelled = exact.replace(stem, other, 1) if stem in exact else ""
+            if respelled and searcher.reader().doc_frequency(SPELL_FIELD, respelled):
+                found = self._as_written(searcher, respelled)
+            else:
+                found = self._as_written(searcher, other, "text")
+            if len(self._written) < 10_000:
+                self._written[key] = found
+        return found
+
+    def matching_ids(self, query: str) -> set[str]:
+        """The ids of every article that ``query`` matches, unranked: what
+        the relevance evaluation counts recall and leaks in."""
+        parsed = parse(query)
+        searcher = self._searcher()
+        mode = "and" if len(parsed.groups) <= self.options.auto_and_max_words else "or"
+        built = self._counting.build(parsed, mode)
+        if built is None:
+            return set()
+        docs = matching.docset(searcher, built, self._cache(searcher).postings)
+        return {searcher.stored_fields(d)["id"] for d in docs}
 
     def _allowed(self, searcher, filters: Filters) -> set[int] | None:
         """The articles the filters let through (None: all of them)."""
@@ -351,15 +423,15 @@ class Searcher:
             return None
         return changed if len(matching.docset(searcher, better, self._cache(searcher).postings)) > total else None
 
-    def _as_written(self, searcher, term: str) -> str:
+    def _as_written(self, searcher, term: str, fieldname: str = SPELL_FIELD) -> str:
         """An index term (normalized: bare alef, ه for ة) as the first article
         that has it writes it, without diacritics: what a user is shown."""
         try:
-            docnum = searcher.reader().postings(SPELL_FIELD, term).id()
+            docnum = searcher.reader().postings(fieldname, term).id()
         except TermNotFound:
             return term
         stored = searcher.stored_fields(docnum)
-        marker = Marker(self._schema[SPELL_FIELD].analyzer, (term,))
+        marker = Marker(self._schema[fieldname].analyzer, (term,))
         for text in (stored.get("title", ""), stored.get("body", "")):
             spans = marker.spans(text)
             if spans:

@@ -39,6 +39,7 @@ def results_to_dict(results: SearchResults) -> dict:
         "hits": [hit_to_dict(h) for h in results.hits],
         "facets": results.facets,
         "suggestion": results.suggestion,
+        "spellings": results.spellings,
     }
 
 

@@ -30,7 +30,7 @@ def test_search_json_is_the_api_shape(tmp_path):
     ix = tmp_path / "ix"
     run("build", SEEDS, "--index-dir", ix)
     data = json.loads(run("search", "كييف", "--json", "--index-dir", ix).output)
-    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"}
+    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion", "spellings"}
     assert data["total"] == 1
     hit = data["hits"][0]
     assert set(hit) == {"id", "title", "url", "date", "source", "category", "score", "snippet"}

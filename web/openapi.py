@@ -45,7 +45,7 @@ def document() -> dict:
     counts = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}}
     results = {
         "type": "object",
-        "required": ["query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion"],
+        "required": ["query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion", "spellings"],
         "additionalProperties": False,
         "properties": {
             "query": {"type": "string"},
@@ -62,6 +62,16 @@ def document() -> dict:
                 "description": "How many matching articles each source and each category has.",
             },
             "suggestion": {"type": "string", "nullable": True, "description": "A respelled query that finds more."},
+            "spellings": {
+                "type": "object",
+                "description": (
+                    "For each query word that was searched in more than one spelling (أمريكية / أميركية, "
+                    "إنجلترا / إنكلترا): the spellings searched, the one typed first, as the articles write "
+                    "them. The spellings are mined from the index at build and add time. A word in double "
+                    "quotes is searched in its own spelling only."
+                ),
+                "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 2},
+            },
         },
     }
     article = {

@@ -41,6 +41,13 @@ def _page_numbers(current: int, last: int, width: int = 2) -> list[int | None]:
     return out
 
 
+def typed_only(query: str, spellings: dict[str, list[str]]) -> str:
+    """The query with each word that was searched in several spellings put
+    in quotes, which searches the spelling typed only."""
+    words = query.split(" ")
+    return " ".join(f'"{w}"' if w in spellings else w for w in words)
+
+
 @bp.get("/")
 @bp.get("/search")
 def search() -> Response | tuple[str, int] | str:
@@ -70,6 +77,7 @@ def search() -> Response | tuple[str, int] | str:
         results=results,
         error=None,
         link=link,
+        typed_only=typed_only(req.q, results.spellings),
         page_numbers=_page_numbers(req.page, results.pages),
         first_rank=(req.page - 1) * req.per_page + 1,
     )

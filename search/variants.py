@@ -1,0 +1,444 @@
+"""Spellings of one word, found in the index's own vocabulary.
+
+Arabic news writes the same word several ways: a long vowel written or not
+(هوليوود / هوليود, بروكسل / بروكسيل), ي and ر in either order (أمريكي /
+أميركي), any of ج غ ك ق for the g of a foreign name (إنجلترا / إنكلترا /
+إنغلترا), a name's final ا or ة.  No fixed rule can merge these without also
+merging real words one letter apart (الأمير / الأمر, القادم / القدم), and no
+list can know the next new name.  So every build mines the index's stems for
+them (an add, the pairs its new words make), in two steps:
+
+1. *Shape.*  Stems that share a skeleton (the stem with its long vowels
+   after the first letter dropped, the g-sound letters made one, a final
+   ا / ه dropped) and are at most one edit apart (two for long stems) are
+   candidates.
+2. *Evidence*, weighed together into one score (weights fitted on pairs of
+   the shared corpus labelled by hand, see MinerConfig):
+   - house style: each outlet keeps to its own spelling of a name, so two
+     spellings of one word are written by different outlets (the distance
+     between their outlets, how sure it is, and how purely each outlet
+     keeps to one), while two words are written by the same ones;
+   - context: the articles of each spelling are about the same things
+     (cosine of the positive PMI profiles of the words their articles use);
+   - the lexicon: a rarer spelling that general Arabic knows well as a
+     word of its own (wordfreq) is more likely a different word, and two
+     established words of about the same frequency are never merged.
+
+The pairs kept are saved beside the index (``spellings.json``); the query
+builder searches every spelling of a query word that they join.
+``akhbar eval --spellings bench/spellings.tsv`` measures what this finds and
+what it wrongly merges (docs/relevance.md).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from pyarabic import araby
+
+from search.lexicon import zipf
+from search.matching import read_postings
+from search.stemmer import PARADIGM
+
+FILE = "spellings.json"
+# The spelling table's contents: {"config": MinerConfig as a dict,
+# "segments": the segment ids mined, "pairs": [[stem, stem], ...] kept}.
+FIELD = "text"  # the stems every query word is matched by
+
+LONG_VOWELS = frozenset((araby.ALEF, araby.WAW, araby.YEH))
+# The letters Arabic writes a foreign g with (Persian گ is folded to ك).
+G_SOUND = frozenset((araby.JEEM, araby.GHAIN, araby.KAF, araby.QAF))
+# A name's last letter, written or not: روسيا / روسية (ة is folded to ه).
+FINALS = frozenset((araby.ALEF, araby.HEH))
+_LETTERS = frozenset(araby.LETTERS) - {araby.TEH_MARBUTA, araby.ALEF_MAKSURA}
+
+
+@dataclass(frozen=True)
+class MinerConfig:
+    """What the mining needs to see; the spelling evaluation chose these."""
+
+    min_length: int = 4  # letters of the shorter stem: short stems collide too often
+    min_df: int = 5  # articles a stem must be in: fewer give no evidence to weigh
+    max_group: int = 40  # stems of a skeleton compared, commonest first
+    # Two established words of about the same frequency are two words,
+    # whatever else is seen.
+    word_zipf: float = 4.0
+    word_margin: float = 0.5
+    # The weights of the evidence (see Evidence.features), fitted by
+    # logistic regression on 320 candidate pairs of the shared corpus
+    # labelled by hand (bench/spelling_labels.tsv, bench/spelling_fit.py),
+    # and the score a pair must pass: chosen for precision (0.89 at a
+    # recall of 0.54 in cross-validation), since a wrong merge costs every
+    # search for either word.
+    weights: tuple[float, ...] = (-1.96, 0.83, 1.68, 1.11, 2.27, -1.00, -0.86, 2.52)
+    threshold: float = -0.5
+    sample: int = 400  # articles a stem's context profile is read from
+    feature_min_df: int = 3  # context words: neither rare ...
+    feature_max_share: float = 0.05  # ... nor in more than this share of articles
+    feature_min_top: int = 50  # (in a small archive, any word in fewer articles than this)
+    max_features: int = 3_000
+    max_spellings: int = 6  # a larger group is a chain of near words, not one name
+
+
+def skeleton(stem: str) -> str:
+    """What the spellings of one word have in common."""
+    if len(stem) < 2:
+        return stem
+    body = stem[1:-1] if stem[-1] in FINALS else stem[1:]
+    return stem[0] + "".join("G" if c in G_SOUND else c for c in body if c not in LONG_VOWELS)
+
+
+def edits(a: str, b: str) -> int:
+    """Edit distance, a swap of neighbours counting as one edit."""
+    if a == b:
+        return 0
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def _close(a: str, b: str, config: MinerConfig) -> bool:
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) < config.min_length:
+        return False
+    if longer[:-1] == shorter and longer[-1] in FINALS:
+        return False  # امريكا is not امريك(ي) less its ending: a final ا or ه alternates, it is not dropped
+    return edits(a, b) <= (1 if len(shorter) < 6 else 2)
+
+
+def candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig()) -> Iterator[tuple[str, str]]:
+    """Pairs of stems whose shapes say they could be one word."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for stem, df in vocabulary.items():
+        if df >= config.min_df and len(stem) >= config.min_length and _LETTERS.issuperset(stem):
+            groups[skeleton(stem)].append(stem)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members = sorted(members, key=lambda s: (-vocabulary[s], s))[: config.max_group]
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if _close(a, b, config):
+                    yield a, b
+
+
+class Postings:
+    """Whole-index posting lists of one field as arrays of global article numbers."""
+
+    def __init__(self, searcher, fieldname: str = FIELD) -> None:
+        self.fieldname = fieldname
+        self.segments = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self.articles = searcher.doc_count_all()
+
+    def vocabulary(self) -> dict[str, int]:
+        """Every term with the number of live articles that have it (near
+        enough: a deleted article still counts until its segment merges)."""
+        counts: dict[str, int] = defaultdict(int)
+        for leaf, _offset in self.segments:
+            for term, info in leaf.iter_field(self.fieldname):
+                counts[term.decode("utf-8") if isinstance(term, bytes) else term] += info.doc_frequency()
+        return counts
+
+    def docs(self, term: str) -> np.ndarray:
+        parts = []
+        for leaf, offset in self.segments:
+            if (self.fieldname, term) in leaf:
+                ids, _tfs = read_postings(leaf, self.fieldname, term)
+                parts.append(np.frombuffer(ids, dtype=np.int32).astype(np.int64) + offset)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+class Contexts:
+    """Which context words each article has, to profile the articles of a stem."""
+
+    def __init__(self, postings: Postings, vocabulary: Mapping[str, int], config: MinerConfig) -> None:
+        n = max(postings.articles, 1)
+        top = max(n * config.feature_max_share, config.feature_min_top)
+        words = [t for t, df in vocabulary.items() if config.feature_min_df <= df <= top and _LETTERS.issuperset(t)]
+        words = sorted(words, key=lambda t: -vocabulary[t])[: config.max_features]
+        self.index = {w: i for i, w in enumerate(words)}
+        docs, feats = [], []
+        for i, word in enumerate(words):
+            d = postings.docs(word)
+            docs.append(d)
+            feats.append(np.full(len(d), i, dtype=np.int32))
+        doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+        feat = np.concatenate(feats) if feats else np.zeros(0, dtype=np.int32)
+        order = np.argsort(doc, kind="stable")
+        self.features = feat[order]
+        self.starts = np.searchsorted(doc[order], np.arange(n + 1))
+        df = np.bincount(feat, minlength=len(words)).astype(np.float64)
+        self.base = np.where(df > 0, df / n, 1.0)
+        self.sample = config.sample
+
+    def profile(self, docs: np.ndarray, leave_out: Iterable[str]) -> np.ndarray:
+        """Positive PMI of each context word in these articles, unit length."""
+        if len(docs) > self.sample:
+            docs = docs[np.linspace(0, len(docs) - 1, self.sample).astype(np.int64)]
+        size = len(self.base)
+        if not len(docs):
+            return np.zeros(size)
+        spans = [self.features[self.starts[d] : self.starts[d + 1]] for d in docs]
+        counts = np.bincount(np.concatenate(spans), minlength=size) if spans else np.zeros(size)
+        share = counts / len(docs)
+        with np.errstate(divide="ignore"):
+            weights = np.where(counts > 0, np.log(share / self.base), 0.0)
+        weights = np.maximum(weights, 0.0) * np.minimum(counts, 3)  # one article's words count for little
+        for word in leave_out:
+            i = self.index.get(word)
+            if i is not None:
+                weights[i] = 0.0
+        norm = np.linalg.norm(weights)
+        return weights / norm if norm else weights
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What is known of a pair of stems, and the verdict."""
+
+    a: str
+    b: str
+    df_a: int
+    df_b: int
+    style: float = 0.0  # distance between the outlets writing each spelling (0 when unknown)
+    style_z: float = 0.0  # how sure that distance is (a chi-squared test, as a z score)
+    purity: float = 0.0  # how much more each outlet keeps to one spelling than chance
+    similarity: float = 0.0  # cosine of the context profiles of their articles
+    rare_zipf: float = 0.0  # the lexicon's frequency of the rarer spelling's family
+    common_zipf: float = 0.0
+    score: float = 0.0
+    same: bool = False
+
+    def features(self) -> tuple[float, ...]:
+        """What the weights of MinerConfig multiply, the bias first."""
+        shorter = min(len(self.a), len(self.b))
+        return (
+            1.0,
+            self.style,
+            math.log1p(max(self.style_z, 0.0)) / 3,
+            self.purity,
+            self.similarity,
+            self.rare_zipf,
+            self.common_zipf - self.rare_zipf,
+            min(shorter, 10) / 10,
+        )
+
+
+@lru_cache(maxsize=100_000)
+def family_zipf(stem: str) -> float:
+    """How common the commonest word built on ``stem`` is (the stem with an
+    ending): whether the lexicon knows the word at all."""
+    return max(zipf(stem + ending) for ending in (*PARADIGM, "ا"))
+
+
+class Outlets:
+    """Each article's source, as codes, for the house-style test."""
+
+    def __init__(self, searcher) -> None:
+        from search.matching import column
+
+        codes: dict[str, int] = {}
+        self.codes = np.array([codes.setdefault(v or "", len(codes)) for v in column(searcher, "source", "")])
+        self.count = len(codes)
+        base = np.bincount(self.codes, minlength=self.count).astype(np.float64) if len(self.codes) else np.zeros(0)
+        self.base = base / max(base.sum(), 1.0)
+
+    def style(self, only_a: np.ndarray, only_b: np.ndarray) -> tuple[float, float, float]:
+        """(distance, z, purity): how differently the outlets write the two
+        spellings, as total variation between their rates per outlet; a
+        chi-squared test of the outlet counts as a z score; and how much
+        more each outlet keeps to one spelling than the overall shares give."""
+        if self.count < 2 or not len(only_a) or not len(only_b):
+            return 0.0, 0.0, 0.0
+        ca = np.bincount(self.codes[only_a], minlength=self.count).astype(np.float64)
+        cb = np.bincount(self.codes[only_b], minlength=self.count).astype(np.float64)
+        used = (ca + cb) > 0
+        ca, cb, base = ca[used], cb[used], self.base[used]
+        if len(ca) < 2:
+            return 0.0, 0.0, 0.0
+        total_a, total_b = ca.sum(), cb.sum()
+        majority = max(total_a, total_b) / (total_a + total_b)
+        purity = (np.maximum(ca, cb).sum() / (total_a + total_b) - majority) / (1 - majority)
+        ra, rb = ca / base, cb / base
+        distance = 0.5 * float(np.abs(ra / ra.sum() - rb / rb.sum()).sum())
+        total = ca + cb
+        expected_a = total * ca.sum() / total.sum()
+        expected_b = total * cb.sum() / total.sum()
+        chi2 = float(((ca - expected_a) ** 2 / expected_a).sum() + ((cb - expected_b) ** 2 / expected_b).sum())
+        df = len(ca) - 1
+        # Wilson and Hilferty's normal approximation of the chi-squared distribution.
+        z = ((chi2 / df) ** (1 / 3) - (1 - 2 / (9 * df))) / math.sqrt(2 / (9 * df))
+        return distance, z, float(purity)
+
+
+def judge(
+    pairs: Iterable[tuple[str, str]],
+    postings: Postings,
+    outlets: Outlets,
+    contexts: Callable[[], "Contexts"],
+    config: MinerConfig,
+) -> Iterator[Evidence]:
+    """Weigh each pair (see the module's docstring).  The context profiles
+    cost the most, so they are read only for a pair whose other evidence
+    leaves the verdict open."""
+    docs: dict[str, np.ndarray] = {}
+    weights = np.array(config.weights)
+    similarity_weight = weights[4]
+
+    def docs_of(term: str) -> np.ndarray:
+        if term not in docs:
+            docs[term] = postings.docs(term)
+        return docs[term]
+
+    for a, b in pairs:
+        da, db = docs_of(a), docs_of(b)
+        only_a = np.setdiff1d(da, db, assume_unique=True)
+        only_b = np.setdiff1d(db, da, assume_unique=True)
+        common, rare = sorted((family_zipf(a), family_zipf(b)), reverse=True)
+        style, sure, purity = outlets.style(only_a, only_b)
+        evidence = Evidence(a, b, len(da), len(db), style, sure, purity, 0.0, rare, common)
+        if rare >= config.word_zipf and common - rare < config.word_margin:
+            yield evidence  # two established words
+            continue
+        score = float(weights @ np.array(evidence.features()))
+        if score + max(similarity_weight, 0.0) > config.threshold and min(len(only_a), len(only_b)):
+            ctx = contexts()
+            similarity = float(ctx.profile(only_a, (a, b)) @ ctx.profile(only_b, (a, b)))
+            score += similarity_weight * similarity
+            evidence = replace(evidence, similarity=similarity)
+        yield replace(evidence, score=score, same=score > config.threshold)
+
+
+def mine(
+    searcher, config: MinerConfig = MinerConfig(), only: frozenset[str] | None = None
+) -> list[Evidence]:
+    """The evidence for every candidate pair of an index's stems (with
+    ``only``, for the pairs that have one of those stems)."""
+    postings = Postings(searcher)
+    vocabulary = postings.vocabulary()
+    pairs = [(a, b) for a, b in candidates(vocabulary, config) if only is None or a in only or b in only]
+    if not pairs:
+        return []
+    built: list[Contexts] = []
+
+    def contexts() -> Contexts:  # read only if a pair needs it
+        if not built:
+            built.append(Contexts(postings, vocabulary, config))
+        return built[0]
+
+    return list(judge(pairs, postings, Outlets(searcher), contexts, config))
+
+
+def _segments(searcher) -> list[str]:
+    return sorted(sub.reader().segment().segment_id() for sub, _offset in searcher.leaf_searchers())
+
+
+def _terms(searcher, segment_ids: set[str]) -> frozenset[str]:
+    terms = set()
+    for sub, _offset in searcher.leaf_searchers():
+        leaf = sub.reader()
+        if leaf.segment().segment_id() in segment_ids:
+            terms.update(t.decode("utf-8") if isinstance(t, bytes) else t for t, _info in leaf.iter_field(FIELD))
+    return frozenset(terms)
+
+
+def update(directory: str | Path, ix, config: MinerConfig = MinerConfig()) -> int:
+    """Mine ``ix`` and save its spellings in ``directory``; the number of
+    pairs kept.  After an add only the pairs with a stem of the new
+    segments are weighed again (the others' evidence has barely moved);
+    a build, or a table mined under other settings, is mined whole."""
+    previous = _read(directory)
+    with ix.searcher() as searcher:
+        segments = _segments(searcher)
+        mined = set(previous.get("segments", ())) if previous.get("config") == _as_json(config) else set()
+        if mined and mined <= set(segments):
+            new = _terms(searcher, set(segments) - mined)
+            kept = {tuple(p) for p in previous.get("pairs", ()) if p[0] not in new and p[1] not in new}
+            evidence = mine(searcher, config, only=new) if new else []
+        else:
+            kept, evidence = set(), mine(searcher, config)
+    kept.update((e.a, e.b) for e in evidence if e.same)
+    _write(directory, {"config": _as_json(config), "segments": segments, "pairs": sorted(kept)})
+    return len(kept)
+
+
+def _as_json(config: MinerConfig) -> dict:
+    return json.loads(json.dumps(asdict(config)))
+
+
+def _read(directory: str | Path) -> dict:
+    try:
+        with open(Path(directory) / FILE, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write(directory: str | Path, data: dict) -> None:
+    """Atomically: a searcher reading the old table while an add writes the
+    new one reads one or the other."""
+    path = Path(directory) / FILE
+    tmp = path.with_name(f".{FILE}.{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+class Spellings:
+    """A loaded table: each stem's other spellings.
+
+    Spellings join through shared ones (إنجلترا، إنكلترا، إنغلترا), up to
+    ``max_group``: a longer chain is more likely to run from one word to
+    another through near spellings, so its stems keep only their direct
+    pairs."""
+
+    def __init__(self, pairs: Iterable[Iterable[str]] = (), max_group: int = MinerConfig.max_spellings) -> None:
+        neighbours: dict[str, set[str]] = defaultdict(set)
+        for a, b in pairs:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+        self._others: dict[str, tuple[str, ...]] = {}
+        for stem in neighbours:
+            if stem in self._others:
+                continue
+            group, todo = {stem}, [stem]
+            while todo:
+                for other in neighbours[todo.pop()]:
+                    if other not in group:
+                        group.add(other)
+                        todo.append(other)
+            for member in group:
+                others = group - {member} if len(group) <= max_group else neighbours[member]
+                self._others[member] = tuple(sorted(others))
+
+    def __len__(self) -> int:
+        return len(self._others)
+
+    def others(self, stem: str) -> tuple[str, ...]:
+        """The other spellings of ``stem`` (none if it has one spelling)."""
+        return self._others.get(stem, ())
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "Spellings":
+        """The table saved beside an index; empty if it has none (an index
+        built before spellings were mined)."""
+        pairs = _read(directory).get("pairs", ())
+        return cls(p for p in pairs if isinstance(p, list) and len(p) == 2)

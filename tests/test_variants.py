@@ -1,0 +1,170 @@
+"""Spellings of one word found in a real index: the shapes that make a
+candidate, the evidence that keeps one, the table the searcher uses."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from search import index as idx
+from search import variants
+from search.ingest import read_sources
+from search.searcher import Searcher, SearchOptions
+from search.variants import Spellings, candidates, edits, skeleton
+from conftest import write_jsonl
+
+
+def test_skeletons_of_spellings_meet():
+    assert skeleton("امريك") == skeleton("اميرك")  # ي and ر in either order
+    assert skeleton("انجلترا") == skeleton("انكلترا") == skeleton("انغلترا")  # the g sounds
+    assert skeleton("هوليوود") == skeleton("هوليود")  # a long vowel written or not
+    assert skeleton("بروكسل") == skeleton("بروكسيل")
+    assert skeleton("سوريا") == skeleton("سوريه")  # a final ا or ة
+    assert skeleton("سلاح") != skeleton("صلاح")  # other letters are other words
+
+
+def test_edits_count_a_swap_as_one():
+    assert edits("امريك", "اميرك") == 1
+    assert edits("هوليوود", "هوليود") == 1
+    assert edits("انجلترا", "انكلترا") == 1
+    assert edits("abc", "abc") == 0
+
+
+def test_candidates_by_shape_only():
+    vocabulary = {"امريك": 50, "اميرك": 40, "امريكا": 30, "هوليوود": 9, "هوليود": 6, "سلاح": 20, "صلاح": 20, "سور": 9, "سوري": 9}
+    pairs = {frozenset(p) for p in candidates(vocabulary, variants.MinerConfig())}
+    assert frozenset(("امريك", "اميرك")) in pairs
+    assert frozenset(("هوليوود", "هوليود")) in pairs
+    assert frozenset(("امريك", "امريكا")) not in pairs  # a final alef is not dropped: America is not American
+    assert frozenset(("سلاح", "صلاح")) not in pairs
+    assert not any("سور" in p for p in pairs)  # too short to tell
+
+
+def test_rare_stems_are_not_candidates():
+    vocabulary = {"هوليوود": 9, "هوليود": 1}
+    assert list(candidates(vocabulary, variants.MinerConfig())) == []
+
+
+def test_spellings_join_through_shared_ones_up_to_a_size():
+    table = Spellings([("انجلترا", "انكلترا"), ("انكلترا", "انغلترا")])
+    assert set(table.others("انجلترا")) == {"انكلترا", "انغلترا"}
+    assert table.others("قانون") == ()
+    chain = [(f"w{i}", f"w{i + 1}") for i in range(10)]
+    long = Spellings(chain, max_group=6)
+    assert set(long.others("w3")) == {"w2", "w4"}  # a long chain keeps the direct pairs only
+
+
+# A small archive of two outlets, each with its own spelling of three names,
+# writing stories of the same kinds; and two different words one letter apart
+# (الأمير / الأمر) that both outlets write.
+
+CINEMA = "فيلم ممثل ممثلة مخرج نجم نجمة إيرادات شباك التذاكر النقاد جائزة الأوسكار سينما عرض بطولة مهرجان".split()
+FOOTBALL = "منتخب مباراة ملعب هدف مدرب لاعب الدوري الممتاز كأس البطولة جماهير حارس المرمى تشكيلة فوز تعادل".split()
+EUROPE = "الاتحاد الأوروبي قمة وزراء المفوضية البرلمان الأوروبي اجتماع الدول الأعضاء بريكست اتفاق الهجرة الميزانية".split()
+PALACE = "استقبل الملك ولي العهد القصر وفد زيارة رسمية مراسم العاصمة الديوان الملكي الشيخ".split()
+MATTER = "الحكومة القرار المجلس الاقتصاد الأسعار الوزارة السوق الميزانية التضخم المواطنين البنك".split()
+
+SPELLINGS = {  # outlet -> (cinema, football, europe)
+    "alpha": ("هوليوود", "إنجلترا", "بروكسل"),
+    "beta": ("هوليود", "إنكلترا", "بروكسيل"),
+}
+
+
+def _story(rng: random.Random, words: list[str], name: str, n: int = 9) -> str:
+    picked = rng.sample(words, n)
+    picked.insert(rng.randrange(len(picked)), name)
+    return " ".join(picked) + "."
+
+
+def _archive(outlets: dict[str, tuple[str, ...]], per_kind: int, seed: int, start: int = 0, europe: bool = True) -> list[dict]:
+    rng = random.Random(seed)
+    records = []
+    n = start
+    for outlet, (cinema, football, brussels) in outlets.items():
+        kinds = [(CINEMA, cinema), (FOOTBALL, football)] + ([(EUROPE, brussels)] if europe else [])
+        for words, name in kinds:
+            for _ in range(per_kind):
+                body = " ".join(_story(rng, words, name) for _ in range(3))
+                records.append({"id": f"a{n}", "title": name, "body": body, "source": outlet, "date": "2018-05-01"})
+                n += 1
+        for _ in range(per_kind):  # both outlets write both words
+            body = _story(rng, PALACE, "الأمير") + " " + _story(rng, MATTER, "الأمر") + " " + _story(rng, PALACE, "الأمير")
+            records.append({"id": f"a{n}", "title": "الأمير", "body": body, "source": outlet, "date": "2018-05-02"})
+            n += 1
+            body = _story(rng, MATTER, "الأمر") + " " + _story(rng, MATTER, "الأمر")
+            records.append({"id": f"a{n}", "title": "الأمر", "body": body, "source": outlet, "date": "2018-05-03"})
+            n += 1
+    return records
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    """An index of the two outlets' stories, Brussels left out until an add."""
+    root = tmp_path_factory.mktemp("variants")
+    corpus = write_jsonl(root / "news.jsonl", _archive(SPELLINGS, per_kind=14, seed=1, europe=False))
+    index_dir = root / "index"
+    idx.build(index_dir, read_sources([corpus]))
+    return index_dir
+
+
+def _pairs(index_dir: Path) -> set[frozenset[str]]:
+    data = json.loads((idx.resolve(index_dir) / variants.FILE).read_text(encoding="utf-8"))
+    return {frozenset(p) for p in data["pairs"]}
+
+
+def _stem(word: str) -> str:
+    from search.analysis import stem_analyzer
+
+    return [t.text for t in stem_analyzer()(word, mode="query")][0]
+
+
+def test_a_build_finds_the_spellings_of_names_and_keeps_words_apart(archive):
+    pairs = _pairs(archive)
+    assert frozenset((_stem("هوليوود"), _stem("هوليود"))) in pairs
+    assert frozenset((_stem("إنجلترا"), _stem("إنكلترا"))) in pairs
+    assert frozenset((_stem("الأمير"), _stem("الأمر"))) not in pairs
+
+
+def test_a_search_finds_every_spelling_and_prefers_the_one_typed(archive):
+    s = Searcher(archive)
+    try:
+        results = s.search("هوليود", per_page=100)
+        sources = {h.source for h in results.hits}
+        assert sources == {"alpha", "beta"}  # both spellings found
+        assert results.hits[0].source == "beta"  # the typed spelling first
+        assert results.spellings == {"هوليود": ["هوليود", "هوليوود"]}
+        assert "<mark>هوليوود</mark>" in " ".join(h.snippet for h in results.hits)
+        # In quotes: the spelling typed only.
+        quoted = s.search('"هوليود"', per_page=100)
+        assert {h.source for h in quoted.hits} == {"beta"}
+        assert quoted.spellings == {}
+        # Different words stay apart.
+        assert all("الأمير" in h.title or "الأمير" in h.snippet for h in s.search("الأمير", per_page=100).hits)
+        # Measuring without the table searches the typed spelling only.
+        off = Searcher(archive, SearchOptions(spellings=False))
+        try:
+            assert {h.source for h in off.search("هوليود", per_page=100).hits} == {"beta"}
+        finally:
+            off.close()
+    finally:
+        s.close()
+
+
+def test_an_add_mines_the_new_words_and_keeps_the_old_pairs(archive, tmp_path):
+    before = _pairs(archive)
+    added = write_jsonl(tmp_path / "europe.jsonl", _archive(SPELLINGS, per_kind=14, seed=2, start=1000))
+    s = Searcher(archive)
+    try:
+        assert s.search("بروكسيل").total == 0  # Brussels comes with the add
+        idx.add(archive, read_sources([added]))
+        after = _pairs(archive)
+        assert before <= after
+        assert frozenset((_stem("بروكسل"), _stem("بروكسيل"))) in after
+        results = s.search("بروكسيل", per_page=100)  # the running searcher reads the new table
+        assert {h.source for h in results.hits} == {"alpha", "beta"}
+        assert results.spellings == {"بروكسيل": ["بروكسيل", "بروكسل"]}
+    finally:
+        s.close()
