@@ -168,3 +168,47 @@ def test_an_add_mines_the_new_words_and_keeps_the_old_pairs(archive, tmp_path):
         assert results.spellings == {"بروكسيل": ["بروكسيل", "بروكسل"]}
     finally:
         s.close()
+
+
+def test_the_page_and_the_api_say_which_spellings_were_searched(archive):
+    from html.parser import HTMLParser
+
+    from web import create_app
+
+    app = create_app({"INDEX_DIR": str(archive), "TESTING": True})
+    client = app.test_client()
+    body = client.get("/api/search", query_string={"q": "هوليود"}).get_json()
+    assert body["spellings"] == {"هوليود": ["هوليود", "هوليوود"]}
+    assert client.get("/api/search", query_string={"q": '"هوليود"'}).get_json()["spellings"] == {}
+
+    page = client.get("/search", query_string={"q": "هوليود"})
+    assert page.status_code == 200
+
+    class Notice(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside, self.text, self.links = False, "", []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if attrs.get("id") == "spellings":
+                self.inside = True
+            if self.inside and tag == "a":
+                self.links.append(attrs["href"])
+
+        def handle_endtag(self, tag):
+            if tag == "div":
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.inside:
+                self.text += data
+
+    notice = Notice()
+    notice.feed(page.get_data(as_text=True))
+    assert "«هوليوود»" in notice.text
+    assert len(notice.links) == 1
+    typed_only = client.get(notice.links[0])  # the typed spelling only: no notice, beta's articles only
+    assert 'id="spellings"' not in typed_only.get_data(as_text=True)
+    assert client.get("/api/search", query_string={"q": '"هوليود"'}).get_json()["total"] == 14  # one outlet
+    assert client.get("/api/search", query_string={"q": "هوليود"}).get_json()["total"] == 28  # both
