@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,7 @@ def test_a_search_finds_every_spelling_and_prefers_the_one_typed(archive):
 
 
 def test_an_add_mines_the_new_words_and_keeps_the_old_pairs(archive, tmp_path):
+    archive = Path(shutil.copytree(archive, tmp_path / "index", symlinks=True))  # the other tests keep theirs
     before = _pairs(archive)
     added = write_jsonl(tmp_path / "europe.jsonl", _archive(SPELLINGS, per_kind=14, seed=2, start=1000))
     s = Searcher(archive)
