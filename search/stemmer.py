@@ -101,6 +101,7 @@ class StemConfig:
     # (حكومات، حكومي), but قانون is not قان + ون, nor فيسبوك فيسبو + ك.
     # None cuts every ending the affix lists allow.
     paradigm_zipf: float | None = 3.0
+    paradigm_margin: float = 2.0
     # The indefinite accusative's alif (جديدًا، دولارًا، عددًا) comes off
     # when the word without it is a word and this much more common than
     # with it; names that end in alif stay whole (أمريكا، كندا، روما،
@@ -157,8 +158,12 @@ def _outside_paradigm(whole: str, rest: str, config: StemConfig) -> bool:
     what the cut leaves takes no other ending in the lexicon (قانون، فيسبوك).
     A word the lexicon does not know gives no evidence and is cut as usual."""
     threshold = config.paradigm_zipf
-    if threshold is None or zipf(whole) < config.word_zipf:
+    whole_zipf = zipf(whole)
+    if threshold is None or whole_zipf < config.word_zipf:
         return False
+    # A rarely written word has rarely written siblings: ديموقراطية (3.4)
+    # is ديموقراطي (2.8) + ة, though ديموقراطي is below the threshold.
+    threshold = min(threshold, whole_zipf - config.paradigm_margin)
     ending = whole[len(rest) :]
     return all(zipf(rest + other) < threshold for other in PARADIGM if other != ending)
 

@@ -25,6 +25,7 @@ def test_skeletons_of_spellings_meet():
     assert skeleton("بروكسل") == skeleton("بروكسيل")
     assert skeleton("سوريا") == skeleton("سوريه")  # a final ا or ة
     assert skeleton("سلاح") != skeleton("صلاح")  # other letters are other words
+    assert skeleton("غوغل") == skeleton("جوجل")  # a g sound first too
 
 
 def test_edits_count_a_swap_as_one():
