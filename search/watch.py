@@ -65,7 +65,8 @@ def entry_key(entry) -> str:
 
 
 def entry_digest(entry) -> str:
-    parts = [entry.get(k) or "" for k in ("id", "link", "title", "summary", "published", "updated")]
+    # dict.get: feedparser's own get maps a missing "updated" to "published", with a warning.
+    parts = [dict.get(entry, k) or "" for k in ("id", "link", "title", "summary", "published", "updated")]
     parts += [c.get("value", "") for c in entry.get("content") or []]
     return hashlib.blake2b("\x1f".join(map(str, parts)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 

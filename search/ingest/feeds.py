@@ -65,7 +65,7 @@ def _text(detail: dict | None, value: str) -> str:
 def _date(entry) -> datetime | None:
     """Published, else updated: feedparser gives both as UTC."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        value = dict.get(entry, key)  # feedparser's get maps updated to published, with a warning
         if value:
             try:
                 return datetime(*value[:6])

@@ -166,7 +166,13 @@ class Fetcher:
         self.deadline = deadline
         self.stop = stop
         self._timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
-        self._pool = urllib3.PoolManager(num_pools=32, maxsize=1, retries=False, timeout=self._timeout)
+        # One retry of a failed connection or read: a kept-alive connection
+        # that the server closed while it sat in the pool fails its next
+        # request without any fault of the server's.  No retry of statuses
+        # or redirects (handled here).
+        retries = urllib3.Retry(total=1, connect=1, read=1, status=0, other=0, redirect=False,
+                                raise_on_status=False, raise_on_redirect=False)
+        self._pool = urllib3.PoolManager(num_pools=32, maxsize=1, retries=retries, timeout=self._timeout)
         self._next_slot: dict[str, float] = {}
         self._delay: dict[str, float] = {}
         self._robots: dict[str, _Robots] = {}
@@ -298,6 +304,7 @@ class Fetcher:
             )
         except (Urllib3Error, OSError, ValueError) as error:
             raise FetchError(url, _describe(error)) from None
+        complete = False  # the body read to its end: the connection can serve the next request
         try:
             status = raw.status
             found = {k.lower(): v for k, v in raw.headers.items()}
@@ -329,9 +336,25 @@ class Fetcher:
             except BaseException:
                 spool.close()
                 raise
+            complete = True
             return Response(url, status, found, spool, size)
         finally:
+            if not complete:
+                _discard_body(raw)
             raw.release_conn()
+
+
+def _discard_body(raw) -> None:
+    """Leave the connection fit for the next request: read a small unread
+    body (an error page, a redirect's), close the connection on a big one."""
+    declared = raw.headers.get("content-length", "")
+    try:
+        if declared.isdigit() and int(declared) <= 64 * 1024:
+            raw.drain_conn()
+        else:
+            raw.close()
+    except (Urllib3Error, OSError):
+        raw.close()
 
 
 def _host(url: str) -> str:
