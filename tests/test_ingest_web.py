@@ -28,7 +28,7 @@ from ingest.newsroom import (
 from search import Searcher
 from search import index as idx
 from search.cli import main
-from search.ingest import NOTE, SOURCE, Article, Problem, read_sources, stable_id
+from search.ingest import NOTE, SOURCE, Article, Problem, read_sources, stable_id, url_key
 from search.ingest.fetch import Fetcher
 from search.ingest.pages import article_from_html, decode_html, fragment_text
 
@@ -394,3 +394,24 @@ def test_json_api_shows_feed_articles_with_dates_and_sources(tmp_path):
     assert hit["source"] == f"{SITE} - آخر الأخبار"
     assert datetime.fromisoformat(hit["date"]) == ELECTRICITY.published
     assert AD_WORD not in result.output
+
+
+def test_watch_explains_itself_and_refuses_what_is_not_a_url(tmp_path):
+    result = CliRunner().invoke(main, ["watch", "--help"])
+    assert result.exit_code == 0 and "--every" in result.output and "--index-dir" in result.output
+    result = CliRunner().invoke(main, ["watch", str(tmp_path / "feed.xml"), "--index-dir", str(tmp_path / "ix")])
+    assert result.exit_code == 2 and "not an http(s) url" in result.output
+    result = CliRunner().invoke(main, ["watch", "http://127.0.0.1:9/f", "--every", "soon"])
+    assert result.exit_code == 2 and "is not a duration" in result.output
+
+
+def test_url_key_says_which_urls_are_one_article():
+    same = [
+        "https://www.alwatan.example/news/%D8%A7%D9%84%D9%82%D9%85%D8%AD/?utm_source=rss#top",
+        "http://alwatan.example/news/القمح",
+        "https://alwatan.example:443/news/القمح?fbclid=x",
+    ]
+    assert len({url_key(u) for u in same}) == 1
+    assert url_key("https://alwatan.example/news?id=1&b=2") == url_key("https://alwatan.example/news?b=2&id=1")
+    assert url_key("https://alwatan.example/news?id=1") != url_key("https://alwatan.example/news?id=2")
+    assert url_key("https://alwatan.example/a") != url_key("https://other.example/a")
