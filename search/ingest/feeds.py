@@ -109,7 +109,8 @@ def read_feed(
     if parsed.get("bozo"):
         error = parsed.get("bozo_exception")
         line = error.getLineNumber() if hasattr(error, "getLineNumber") else 0
-        if not isinstance(error, feedparser.CharacterEncodingOverride):
+        # Not faults of the XML: a charset the HTTP header and the XML disagree on, a feed served as text/html.
+        if not isinstance(error, (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)):
             kind = RECORD if parsed.entries else SOURCE
             yield Problem(source, line or 0, f"malformed feed XML: {_first_line(error)}; "
                                              f"{len(parsed.entries)} entries read", kind)

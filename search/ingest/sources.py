@@ -164,8 +164,6 @@ class _Reading:
     # -- files ---------------------------------------------------------------
 
     def file(self, path: Path) -> Iterator[Record]:
-        from search.ingest import feeds, pages, sitemap, warc
-
         kind = _file_kind(path)
         if kind is None:
             what = "XML that is neither an RSS/Atom feed nor a sitemap" if path.name.lower().endswith(
@@ -179,20 +177,24 @@ class _Reading:
                 yield from read_csv(path)
             elif kind == "txt":
                 yield from read_txt(path)
-            elif kind == "html":
-                yield from self.web(pages.read_html(path))
-            elif kind == "warc":
-                yield from self.web(warc.read_warc(path))
             else:
-                data = _read_xml(path)
-                if kind == "feed":
-                    fetch = self.page if self.fetch_pages else None
-                    yield from self.web(feeds.read_feed(data, str(path), fetch_page=fetch))
-                else:
-                    fetch = self.page if self.fetch_pages is not False else None
-                    yield from self.web(sitemap.read_sitemap(data, str(path), fetch))
+                yield from self.web_file(path, kind)
         except (OSError, EOFError, UnicodeError, csv.Error) as error:
             yield Problem(str(path), 0, f"cannot read file: {error}", SOURCE)
+
+    def web_file(self, path: Path, kind: str) -> Iterator[Record]:
+        from search.ingest import feeds, pages, sitemap, warc
+
+        if kind == "html":
+            yield from self.web(pages.read_html(path))
+        elif kind == "warc":
+            yield from self.web(warc.read_warc(path))
+        elif kind == "feed":
+            fetch = self.page if self.fetch_pages else None
+            yield from self.web(feeds.read_feed(_read_xml(path), str(path), fetch_page=fetch))
+        else:
+            fetch = self.page if self.fetch_pages is not False else None
+            yield from self.web(sitemap.read_sitemap(_read_xml(path), str(path), fetch))
 
     # -- urls ----------------------------------------------------------------
 
