@@ -211,10 +211,13 @@ def test_malformed_feed_keeps_the_entries_before_the_fault(tmp_path):
 def test_a_url_that_is_no_feed_page_or_archive_is_reported(server, tmp_path):
     server.routes["/data.json"] = Route(b'{"a": 1}', content_type="application/json")
     server.routes["/image"] = Route(b"\x89PNG\r\n\x1a\n", content_type="image/png")
-    articles, problems = split(read_sources([server.url("/data.json"), server.url("/image")], fetcher=fast_fetcher()))
+    server.routes["/"] = Route(front_page())  # a home page given for its feed
+    urls = [server.url("/data.json"), server.url("/image"), server.url("/")]
+    articles, problems = split(read_sources(urls, fetcher=fast_fetcher()))
     assert articles == []
-    assert [(p.path, p.kind) for p in problems] == [(server.url("/data.json"), SOURCE), (server.url("/image"), SOURCE)]
+    assert [(p.path, p.kind) for p in problems] == [(url, SOURCE) for url in urls]
     assert "Content-Type application/json" in problems[0].message
+    assert "no article text" in problems[2].message and "not a feed either" in problems[2].message
 
 
 def free_port() -> int:

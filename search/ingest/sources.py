@@ -225,7 +225,9 @@ class _Reading:
                     article = pages.article_from_html(response.body, url=response.url, origin=url,
                                                       charset=response.charset)
                 except BadRecord as error:
-                    yield Problem(url, 0, str(error))
+                    # Named by the user and giving nothing: the source is unread
+                    # (often a site's home page given for its feed).
+                    yield Problem(url, 0, f"{error}; not a feed either", SOURCE)
                 else:
                     yield from self.web([article])
             else:
