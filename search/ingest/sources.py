@@ -104,14 +104,15 @@ def _head(path: Path) -> bytes:
 
 
 def _file_kind(path: Path) -> str | None:
+    """The kind its name says; its first bytes are read only when the name
+    says nothing (``.xml``, another or no extension)."""
     kind = kind_by_name(path.name)
-    if kind in ("jsonl", "csv", "txt", "warc"):
+    if kind is not None:
         return kind
     try:
-        sniffed = sniff(_head(path))
+        return sniff(_head(path))
     except OSError:
-        return kind
-    return sniffed or kind
+        return None
 
 
 def supported(path: Path) -> bool:
