@@ -272,7 +272,7 @@ GROUPS_BUILD = {
     "Whoosh commit: sorting and writing postings, term index, columns": (
         "SegmentWriter.commit (whoosh/writing.py)",
     ),
-    "reading and parsing the corpus (gzip + JSON)": ("read_jsonl (search/ingest.py)",),
+    "reading and parsing the corpus (gzip + JSON)": ("read_jsonl (search/ingest/jsonl.py)",),
 }
 GROUPS_QUERY = {
     "Searcher.search, all of it": ("Searcher.search (search/searcher.py)",),

@@ -7,14 +7,17 @@ This module is the composition root: it may import ``web``; nothing else in
 from __future__ import annotations
 
 import json
+import re
+import signal
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from search import index as idx
-from search.ingest import Article, Problem, read_sources
+from search.ingest import NOTE, SOURCE, Article, Problem, read_sources
 from search.query import QueryError
 from search.searcher import MAX_PER_PAGE, SORTS, Searcher
 from search.serialize import results_to_dict
@@ -33,7 +36,7 @@ index_dir_option = click.option(
 
 
 def _report_problem(problem: Problem) -> None:
-    click.echo(f"skipped {problem}", err=True)
+    click.echo(f"{'note' if problem.kind == NOTE else 'skipped'} {problem}", err=True)
 
 
 def _report_duplicate(article: Article, earlier: str) -> None:
@@ -91,6 +94,43 @@ def _finish(report: idx.Report) -> None:
     click.echo(report.summary())
     if report.indexed + report.updated == 0:
         raise click.ClickException("nothing could be indexed")
+    unread = [p.path for p in report.problems if p.kind == SOURCE]
+    if unread:
+        shown = ", ".join(unread[:5]) + (f" and {len(unread) - 5} more" if len(unread) > 5 else "")
+        raise click.ClickException(f"{len(unread)} source(s) could not be read ({shown}); the rest is indexed")
+
+
+SOURCES_HELP = """
+    SOURCES are files, directories (every file in them that is recognised,
+    recursively) and http(s):// urls, of these kinds:
+
+    \b
+    - JSON Lines (.jsonl, .jsonl.gz) and CSV (.csv) with the fields id,
+      title, body, date, source, category, url; plain text (.txt), one
+      article a file;
+    - RSS 2.0 and Atom feeds (.rss, .atom, .xml, or a feed url): an article
+      per entry, its text from the entry's full content, else (see
+      --fetch-pages) from its page, else its summary;
+    - news pages (.html, .htm, or a page url): the article's text without
+      the page's navigation, ads and footers, its title, date, canonical url
+      and site name;
+    - WARC files (.warc, .warc.gz) from crawlers: every HTML page archived
+      with status 200;
+    - news sitemaps (sitemap.xml with <news:news> entries): their pages are
+      fetched.
+
+    Files with another or no extension are recognised by their content.
+    Pages are fetched politely (robots.txt, a few requests a second per
+    site, timeouts, a size cap).  An article read from several sources (a
+    feed and its page, a WARC file) is one article, by its url.
+"""
+
+fetch_pages_option = click.option(
+    "--fetch-pages/--no-fetch-pages",
+    default=None,
+    help="Fetch the page of a feed entry that has only a summary, for its full text "
+    "(default: for feeds given as urls, not for feed files; news sitemaps always need it).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,25 +142,34 @@ def main() -> None:
     """
 
 
+def _with_sources_help(command: Callable) -> Callable:
+    command.__doc__ = command.__doc__.replace("\n    SOURCES_HELP\n", SOURCES_HELP)
+    return command
+
+
 @main.command()
-@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1)
+@fetch_pages_option
 @index_dir_option
 @wait_option
-def build(sources: tuple[Path, ...], index_dir: Path, wait: float) -> None:
+@_with_sources_help
+def build(sources: tuple[str, ...], fetch_pages: bool | None, index_dir: Path, wait: float) -> None:
     """Build a fresh index from SOURCES (default: seeds/).
 
-    SOURCES are JSON Lines (.jsonl, .jsonl.gz), CSV (.csv) or plain-text
-    (.txt) files, or directories searched recursively.  The new index
-    replaces the old one atomically only once it is complete; bad records
-    are reported with file and line and skipped; of records with the same
-    id the last is kept.  Only one build or add writes an index at a time:
-    another one fails at once (exit status 75), or after --wait SECONDS.
+    SOURCES_HELP
+
+    The new index replaces the old one atomically only once it is complete;
+    bad records are reported with their file and line (or url) and skipped;
+    of records with the same id the last is kept.  The exit status is 1 if
+    a source could not be read at all (the rest is indexed).  Only one build
+    or add writes an index at a time: another one fails at once (exit status
+    75), or after --wait SECONDS.
     """
     progress = _Progress("indexing")
     try:
         report = idx.build(
             index_dir,
-            read_sources(sources or DEFAULT_SOURCES),
+            read_sources(sources or DEFAULT_SOURCES, fetch_pages=fetch_pages),
             on_problem=_report_problem,
             on_article=progress,
             on_duplicate=_report_duplicate,
@@ -135,22 +184,27 @@ def build(sources: tuple[Path, ...], index_dir: Path, wait: float) -> None:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True)
+@fetch_pages_option
 @index_dir_option
 @wait_option
-def add(sources: tuple[Path, ...], index_dir: Path, wait: float) -> None:
+@_with_sources_help
+def add(sources: tuple[str, ...], fetch_pages: bool | None, index_dir: Path, wait: float) -> None:
     """Add articles from SOURCES to the index, replacing any with the same id.
 
+    SOURCES_HELP
+
     Searches see all of the additions or none (when SOURCES repeat an id,
-    its last record follows in a second commit).  Only one build or add
-    writes an index at a time: another one fails at once (exit status 75),
-    or after --wait SECONDS.
+    its last record follows in a second commit).  The exit status is 1 if a
+    source could not be read at all (the rest is added).  Only one build or
+    add writes an index at a time: another one fails at once (exit status
+    75), or after --wait SECONDS.
     """
     progress = _Progress("adding")
     try:
         report = idx.add(
             index_dir,
-            read_sources(sources),
+            read_sources(sources, fetch_pages=fetch_pages),
             on_problem=_report_problem,
             on_article=progress,
             on_duplicate=_report_duplicate,
@@ -164,6 +218,69 @@ def add(sources: tuple[Path, ...], index_dir: Path, wait: float) -> None:
     finally:
         progress.close()
     _finish(report)
+
+
+class Duration(click.ParamType):
+    """A time span: 90, 90s, 10m, 1.5h."""
+
+    name = "duration"
+    _FORM = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*", re.IGNORECASE)
+    _UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+    def convert(self, value, param, ctx) -> float:
+        if isinstance(value, (int, float)):
+            return float(value)
+        match = self._FORM.fullmatch(str(value))
+        if not match:
+            self.fail(f"{value!r} is not a duration (e.g. 30s, 10m, 1h)", param, ctx)
+        seconds = float(match.group(1)) * self._UNIT[(match.group(2) or "s").lower()]
+        if seconds < 1:
+            self.fail("the interval must be at least 1 s", param, ctx)
+        return seconds
+
+
+@main.command()
+@click.argument("feeds", nargs=-1, required=True)
+@click.option("--every", type=Duration(), default="10m", show_default=True, metavar="DURATION",
+              help="Poll each feed this often (e.g. 30s, 10m, 1h).")
+@click.option("--fetch-pages/--no-fetch-pages", default=True, show_default=True,
+              help="Fetch the page of an entry that has only a summary, for its full text.")
+@index_dir_option
+def watch(feeds: tuple[str, ...], every: float, fetch_pages: bool, index_dir: Path) -> None:
+    """Keep the index fresh from FEEDS (RSS or Atom urls) until stopped.
+
+    Each feed is polled with a conditional GET (ETag, Last-Modified) every
+    DURATION; its new and changed entries are added to the index (created
+    if there is none) in one all-or-nothing add per poll, which a running
+    `akhbar serve` shows without a restart.  A feed that is down is logged
+    and retried later and later (up to an hour apart); the others go on.
+    SIGINT (Ctrl-C) or SIGTERM stops it cleanly: an add under way is
+    finished, a fetch under way abandoned; the index is always complete.
+    """
+    from search.watch import Watcher
+
+    bad = [url for url in feeds if not url.lower().startswith(("http://", "https://"))]
+    if bad:
+        raise click.UsageError(f"not an http(s) url: {', '.join(bad)} (read files with akhbar add)")
+
+    def log(message: str) -> None:
+        click.echo(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}", err=True)
+
+    watcher = Watcher(index_dir, list(feeds), every, fetch_pages=fetch_pages, log=log)
+
+    def stop(signum, _frame) -> None:
+        # A second signal while an add finishes: the add is cancelled whole.
+        signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL)
+        watcher.interrupt()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    log(f"watching {len(watcher.feeds)} feed(s) every {every:g} s into {index_dir}")
+    try:
+        watcher.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        watcher.fetcher.close()
 
 
 def _open(index_dir: Path) -> Searcher:

@@ -42,7 +42,7 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from search import pool, variants
 from search.analysis import AnalysisConfig, exact_analyzer, stem_analyzer
-from search.ingest import Article, Problem, Record
+from search.ingest import NOTE, Article, Problem, Record
 
 CURRENT = "current"
 PREVIOUS = "previous"
@@ -209,15 +209,53 @@ def article_text(title: str, body: str) -> str:
     return f"{title}\n\n{body}" if title else body
 
 
+# The most of a body that is analysed and indexed.  The body is stored and
+# shown whole whatever its length; past this, its words are not searchable
+# and the build or add says so (a note naming the characters left out).
+# Analysing costs about 1-3 s per million characters (docs/benchmarks.md has
+# the articles/s of ordinary ones), so a 5-million-character body, a book,
+# costs a build up to some 15 s; the longest article of the news corpus has
+# 34,000 characters.
+MAX_INDEXED_CHARS = 5_000_000
+
+
+def indexed_length(body: str) -> int:
+    """How much of ``body`` is indexed: all of it, or up to the last space
+    before MAX_INDEXED_CHARS (no word is cut in two)."""
+    if len(body) <= MAX_INDEXED_CHARS:
+        return len(body)
+    cut = max(body.rfind(" ", 0, MAX_INDEXED_CHARS + 1), body.rfind("\n", 0, MAX_INDEXED_CHARS + 1))
+    return cut if cut > 0 else MAX_INDEXED_CHARS
+
+
+def truncation_note(article: Article) -> Problem | None:
+    """The note for an article whose body is not indexed whole, saying which characters are not."""
+    end = indexed_length(article.body)
+    if end == len(article.body):
+        return None
+    where, _, line = (article.origin or article.id).rpartition(":")
+    path, number = (where, int(line)) if line.isdigit() else (article.origin or article.id, 0)
+    return Problem(
+        path,
+        number,
+        f"article {article.id!r} truncated for indexing: body characters {end + 1:,} to {len(article.body):,} "
+        f"(counting from 1) of {len(article.body):,} are stored and shown but not searchable "
+        f"(limit {MAX_INDEXED_CHARS:,})",
+        NOTE,
+    )
+
+
 def document(article: Article) -> dict:
-    text = article_text(article.title, article.body)
+    body = article.body
+    indexed = body if len(body) <= MAX_INDEXED_CHARS else body[: indexed_length(body)]
+    text = article_text(article.title, indexed)
     doc = {
         "id": article.id,
         "title": article.title,
         "text": text,
         "text_exact": text,
-        "lead": lead(article.body),
-        "body": article.body,
+        "lead": lead(body),
+        "body": body,
         "source": article.source,
         "category": article.category,
         "url": article.url,
@@ -239,7 +277,8 @@ class Report:
 
     @property
     def skipped(self) -> int:
-        return len(self.problems)
+        """Records and sources that could not be read (notes are not counted)."""
+        return sum(1 for problem in self.problems if problem.kind != NOTE)
 
     def summary(self) -> str:
         """One line for the user: what was indexed, replaced and skipped."""
@@ -306,6 +345,12 @@ def _write(
             if on_problem:
                 on_problem(record)
             continue
+        if len(record.body) > MAX_INDEXED_CHARS:
+            note = truncation_note(record)
+            if note is not None:
+                report.problems.append(note)
+                if on_problem:
+                    on_problem(note)
         seen = dedup.seen.get(record.id)
         if seen is None:
             dedup.seen[record.id] = (_digest(record), record.origin)

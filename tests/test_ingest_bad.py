@@ -16,10 +16,10 @@ from click.testing import CliRunner
 from search import Searcher
 from search import index as idx
 from search.cli import main
-from search.ingest import MAX_BODY_CHARS, MAX_LINE_BYTES, Article, Problem, read_sources
+from search.ingest import MAX_LINE_BYTES, Article, Problem, read_sources
 
 BOM = b"\xef\xbb\xbf"
-FIVE_MB_BODY = "قالت الحكومة إن المفاوضات مستمرة " * 80_000  # about 5 MB of UTF-8
+FIVE_MB_BODY = "قالت الحكومة إن المفاوضات مستمرة " * 80_000  # about 5 MB of UTF-8: an article like any other
 
 
 def line(record: dict) -> bytes:
@@ -38,7 +38,7 @@ JSONL_LINES: list[tuple[bytes, str | None, str | None]] = [
     (line({"id": "body-nul-only", "body": "\u0000\u0000"}), None, "no body"),
     (line({"id": "no-body", "title": "عنوان فقط"}), None, "no body"),
     (b'{"id": "bytes", "body": "\xd8\xa7\xff\xfe"}', None, "undecodable bytes (not UTF-8)"),
-    (line({"id": "huge", "body": FIVE_MB_BODY}), None, f"body too long: {len(FIVE_MB_BODY.strip()):,} characters"),
+    (line({"id": "huge", "body": FIVE_MB_BODY}), "huge", None),
     (line({"id": "runaway", "body": "ك" * 5000}), None, "body has a word of 5,000 letters"),
     (line({"id": "dup", "title": "النسخة الأولى", "body": "الصيغة القديمة للخبر"}), "dup", None),
     (line({"id": "html", "title": "خبر <b>عاجل</b>", "body": "نص فيه <script>alert(1)</script> عن الأسواق"}), "html", None),
@@ -82,6 +82,7 @@ def test_jsonl_every_bad_record_is_reported_with_its_line(tmp_path):
     assert by_id["nul-raw"].body == "البرلمان"
     assert by_id["surrogate"].body == "\ufffd نص"
     assert by_id["html"].body == "نص فيه <script>alert(1)</script> عن الأسواق"
+    assert by_id["huge"].body == FIVE_MB_BODY.strip()  # never dropped for its size
     assert [a.origin for a in articles if a.id == "dup"] == [f"{path}:13", f"{path}:21"]
 
 
@@ -153,7 +154,7 @@ CSV_ROWS: list[tuple[str, str | None, str | None]] = [
     ("BYTES", None, "undecodable bytes"),
     ("6,نول,نص\x00فيه نول,2022-01-02,مصدر\r\n", "6", None),
     ('7,خبر <b>عاجل</b>,"<script>alert(1)</script> الأسواق",2022-01-02,مصدر\r\n', "7", None),
-    (f'8,ضخم,"{FIVE_MB_BODY}",2022-01-02,مصدر\r\n', None, "body too long"),
+    (f'8,ضخم,"{FIVE_MB_BODY}",2022-01-02,مصدر\r\n', "8", None),
     ("9,مكرر,النسخة الأولى,2022-01-02,مصدر\r\n", "9", None),
     ("10,ناقص,حقول أقل\r\n", None, "3 fields, the header names 5 (truncated line?)"),
     ("11,زائد,نص,2022-01-02,مصدر,زيادة\r\n", None, "more fields than the header names"),
@@ -185,9 +186,10 @@ def test_csv_every_bad_row_is_reported_and_the_good_ones_indexed(tmp_path):
     assert by_id["6"].body == "نصفيه نول"
 
     report = idx.build(tmp_path / "ix", read_sources([path]))
-    assert (report.indexed, report.duplicates, report.skipped) == (4, 1, len(expected))
+    assert (report.indexed, report.duplicates, report.skipped) == (5, 1, len(expected))
     s = Searcher(tmp_path / "ix")
-    assert s.stats()["articles"] == 4
+    assert s.stats()["articles"] == 5
+    assert s.article("8").body == FIVE_MB_BODY.strip()
     assert s.article("9").body == "النسخة الأخيرة"
     assert [h.id for h in s.search("الأسواق").hits] == ["7"]
     s.close()
@@ -227,9 +229,11 @@ def test_a_line_too_long_to_read_is_skipped_and_the_next_one_read(tmp_path):
     assert [(p.line, p.message) for p in problems] == [(2, "line longer than 16 MB, skipped unread")]
 
 
-@pytest.mark.parametrize("size", [MAX_BODY_CHARS, MAX_BODY_CHARS + 1])
-def test_the_body_limit_is_exact(tmp_path, size):
+@pytest.mark.parametrize("size", [200_000, 200_001, 3_000_000])
+def test_no_body_is_too_long(tmp_path, size):
+    # 200,000 characters was once a limit; an article of any length is read whole.
     path = tmp_path / "a.jsonl"
-    path.write_bytes(line({"id": "a", "body": ("خبر " * size)[:size]}) + b"\n")
+    body = ("خبر " * size)[:size].strip()
+    path.write_bytes(line({"id": "a", "body": body}) + b"\n")
     articles, problems = split(read_sources([path]))
-    assert len(articles) == (size <= MAX_BODY_CHARS)
+    assert problems == [] and [a.body for a in articles] == [body]
