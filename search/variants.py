@@ -114,13 +114,21 @@ def edits(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
+def _g(stem: str) -> str:
+    return "".join("G" if c in G_SOUND else c for c in stem)
+
+
 def _close(a: str, b: str, config: MinerConfig) -> bool:
+    """At most one edit apart (two for long stems), one way of writing the g
+    sound counting as one edit however often the name has it (غوغل / جوجل)."""
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) < config.min_length:
         return False
     if longer[:-1] == shorter and longer[-1] in FINALS:
         return False  # امريكا is not امريك(ي) less its ending: a final ا or ه alternates, it is not dropped
-    return edits(a, b) <= (1 if len(shorter) < 6 else 2)
+    g_changed = [c for c in a if c in G_SOUND] != [c for c in b if c in G_SOUND]
+    distance = edits(_g(a), _g(b)) + g_changed
+    return distance <= (1 if len(shorter) < 6 else 2)
 
 
 def candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig()) -> Iterator[tuple[str, str]]:

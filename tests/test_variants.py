@@ -35,6 +35,13 @@ def test_edits_count_a_swap_as_one():
     assert edits("abc", "abc") == 0
 
 
+def test_a_g_sound_written_one_way_throughout_is_one_edit():
+    from search.variants import MinerConfig, _close
+
+    assert _close("غوغل", "جوجل", MinerConfig())
+    assert not _close("غوغل", "جوجلي", MinerConfig())
+
+
 def test_candidates_by_shape_only():
     vocabulary = {"امريك": 50, "اميرك": 40, "امريكا": 30, "هوليوود": 9, "هوليود": 6, "سلاح": 20, "صلاح": 20, "سور": 9, "سوري": 9}
     pairs = {frozenset(p) for p in candidates(vocabulary, variants.MinerConfig())}
