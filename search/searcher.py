@@ -226,6 +226,17 @@ class Searcher:
         self._local.searcher, self._local.ix = current, ix
         return current
 
+    def warm(self) -> None:
+        """Read the arrays every query needs (length norms, facet values,
+        dates), so that a server's first searches do not pay for them."""
+        searcher = self._searcher()
+        view = self._view(searcher)
+        for name in ("text", "title", "lead", "text_exact"):
+            view.norms(searcher, name)
+        for name in FACET_FIELDS:
+            view.codes(searcher, name)
+        view.dates(searcher)
+
     @property
     def schema(self):
         return self._schema
