@@ -354,20 +354,20 @@ class Searcher:
         if ranked is None:
             return None
         view = self._view(searcher)
+        start, end = (page - 1) * per_page, page * per_page
+        shown = view.live if allowed is None else view.live & allowed  # never changed in place
         if mode == "and" or sort == "date":
-            matched = matching.docset(view, searcher, self._counting.build(parsed, mode))
+            matched = matching.docset(view, searcher, self._counting.build(parsed, mode)) & shown
             scored = None
         else:
-            # Every term is optional: the articles matched are those scored.
-            scored, matched = ranking.scores(view, searcher, ranked)
+            # Every term is optional: the articles matched are those scored
+            # (exactly, for the best ``end`` of them: ranking.scores).
             for excluded in self._counting.exclusions(parsed):
-                matched &= ~matching.docset(view, searcher, excluded.query)
-        matched &= view.live
-        if allowed is not None:
-            matched &= allowed
+                shown = shown & ~matching.docset(view, searcher, excluded.query)
+            scored, matched = ranking.scores(view, searcher, ranked, top=end, among=shown)
+            matched &= shown
         docs = matching.docnums(matched)
         facets = matching.facet_counts(view, searcher, docs, FACET_FIELDS)
-        start, end = (page - 1) * per_page, page * per_page
         if start >= len(docs):
             return _Found(len(docs), [], facets)
         if sort == "date":

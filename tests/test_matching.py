@@ -44,6 +44,10 @@ def _queries(records) -> list[str]:
         start = rng.randint(0, len(words) - k)
         queries.append(" ".join(words[start : start + k]))  # short: AND
     queries += ['"المملكة العربية السعودية"', "السعودية -الرياض", "النفط OR الغاز", "كأس العالم قطر"]
+    # Long (ranked) queries with phrases: a phrase's bonus is checked only
+    # where it could change the page (search/ranking.py).
+    queries += ['"المملكة العربية السعودية" وزير الخارجية يلتقي نظيره', 'مجلس "الأمن الدولي" يناقش الأوضاع في سوريا اليوم',
+                '"وزير الخارجية" "ولي العهد" يبحثان العلاقات الثنائية -قطر']
     return queries
 
 
