@@ -175,9 +175,17 @@ def render(res: Results, info: dict) -> str:
 def _command(res: Results) -> str:
     if res.quick:
         return "python bench/run.py --quick"
+    command = "python bench/run.py"
     if res.scale:
-        return f"python bench/run.py --scale {','.join(map(str, res.scale))}"
-    return "python bench/run.py"
+        command += f" --scale {','.join(map(str, res.scale))}"
+    elif tuple(res.sizes) != FULL_SIZES:
+        command += f" --sizes {','.join(map(str, res.sizes))}"
+    engines = [e for e in eng.ENGINES if any(engine == e for engine, _n in res.builds)]
+    if engines and engines != list(eng.ENGINES) and not (res.scale and engines == ["akhbar"]):
+        command += f" --engines {','.join(engines)}"
+    if res.queries not in (1_000, 50):
+        command += f" --queries {res.queries}"
+    return command
 
 
 def _goals(res: Results) -> list[str]:

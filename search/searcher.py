@@ -2,8 +2,10 @@
 
 ``Searcher(index_dir).search(...)`` returns plain dataclasses; the CLI and
 the web layer only format them.  A Searcher is opened once and shared: each
-thread keeps its own Whoosh searcher, reopened only when the index on disk
-changes (a rebuild swaps the generation, an ``add`` commits a new segment).
+thread keeps its own Whoosh searcher (Whoosh's readers are not shared between
+threads), reopened only when the index on disk changes (a rebuild swaps the
+generation, an ``add`` commits a new segment); the arrays decoded from the
+index (search/arrays.py) are one copy for all the threads.
 """
 
 from __future__ import annotations
