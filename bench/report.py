@@ -114,6 +114,8 @@ def render(res: Results, info: dict) -> str:
                 f"| {n:,} | {a['seconds']:.1f} | {p['seconds']:.1f} | {a['seconds'] / p['seconds']:.2f} "
                 f"| {(a['seconds'] / p['seconds'] - 1) * 100:+.0f} % |"
             )
+    if not any(res.builds.get(("plain", n)) for n in sizes):
+        lines[-2:] = ["Not measured in this run (`plain` was not among `--engines`)."]
     lines.append("")
 
     # Queries
