@@ -4,6 +4,7 @@
     python bench/load.py                      # news_small (2,000 articles), 32 clients, 60 s
     python bench/load.py --quick              # a few seconds, 8 clients, 100 articles
     python bench/load.py --full --json        # the whole corpus (a long build first)
+    python bench/load.py --workers 2          # one server process, then two (the default on 2 cores)
 
 It builds an index in a temporary directory with the real CLI (`akhbar
 build`), starts `akhbar serve` on a free loopback port, and runs closed-loop
@@ -14,7 +15,10 @@ endpoint.  Halfway through, `akhbar add` writes new articles into the same
 index directory; afterwards each of them must be found, by id and by a phrase
 search for its title.  Any non-200 answer, connection error, failed add or
 new article not found counts as an error, and the exit status is 1 if there
-is any.
+is any.  With ``--workers N`` above 1 (the default on a machine with more
+than one core) the same load runs twice, each time on a fresh copy of the
+index: against one server process, then against N (`akhbar serve --workers
+N`), and both are reported with the ratio of their requests/s.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import http.client
 import itertools
 import json
 import math
+import os
 import random
 import re
 import shutil
@@ -134,8 +139,9 @@ def akhbar(*args: str) -> list[str]:
     return [sys.executable, "-m", "search", *args]
 
 
-def start_server(index_dir: Path, port: int, threads: int, log: Path) -> subprocess.Popen:
-    command = akhbar("serve", "--host", "127.0.0.1", "--port", str(port), "--index-dir", str(index_dir))
+def start_server(index_dir: Path, port: int, threads: int, log: Path, workers: int = 1) -> subprocess.Popen:
+    command = akhbar("serve", "--host", "127.0.0.1", "--port", str(port), "--index-dir", str(index_dir),
+                     "--workers", str(workers))
     if threads:
         command += ["--threads", str(threads)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
@@ -256,6 +262,10 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 
 def run(args: argparse.Namespace) -> dict:
+    """Build once, then one load phase per server shape (one process, then
+    ``--workers`` processes), each on its own copy of the index and with its
+    own add.  The result is the last phase's, with every phase under
+    ``phases`` and the requests/s of the last over the first as ``speedup``."""
     corpus = FULL if args.full else Path(args.corpus)
     if not corpus.exists():
         raise SystemExit(f"{corpus} is missing")
@@ -267,90 +277,110 @@ def run(args: argparse.Namespace) -> dict:
             source = corpus  # the file itself, as a user would index it
         else:
             source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
-        index_dir = work / "index"
+        built = work / "built"
         log(args, f"building an index of {len(articles)} articles from {corpus.name} …")
         started = time.monotonic()
-        subprocess.run(akhbar("build", str(source), "--index-dir", str(index_dir)), cwd=ROOT, check=True,
+        subprocess.run(akhbar("build", str(source), "--index-dir", str(built)), cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         build_seconds = time.monotonic() - started
         additions = new_articles(len(articles), args.add, corpus)
         add_file = work / "new.jsonl"
         add_file.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in additions), encoding="utf-8")
-
-        port = free_port()
-        server = start_server(index_dir, port, args.threads, work / "serve.log")
-        tally = Tally()
-        add_report: dict = {}
-        try:
-            before, _ = found(port, additions[:3])
-            load = workload(articles, args.seed)
-            lock, stop = threading.Lock(), threading.Event()
-            log(args, f"{args.clients} clients for {args.duration:g} s on http://127.0.0.1:{port}/ …")
-            threads = [threading.Thread(target=client, args=(port, load, lock, stop, tally), daemon=True)
-                       for _ in range(args.clients)]
-            began = time.monotonic()
-            tally.began = time.perf_counter()
-            for t in threads:
-                t.start()
-            # The add and its check run beside the clients, which stop on time.
-            adder = threading.Thread(
-                target=lambda: add_report.update(add_during_load(index_dir, add_file, additions, port, began))
-            )
-            time.sleep(args.duration / 2 if args.add_at is None else args.add_at)
-            adder.start()
-            time.sleep(max(0.0, began + args.duration - time.monotonic()))
-            stop.set()
-            for t in threads:
-                t.join(timeout=90)
-            elapsed = time.monotonic() - began
-            adder.join()
-            found_end, missing_end = found(port, additions)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        latencies = sorted(tally.latencies)
-        requests = len(latencies) + tally.error_count
-        problems = list(tally.errors)
-        if before:
-            problems.append(f"{before} new articles were found before they were added")
-        if add_report.get("status") != 0:
-            problems.append(f"akhbar add failed: {add_report.get('stderr', '')[-300:]}")
-        if add_report.get("found") != len(additions) or found_end != len(additions):
-            problems.append(f"new articles not found: {add_report.get('missing') or missing_end}")
-        errors = tally.error_count + (len(problems) - len(tally.errors))
-        return {
-            "corpus": str(corpus),
-            "articles": len(articles),
-            "build_seconds": round(build_seconds, 1),
-            "clients": args.clients,
-            "server_threads": args.threads or 4,
-            "duration_seconds": round(elapsed, 1),
-            "requests": requests,
-            "requests_per_second": round(requests / elapsed, 1),
-            "latency_ms": {
-                "p50": round(percentile(latencies, 50) * 1000, 1),
-                "p95": round(percentile(latencies, 95) * 1000, 1),
-                "p99": round(percentile(latencies, 99) * 1000, 1),
-                "max": round((latencies[-1] if latencies else 0) * 1000, 1),
-            },
-            "slowest": [
-                {"ms": round(seconds * 1000, 1), "kind": kind, "path": path, "at_second": round(at, 1)}
-                for seconds, kind, path, at in sorted(tally.slowest, reverse=True)
-            ],
-            "by_kind": dict(sorted(tally.kinds.items())),
-            "errors": errors,
-            "error_samples": problems[:10],
-            "add": {k: v for k, v in add_report.items() if k not in ("stderr", "missing")},
-            "new_articles_found_at_end": found_end,
-        }
+        shapes = [1, args.workers] if args.workers > 1 else [1]
+        phases = []
+        for workers in shapes:
+            index_dir = work / f"index-{workers}"
+            shutil.copytree(built, index_dir, symlinks=True)
+            phase = load_phase(args, index_dir, add_file, additions, articles, workers, work / f"serve-{workers}.log")
+            log(args, f"{workers} process(es): {phase['requests_per_second']} requests/s, "
+                      f"p99 {phase['latency_ms']['p99']} ms, {phase['errors']} errors")
+            phases.append(phase)
+        result = {"corpus": str(corpus), "articles": len(articles), "build_seconds": round(build_seconds, 1),
+                  **phases[-1]}
+        result["phases"] = [{k: v for k, v in p.items() if k not in ("slowest", "error_samples", "by_kind")}
+                            for p in phases]
+        result["speedup"] = round(phases[-1]["requests_per_second"] / max(phases[0]["requests_per_second"], 1e-9), 2)
+        result["errors"] = sum(p["errors"] for p in phases)
+        result["error_samples"] = [e for p in phases for e in p["error_samples"]][:10]
+        return result
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
         else:
             log(args, f"kept {work}")
+
+
+def load_phase(args: argparse.Namespace, index_dir: Path, add_file: Path, additions: list[dict],
+               articles: list[dict], workers: int, server_log: Path) -> dict:
+    """The clients against one `akhbar serve --workers N`, with the add halfway."""
+    port = free_port()
+    server = start_server(index_dir, port, args.threads, server_log, workers)
+    tally = Tally()
+    add_report: dict = {}
+    try:
+        before, _ = found(port, additions[:3])
+        load = workload(articles, args.seed)
+        lock, stop = threading.Lock(), threading.Event()
+        log(args, f"{args.clients} clients for {args.duration:g} s on http://127.0.0.1:{port}/ "
+                  f"({workers} process{'es' if workers > 1 else ''}) …")
+        threads = [threading.Thread(target=client, args=(port, load, lock, stop, tally), daemon=True)
+                   for _ in range(args.clients)]
+        began = time.monotonic()
+        tally.began = time.perf_counter()
+        for t in threads:
+            t.start()
+        # The add and its check run beside the clients, which stop on time.
+        adder = threading.Thread(
+            target=lambda: add_report.update(add_during_load(index_dir, add_file, additions, port, began))
+        )
+        time.sleep(args.duration / 2 if args.add_at is None else args.add_at)
+        adder.start()
+        time.sleep(max(0.0, began + args.duration - time.monotonic()))
+        stop.set()
+        for t in threads:
+            t.join(timeout=90)
+        elapsed = time.monotonic() - began
+        adder.join()
+        found_end, missing_end = found(port, additions)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    latencies = sorted(tally.latencies)
+    requests = len(latencies) + tally.error_count
+    problems = list(tally.errors)
+    if before:
+        problems.append(f"{before} new articles were found before they were added")
+    if add_report.get("status") != 0:
+        problems.append(f"akhbar add failed: {add_report.get('stderr', '')[-300:]}")
+    if add_report.get("found") != len(additions) or found_end != len(additions):
+        problems.append(f"new articles not found: {add_report.get('missing') or missing_end}")
+    errors = tally.error_count + (len(problems) - len(tally.errors))
+    return {
+        "clients": args.clients,
+        "server_workers": workers,
+        "server_threads": args.threads or 4,
+        "duration_seconds": round(elapsed, 1),
+        "requests": requests,
+        "requests_per_second": round(requests / elapsed, 1),
+        "latency_ms": {
+            "p50": round(percentile(latencies, 50) * 1000, 1),
+            "p95": round(percentile(latencies, 95) * 1000, 1),
+            "p99": round(percentile(latencies, 99) * 1000, 1),
+            "max": round((latencies[-1] if latencies else 0) * 1000, 1),
+        },
+        "slowest": [
+            {"ms": round(seconds * 1000, 1), "kind": kind, "path": path, "at_second": round(at, 1)}
+            for seconds, kind, path, at in sorted(tally.slowest, reverse=True)
+        ],
+        "by_kind": dict(sorted(tally.kinds.items())),
+        "errors": errors,
+        "error_samples": problems[:10],
+        "add": {k: v for k, v in add_report.items() if k not in ("stderr", "missing")},
+        "new_articles_found_at_end": found_end,
+    }
 
 
 def add_during_load(index_dir: Path, add_file: Path, additions: list[dict], port: int, began: float) -> dict:
@@ -385,8 +415,19 @@ def report(result: dict) -> str:
     lines = [
         f"corpus:     {result['articles']} articles ({Path(result['corpus']).name}), "
         f"built in {result['build_seconds']} s",
-        f"load:       {result['clients']} clients, {result['duration_seconds']} s, "
-        f"waitress {result['server_threads']} threads",
+    ]
+    for phase in result["phases"]:
+        plat = phase["latency_ms"]
+        lines.append(
+            f"{phase['server_workers']} process{'es' if phase['server_workers'] > 1 else ''}: "
+            f"{phase['requests']} requests ({phase['requests_per_second']} /s), latency p50 {plat['p50']} ms, "
+            f"p95 {plat['p95']} ms, p99 {plat['p99']} ms, max {plat['max']} ms, errors {phase['errors']}"
+        )
+    if len(result["phases"]) > 1:
+        lines.append(f"speedup:    {result['speedup']}x the requests/s of one process")
+    lines += [
+        f"last run:   {result['clients']} clients, {result['duration_seconds']} s, "
+        f"{result['server_workers']} process(es) of {result['server_threads']} threads",
         f"requests:   {result['requests']} ({result['requests_per_second']} /s)  "
         + ", ".join(f"{k} {v}" for k, v in result["by_kind"].items()),
         f"latency:    p50 {lat['p50']} ms  p95 {lat['p95']} ms  p99 {lat['p99']} ms  max {lat['max']} ms",
@@ -394,7 +435,7 @@ def report(result: dict) -> str:
         f"(done at {add.get('done_at_second')} s), "
         f"exit {add.get('status')}; found right after: {add.get('found')}, at the end: "
         f"{result['new_articles_found_at_end']}",
-        f"errors:     {result['errors']}",
+        f"errors:     {result['errors']} (all runs)",
     ]
     lines += [f"  {e}" for e in result["error_samples"]]
     lines += ["slowest:"] + [
@@ -415,7 +456,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, help="index only the first N articles")
     parser.add_argument("--add", type=int, default=20, help="articles added mid-run (default 20)")
     parser.add_argument("--add-at", type=float, help="second of the run the add starts at (default: halfway)")
-    parser.add_argument("--threads", type=int, default=0, help="waitress threads (default: akhbar serve's)")
+    parser.add_argument("--threads", type=int, default=0, help="threads per server process (default: akhbar serve's)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="server processes (default: the cores); above 1, a run with one process comes first "
+                             "and both are reported")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temporary index and server log")
     parser.add_argument("--json", action="store_true", help="print one JSON object")

@@ -7,6 +7,7 @@ This module is the composition root: it may import ``web``; nothing else in
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import sys
@@ -334,21 +335,27 @@ def search_command(query: str, limit: int, page: int, sort: str, as_json: bool, 
         click.echo(f"   {_terminal_marks(hit.snippet, colour)}")
 
 
+def _default_workers() -> int:
+    return os.cpu_count() or 1
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes serving requests, each with its own searcher and caches (default: the number of "
+                   "cores). More than one runs under gunicorn and needs fork (Unix); one is served by waitress.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Threads per process.")
 @index_dir_option
-def serve(host: str, port: int, threads: int, index_dir: Path) -> None:
-    """Serve the search page and the JSON API with waitress.
+def serve(host: str, port: int, workers: int | None, threads: int, index_dir: Path) -> None:
+    """Serve the search page and the JSON API.
 
+    Python runs one thread at a time per process, so a search uses one core:
+    --workers N starts N processes (gunicorn, each opening the index after
+    it is forked) to use N cores; with one, waitress serves in this process.
     With no index yet, one is built from seeds/ first, so a fresh clone
     serves something at once.
     """
-    from waitress import serve as waitress_serve
-
-    from web import create_app
-
     if not idx.exists(index_dir):
         seeds = Path(DEFAULT_SOURCES[0])
         if not seeds.exists():
@@ -364,9 +371,71 @@ def serve(host: str, port: int, threads: int, index_dir: Path) -> None:
         except idx.IndexLocked as error:
             raise _Locked(str(error)) from None
         _finish(report)
-    app = create_app({"INDEX_DIR": str(index_dir)})
-    click.echo(f"serving http://{host}:{port}/ (index {index_dir})", err=True)
-    waitress_serve(app, host=host, port=port, threads=threads)
+    workers = workers or _default_workers()
+    if workers > 1 and not _can_fork():
+        click.echo(f"--workers {workers} needs fork and gunicorn, which this platform lacks: one process", err=True)
+        workers = 1
+    config = {"INDEX_DIR": str(index_dir)}
+    if workers == 1:
+        from waitress import serve as waitress_serve
+
+        app = _serving_app(config)
+        click.echo(f"serving http://{host}:{port}/ (index {index_dir}, waitress, {threads} threads)", err=True)
+        waitress_serve(app, host=host, port=port, threads=threads)
+        return
+    click.echo(f"serving http://{host}:{port}/ (index {index_dir}, gunicorn, {workers} processes of {threads} threads)",
+               err=True)
+    _gunicorn(config, host, port, workers, threads).run()
+
+
+def _serving_app(config: dict):
+    """The web app with its searcher's per-article arrays read before the
+    first request rather than during it."""
+    from web import create_app, searcher
+
+    app = create_app(config)
+    with app.app_context():
+        searcher().warm()
+    return app
+
+
+def _can_fork() -> bool:
+    if not hasattr(os, "fork"):
+        return False
+    try:
+        import gunicorn.app.base  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _gunicorn(config: dict, host: str, port: int, workers: int, threads: int):
+    """A gunicorn master whose workers each build the app after the fork:
+    nothing opened in this process (files, threads, caches) is shared."""
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):
+        def load_config(self) -> None:
+            settings = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": threads,
+                "preload_app": False,  # load() runs in each worker
+                "timeout": 120,
+                "graceful_timeout": 10,
+                "keepalive": 30,
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return _serving_app(config)
+
+    return Application()
 
 
 @main.command()

@@ -1,54 +1,33 @@
-"""Scores of the matching articles, computed term by term.
+"""Scores of the matching articles, computed term by term with arrays.
 
 Whoosh scores a query document by document: for every match it walks a tree
 of union and intersection matchers (a long headline query has some fifty
 terms: a dozen words in four fields) and looks up each field length anew.
-That was nearly all of a long query's time.  Here each term's posting list
-is read once, straight through, and its BM25F contribution added to the
-article's sum, with the length part of the formula computed once per
-article and field for the life of the searcher.
+Here each term's posting list (numpy arrays of document numbers and term
+frequencies, search/arrays.py) is scored at once: its BM25F contribution,
+computed for all its postings in a few array operations, is added into a
+score array indexed by document number, with the length part of the
+formula an array per field kept for the state of the index.
 
-The result is the score Whoosh gives (the same formula, operations and
-boosts: tests/test_matching.py compares them), for the articles the caller
-says match (search/matching.py).  Only Term and Phrase leaves under
-And/Or/Not are scored here, which is all QueryBuilder makes.
+The result is the score Whoosh gives (the same formula, operations, order
+of additions and boosts: tests/test_matching.py compares them), for the
+articles the caller says match (search/matching.py).  Only Term and Phrase
+leaves under And/Or/Not are scored here, which is all QueryBuilder makes; a
+word spelled several ways is an Or of Terms like any other.
 """
 
 from __future__ import annotations
 
-from array import array
-from bisect import bisect_left
 from collections.abc import Iterator
 
+import numpy as np
 from whoosh import query as wq
 
-from search.matching import PostingLists
+from search.arrays import IndexView, first
 
-
-class LengthNorms:
-    """For each (segment, field): ``K1 * ((1 - B) + B * length / average)``
-    of every article, the part of BM25 that depends on the article only."""
-
-    def __init__(self, searcher, k1: float, b: float, field_b: dict[str, float]) -> None:
-        self._searcher = searcher
-        self.k1 = k1
-        self._b = b
-        self._field_b = field_b
-        self._norms: dict[tuple[int, str], array] = {}
-
-    def get(self, segment: int, leaf, fieldname: str) -> array:
-        key = (segment, fieldname)
-        norms = self._norms.get(key)
-        if norms is None:
-            b = self._field_b.get(fieldname, self._b)
-            k1 = self.k1
-            average = self._searcher.avg_field_length(fieldname) or 1
-            length = leaf.doc_field_length
-            norms = array(
-                "d", (k1 * ((1 - b) + b * (length(d, fieldname, 0) or 0) / average) for d in range(leaf.doc_count_all()))
-            )
-            self._norms[key] = norms
-        return norms
+# Below this many candidates per posting, a term's postings for the
+# candidates are found by binary search rather than by scoring the whole list.
+_LOOKUP_RATIO = 16
 
 
 def _leaves(query: wq.Query, boost: float = 1.0) -> Iterator[tuple[wq.Query, float]]:
@@ -63,86 +42,134 @@ def _leaves(query: wq.Query, boost: float = 1.0) -> Iterator[tuple[wq.Query, flo
 
 
 def scores(
-    searcher, query: wq.Query, norms: LengthNorms, postings: PostingLists, only: set[int] | None = None
-) -> dict[int, float]:
-    """The score of every article that ``query``'s positive terms match, or
-    of the articles of ``only`` (global numbers) when given."""
-    out: dict[int, float] = dict.fromkeys(only, 0.0) if only is not None else {}
-    weighting = searcher.weighting
-    k1 = norms.k1
-    k1_1 = k1 + 1
-    leaves = list(_leaves(query))
-    for segment, (sub, offset) in enumerate(searcher.leaf_searchers()):
-        leaf = sub.reader()
-        wanted = None
-        if only is not None:
-            end = offset + leaf.doc_count_all()
-            wanted = sorted(d - offset for d in out if offset <= d < end)
-            if not wanted:
+    view: IndexView,
+    searcher,
+    query: wq.Query,
+    only: np.ndarray | None = None,
+    top: int | None = None,
+    among: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(score of every article, mask of the articles with any positive term).
+
+    With ``only`` (ascending document numbers), only those articles' scores
+    are meant: a long posting list is then looked up for them rather than
+    scored whole, and the other articles' scores are left incomplete.
+
+    With ``top`` (and ``among``, a mask of the articles that may be shown),
+    only the ``top`` best scores of ``among`` need be exact: a phrase's bonus
+    is then checked (positions, through Whoosh's phrase matcher) only for the
+    articles it could lift into them, rather than for every article with all
+    of its words.  A phrase of common words otherwise cost tens of
+    milliseconds, most of a long query's time.
+    """
+    out = np.zeros(view.n, dtype=np.float64)
+    touched = np.zeros(view.n, dtype=bool)
+    k1_1 = view.k1 + 1
+    slices = view.slices()
+    wanted = None
+    if only is not None:
+        bounds = np.searchsorted(only, [start for start, _ in slices] + [view.n])
+        wanted = [only[bounds[i] : bounds[i + 1]] - start for i, (start, _) in enumerate(slices)]
+    phrases = []
+    for node, boost in _leaves(query):
+        if isinstance(node, wq.Term):
+            lists = view.postings(searcher, node.fieldname, node.text)
+            if not any(len(ids) for ids, _ in lists):
                 continue
-        for node, boost in leaves:
-            if isinstance(node, wq.Term):
-                if (node.fieldname, node.text) not in leaf:
+            idf = searcher.idf(node.fieldname, node.text)
+            factor = boost * node.boost
+            norm = view.norms(searcher, node.fieldname)
+            for i, ((start, end), (ids, tfs)) in enumerate(zip(slices, lists)):
+                if not len(ids):
                     continue
-                idf = weighting.scorer(sub, node.fieldname, node.text).idf
-                factor = boost * node.boost
-                norm = norms.get(segment, leaf, node.fieldname)
-                get = out.get
-                lists = postings.cached(segment, node.fieldname, node.text)
-                if lists is None and wanted is not None and len(wanted) * 8 < leaf.doc_frequency(node.fieldname, node.text):
-                    # A few articles in a long list: skip to each of them
-                    # (whole blocks are passed over unread).
-                    lists = _skipping(leaf.postings(node.fieldname, node.text), wanted)
-                elif lists is None:
-                    lists = postings.get(segment, node.fieldname, node.text)
-                if wanted is not None and len(wanted) * 16 < len(lists[0]):
-                    lists = _picked(lists, wanted)  # a few articles in a long list read before
+                if wanted is not None and len(wanted[i]) * _LOOKUP_RATIO < len(ids):
+                    ids, tfs = _picked(ids, tfs, wanted[i])
+                tf = tfs.astype(np.float64)
                 # Whoosh's bm25(), then the Term's boost, as its WrappingMatcher.
-                for local, tf in zip(*lists):
-                    docnum = local + offset
-                    if only is None:
-                        out[docnum] = get(docnum, 0.0) + idf * ((tf * k1_1) / (tf + norm[local])) * factor
-                    elif docnum in out:
-                        out[docnum] += idf * ((tf * k1_1) / (tf + norm[local])) * factor
-            else:  # a phrase: Whoosh's own matcher and score
+                out[start:end][ids] += idf * ((tf * k1_1) / (tf + norm[start:end][ids])) * factor
+                touched[start:end][ids] = True
+        elif isinstance(node, wq.Phrase) and top is not None and only is None:
+            phrases.append((node, boost))
+        else:  # a phrase: Whoosh's own matcher and score
+            for sub, offset in searcher.leaf_searchers():
                 matcher = node.matcher(sub)
                 while matcher.is_active():
                     docnum = matcher.id() + offset
-                    if only is None or docnum in out:
-                        out[docnum] = out.get(docnum, 0.0) + matcher.score() * boost
+                    out[docnum] += matcher.score() * boost
+                    touched[docnum] = True
                     matcher.next()
-    return out
+    if phrases:
+        _phrase_bonuses(view, searcher, phrases, out, touched if among is None else touched & among, top)
+    return out, touched
 
 
-def _skipping(matcher, wanted: list[int]) -> tuple[list[int], list[float]]:
-    """(documents, frequencies) of the ``wanted`` (sorted) documents in a posting list."""
-    ids: list[int] = []
-    tfs: list[float] = []
-    for docnum in wanted:
-        if not matcher.is_active():
-            break
-        if docnum > matcher.id():
-            matcher.skip_to(docnum)
-            if not matcher.is_active():
-                break
-        if matcher.id() == docnum:
-            ids.append(docnum)
-            tfs.append(matcher.weight())
-    return ids, tfs
+def _phrase_bonuses(view: IndexView, searcher, phrases: list, out: np.ndarray, shown: np.ndarray, top: int) -> None:
+    """Add the bonus of each phrase (of a ranked query, where its words also
+    count on their own, so the phrase adds to articles already scored) to
+    the articles that could be among the ``top`` best of ``shown``.
+
+    Whoosh scores a phrase as the sum of its words' BM25 scores, boosted:
+    that sum, for the articles with all the words, bounds the bonus.  An
+    article whose score without bonuses plus every bound it could get stays
+    under the ``top``-th best score without bonuses cannot reach the top, so
+    its positions are never read; the others are checked by Whoosh's own
+    phrase matcher, skipping from one to the next, and get its score."""
+    k1_1 = view.k1 + 1
+    bound = np.zeros(view.n, dtype=np.float64)
+    candidates = []
+    for node, boost in phrases:
+        norm = view.norms(searcher, node.fieldname)
+        has_all = np.ones(view.n, dtype=bool)
+        total = np.zeros(view.n, dtype=np.float64)
+        for word in node.words:
+            lists = view.postings(searcher, node.fieldname, word)
+            present = np.zeros(view.n, dtype=bool)
+            if any(len(ids) for ids, _ in lists):
+                idf = searcher.idf(node.fieldname, word)
+                for (start, end), (ids, tfs) in zip(view.slices(), lists):
+                    tf = tfs.astype(np.float64)
+                    total[start:end][ids] += idf * ((tf * k1_1) / (tf + norm[start:end][ids]))
+                    present[start:end][ids] = True
+            has_all &= present
+        has_all &= shown
+        bound[has_all] += total[has_all] * boost * node.boost
+        candidates.append(has_all)
+    docs = np.flatnonzero(shown)
+    if len(docs) > top:
+        threshold = np.partition(out[docs], len(docs) - top)[len(docs) - top]
+        # A margin for rounding: the bonus Whoosh adds is the bound summed in another order.
+        reachable = out + bound * (1 + 1e-9) + 1e-9 >= threshold
+    else:
+        reachable = shown
+    for (node, boost), has_all in zip(phrases, candidates):
+        check = np.flatnonzero(has_all & reachable)
+        for sub, offset in searcher.leaf_searchers():
+            local = check[(check >= offset) & (check < offset + sub.reader().doc_count_all())] - offset
+            if not len(local):
+                continue
+            matcher = node.matcher(sub)
+            for docnum in local.tolist():
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == docnum:
+                    out[docnum + offset] += matcher.score() * boost
 
 
-def _picked(lists: tuple, wanted: list[int]) -> tuple[list[int], list[float]]:
-    """(documents, frequencies) of the ``wanted`` (sorted) documents in a
-    posting list in memory, found by bisection rather than by a walk."""
-    ids, tfs = lists
-    out_ids: list[int] = []
-    out_tfs: list[float] = []
-    at, end = 0, len(ids)
-    for docnum in wanted:
-        at = bisect_left(ids, docnum, at, end)
-        if at == end:
-            break
-        if ids[at] == docnum:
-            out_ids.append(docnum)
-            out_tfs.append(tfs[at])
-    return out_ids, out_tfs
+def _picked(ids: np.ndarray, tfs: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The postings of the ``wanted`` (ascending) documents, found by binary search."""
+    at = np.searchsorted(ids, wanted)
+    inside = at < len(ids)
+    at, wanted = at[inside], wanted[inside]
+    hit = ids[at] == wanted
+    return wanted[hit].astype(np.int32), tfs[at[hit]]
+
+
+def best(scored: np.ndarray, docs: np.ndarray, count: int) -> list[tuple[int, float]]:
+    """The ``count`` best of ``docs`` (ascending) as (document, score): best
+    first, of equal scores the older document first, as Whoosh orders them."""
+    top = first(docs, scored[docs], count)
+    return [(int(d), float(scored[d])) for d in top]

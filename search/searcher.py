@@ -2,13 +2,14 @@
 
 ``Searcher(index_dir).search(...)`` returns plain dataclasses; the CLI and
 the web layer only format them.  A Searcher is opened once and shared: each
-thread keeps its own Whoosh searcher, reopened only when the index on disk
-changes (a rebuild swaps the generation, an ``add`` commits a new segment).
+thread keeps its own Whoosh searcher (Whoosh's readers are not shared between
+threads), reopened only when the index on disk changes (a rebuild swaps the
+generation, an ``add`` commits a new segment); the arrays decoded from the
+index (search/arrays.py) are one copy for all the threads.
 """
 
 from __future__ import annotations
 
-import heapq
 import threading
 import time
 from collections.abc import Mapping
@@ -16,12 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.reading import TermNotFound
 
 from search import index as idx
-from search import lexicon, matching, ranking
+from search import arrays, lexicon, matching, ranking
 from search import snippets
 from search.analysis import Marker
 from search.normalize import clean, normalize
@@ -145,15 +147,6 @@ class _Found:
 
 
 @dataclass(frozen=True)
-class _SearcherCache:
-    searcher: object
-    facets: matching.FacetValues
-    norms: ranking.LengthNorms
-    postings: matching.PostingLists
-    dates: matching.Dates
-
-
-@dataclass(frozen=True)
 class ArticleView:
     id: str
     title: str
@@ -187,6 +180,7 @@ class Searcher:
         self._ix = None
         self._generation: Path | None = None
         self._term_lists = TermLists()  # for suggestions and completions, shared by the threads
+        self._views: dict[tuple, arrays.IndexView] = {}  # posting, norm, facet and date arrays (search/arrays.py)
         self._open()
 
     # -- opening and reopening -------------------------------------------
@@ -233,6 +227,17 @@ class Searcher:
         current = ix.searcher(weighting=self.options.weighting())
         self._local.searcher, self._local.ix = current, ix
         return current
+
+    def warm(self) -> None:
+        """Read the arrays every query needs (length norms, facet values,
+        dates), so that a server's first searches do not pay for them."""
+        searcher = self._searcher()
+        view = self._view(searcher)
+        for name in ("text", "title", "lead", "text_exact"):
+            view.norms(searcher, name)
+        for name in FACET_FIELDS:
+            view.codes(searcher, name)
+        view.dates(searcher)
 
     @property
     def schema(self):
@@ -336,58 +341,67 @@ class Searcher:
         built = self._counting.build(parsed, mode)
         if built is None:
             return set()
-        docs = matching.docset(searcher, built, self._cache(searcher).postings)
-        return {searcher.stored_fields(d)["id"] for d in docs}
+        view = self._view(searcher)
+        docs = matching.docnums(matching.docset(view, searcher, built) & view.live)
+        return {searcher.stored_fields(int(d))["id"] for d in docs}
 
-    def _allowed(self, searcher, filters: Filters) -> set[int] | None:
-        """The articles the filters let through (None: all of them)."""
+    def _allowed(self, searcher, filters: Filters):
+        """A mask of the articles the filters let through (None: all of them)."""
         query = filters.query()
-        return None if query is None else matching.docset(searcher, query, self._cache(searcher).postings)
+        return None if query is None else matching.docset(self._view(searcher), searcher, query)
 
     def _run(self, searcher, parsed, mode, page, per_page, sort, allowed) -> _Found | None:
         """The total and facets over every match; the page, best first."""
         ranked = self._builder.build(parsed, mode)
         if ranked is None:
             return None
-        cache = self._cache(searcher)
+        view = self._view(searcher)
+        start, end = (page - 1) * per_page, page * per_page
+        shown = view.live if allowed is None else view.live & allowed  # never changed in place
         if mode == "and" or sort == "date":
-            matched = matching.docset(searcher, self._counting.build(parsed, mode), cache.postings)
+            matched = matching.docset(view, searcher, self._counting.build(parsed, mode)) & shown
             scored = None
         else:
-            # Every term is optional: the articles matched are those scored.
-            scored = ranking.scores(searcher, ranked, cache.norms, cache.postings)
-            matched = set(scored)
+            # Every term is optional: the articles matched are those scored
+            # (exactly, for the best ``end`` of them: ranking.scores).
             for excluded in self._counting.exclusions(parsed):
-                matched -= matching.docset(searcher, excluded.query, cache.postings)
-        if allowed is not None:
-            matched &= allowed
-        facets = cache.facets.counts(matched)
-        start, end = (page - 1) * per_page, page * per_page
-        if start >= len(matched):
-            return _Found(len(matched), [], facets)
+                shown = shown & ~matching.docset(view, searcher, excluded.query)
+            scored, matched = ranking.scores(view, searcher, ranked, top=end, among=shown)
+            matched &= shown
+        docs = matching.docnums(matched)
+        facets = matching.facet_counts(view, searcher, docs, FACET_FIELDS)
+        if start >= len(docs):
+            return _Found(len(docs), [], facets)
         if sort == "date":
-            best = [(d, 0.0) for d in cache.dates.newest_first(matched, end)]
+            best = [(d, 0.0) for d in matching.newest_first(view, searcher, docs, end)]
         else:
             if scored is None:
-                scored = ranking.scores(searcher, ranked, cache.norms, cache.postings, only=matched)
-            # Best first; of equal scores, the older document first, as Whoosh orders them.
-            best = heapq.nsmallest(end, ((d, scored[d]) for d in matched), key=lambda item: (-item[1], item[0]))
-        return _Found(len(matched), best[start:end], facets)
+                scored, _ = ranking.scores(view, searcher, ranked, only=docs)
+            best = ranking.best(scored, docs, end)
+        return _Found(len(docs), best[start:end], facets)
 
-    def _cache(self, searcher) -> _SearcherCache:
-        """This thread's arrays for ``searcher``, read once per Whoosh searcher."""
-        cached = getattr(self._local, "cache", None)
-        if cached is None or cached.searcher is not searcher:
-            o = self.options
-            cached = _SearcherCache(
-                searcher,
-                matching.FacetValues(searcher, FACET_FIELDS),
-                ranking.LengthNorms(searcher, o.k1, o.b, {"title": o.title_b}),
-                matching.PostingLists(searcher),
-                matching.Dates(searcher),
-            )
-            self._local.cache = cached
-        return cached
+    # -- the arrays shared by the threads --------------------------------------
+
+    def _view(self, searcher) -> arrays.IndexView:
+        """The arrays for the state of the index ``searcher`` reads: one
+        IndexView per state, shared by every thread (a thread may briefly
+        read an older state than another while the index changes)."""
+        key = arrays.view_key(searcher)
+        view = self._views.get(key)
+        if view is None:
+            with self._lock:
+                view = self._views.get(key)
+                if view is None:
+                    o = self.options
+                    view = arrays.IndexView(searcher, (o.k1, o.b, {"title": o.title_b}))
+                    # Keep this state and the one before it (threads still on it);
+                    # forget the segments only older states had (merged, rebuilt).
+                    kept = dict(list(self._views.items())[-1:])
+                    kept[key] = view
+                    old = {s.key for v in self._views.values() for s in v.segments}
+                    arrays.STORE.forget(old - {s.key for v in kept.values() for s in v.segments})
+                    self._views = kept
+        return view
 
     def _hit(self, stored: dict, score: float, marker: Marker) -> Hit:
         """An article as a plain result, its title and snippet marked by ``marker``."""
@@ -424,7 +438,9 @@ class Searcher:
         better = self._counting.build(parse(changed), "and")
         if better is None:
             return None
-        return changed if len(matching.docset(searcher, better, self._cache(searcher).postings)) > total else None
+        view = self._view(searcher)
+        found = int(np.count_nonzero(matching.docset(view, searcher, better) & view.live))
+        return changed if found > total else None
 
     def _as_written(self, searcher, term: str, fieldname: str = SPELL_FIELD) -> str:
         """An index term (normalized: bare alef, ه for ة) as the first article

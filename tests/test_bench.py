@@ -94,7 +94,8 @@ def test_serve_and_profile_are_reported(quick_run):
     serve = raw["serve"]
     assert 0 < serve["first_search_seconds"] < 120
     assert 10 < serve["rss_mb"] < 20_000
-    assert len(serve["http_ms"]) == serve["requests"] > 0
+    assert len(serve["cold_ms"]) == len(serve["warm_ms"]) == serve["requests"] > 0
+    assert "| cold (first " in text and "| warm (the same again) |" in text
     profile = raw["profile"]
     if profile is None:
         pytest.importorskip("pyinstrument")  # the run skips the profile only without it
@@ -119,3 +120,24 @@ def test_query_sets_are_fixed_and_short_ones_are_cut_from_titles():
     for short, long in zip(first["short"], first["long"]):
         assert 1 <= len(short.split()) <= 3
         assert short in long
+
+
+def test_an_archive_larger_than_the_corpus_repeats_it_under_new_ids_a_year_earlier(tmp_path):
+    sys.path.insert(0, str(ROOT))
+    from bench.run import read_articles
+
+    from conftest import write_jsonl
+
+    corpus = write_jsonl(tmp_path / "c.jsonl", [
+        {"id": "a", "title": "خبر", "body": "نص الخبر الأول", "date": "2020-03-01T10:00:00"},
+        {"id": "b", "title": "خبر", "body": "نص الخبر الثاني"},
+        {"id": "c", "title": "خبر", "body": "نص الخبر الثالث", "date": "2021-01-01T00:00:00"},
+    ])
+    first = list(read_articles(corpus, 2))
+    assert [a.id for a in first] == ["a", "b"]
+    articles = list(read_articles(corpus, 8))
+    assert [a.id for a in articles] == ["a", "b", "c", "a~1", "b~1", "c~1", "a~2", "b~2"]
+    assert len({a.id for a in articles}) == 8
+    assert articles[3].body == articles[0].body and articles[3].title == articles[0].title
+    assert (articles[0].date - articles[3].date).days == 365 and (articles[0].date - articles[6].date).days == 730
+    assert articles[4].date is None

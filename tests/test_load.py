@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_quick_load_run_has_no_errors() -> None:
     shared_path("corpus", "news_small.jsonl")
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "load.py"), "--quick", "--json"],
+        [sys.executable, str(ROOT / "bench" / "load.py"), "--quick", "--workers", "2", "--json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -38,3 +38,9 @@ def test_quick_load_run_has_no_errors() -> None:
     add = result["add"]
     assert add["status"] == 0 and add["found"] == add["articles"] == 5
     assert result["new_articles_found_at_end"] == 5
+    # One server process, then --workers 2 (each with its own add), both reported.
+    assert [p["server_workers"] for p in result["phases"]] == [1, 2]
+    for phase in result["phases"]:
+        assert phase["errors"] == 0 and phase["requests"] >= 50
+        assert phase["add"]["status"] == 0 and phase["new_articles_found_at_end"] == 5
+    assert result["speedup"] == round(result["phases"][1]["requests_per_second"] / result["phases"][0]["requests_per_second"], 2)

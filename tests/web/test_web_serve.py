@@ -1,15 +1,20 @@
 """`akhbar serve` as a user runs it: a fresh directory gets an index built
-from seeds/ and is served by waitress at once."""
+from seeds/ and is served at once, by waitress in one process or by
+gunicorn in several."""
 
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,9 +25,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(port: int, index_dir: Path) -> subprocess.Popen:
+def _serve(port: int, index_dir: Path, *options: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "search", "serve", "--port", str(port), "--index-dir", str(index_dir)],
+        [sys.executable, "-m", "search", "serve", "--port", str(port), "--index-dir", str(index_dir), *options],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -45,7 +50,7 @@ def _first_answer(process: subprocess.Popen, port: int) -> tuple[dict, str]:
 def test_serve_builds_a_missing_index_and_serves_it(tmp_path: Path) -> None:
     port = _free_port()
     index_dir = tmp_path / "index"
-    process = _serve(port, index_dir)
+    process = _serve(port, index_dir, "--workers", "1")
     try:
         body, server = _first_answer(process, port)
         assert body["total"] == 1 and "<mark>" in body["hits"][0]["snippet"]
@@ -54,6 +59,36 @@ def test_serve_builds_a_missing_index_and_serves_it(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.update(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc/self/task").exists(), reason="needs fork and /proc")
+def test_serve_with_workers_runs_that_many_processes_under_gunicorn(tmp_path: Path) -> None:
+    port = _free_port()
+    index_dir = tmp_path / "index"
+    process = _serve(port, index_dir, "--workers", "2")
+    try:
+        body, server = _first_answer(process, port)
+        assert body["total"] == 1 and "<mark>" in body["hits"][0]["snippet"]
+        assert server == "gunicorn"
+        workers = _children(process.pid)
+        assert len(workers) == 2
+        # Many requests at once, over both processes, all answered alike.
+        urls = [f"http://127.0.0.1:{port}/api/search?q=%D8%B2%D9%8A%D9%84%D9%8A%D9%86%D8%B3%D9%83%D9%8A"] * 40
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda url: json.load(urllib.request.urlopen(url, timeout=30)), urls))
+        assert all(a["total"] == 1 and a["hits"][0]["id"] == body["hits"][0]["id"] for a in answers)
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0].decode()
+    assert "gunicorn, 2 processes" in output
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)  # the workers went with the master
 
 
 def test_serve_waits_for_another_writer_before_building(tmp_path: Path) -> None:

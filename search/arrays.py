@@ -1,0 +1,409 @@
+"""An index's posting lists, field lengths, facet values and dates as numpy
+arrays: one copy per process, shared by its threads.
+
+A Whoosh segment never changes on disk once written, except for the set of
+its deleted articles.  So everything decoded from a segment is kept under
+the segment's identity (its generation directory and segment id) and reused
+by every thread and every later state of the index: after an ``akhbar add``
+only the new segment is read.  Deletions are not in the arrays; an
+``IndexView`` (one state of the index: its segments with their deletions)
+holds a mask of the live articles, and the arrays that depend on the whole
+index (the BM25 length norms, which use the average field length).
+
+Threads share the arrays; Whoosh readers are not shared.  A thread reads
+what is missing through its own Whoosh searcher (file positions are per
+reader), and the decoded arrays are only ever replaced, never changed in
+place, so a reader needs no lock: two threads missing the same term at once
+both read it and one copy is kept.  The lock guards the dictionaries.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import _length_byte_cache
+
+# What Whoosh's date column holds for an article without a date.
+NO_DATE = 2**64 - 1
+# Whoosh's field lengths are stored as one byte each; this decodes them.
+_LENGTH_OF_BYTE = np.asarray(_length_byte_cache, dtype=np.float64)
+_BLOCK_LENGTH = struct.Struct("!i")
+
+Postings = tuple[np.ndarray, np.ndarray]  # (documents int32, term frequencies float32), one segment
+EMPTY: Postings = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+
+
+# -- reading a segment -------------------------------------------------------------------------
+
+
+def read_postings(leaf, fieldname: str, text: str, whole_blocks: bool = True) -> Postings:
+    """(documents, term frequencies) of a term in one segment, deleted
+    articles included (an IndexView masks them), empty if the segment lacks
+    the term.
+
+    Whoosh's matchers hand out one posting per call (about a microsecond
+    each, most of a cold query's time).  With ``whole_blocks``, the posting
+    blocks of whoosh3's format (3.54.0, pinned exactly in pyproject.toml)
+    are read in one piece from the postings file and decoded block by block
+    (each a zlib-compressed pickle of the block's delta-coded documents,
+    term frequencies and positions); otherwise, and for any other format,
+    one posting at a time through Whoosh's public matcher API.
+    tests/test_arrays.py checks both give the same lists.
+    """
+    try:
+        info = leaf.term_info(fieldname, text)
+    except TermNotFound:
+        return EMPTY
+    if whole_blocks and isinstance(info, W3TermInfo):
+        if info.is_inlined():
+            ids, weights, _values = info.inlined_postings()
+            return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
+        postfile = getattr(getattr(leaf, "_terms", None), "_postfile", None)
+        if postfile is not None:
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # whoosh3 3.54.0 reads it back as struct.unpack's 1-tuple
+                (length,) = length
+            return _decode_blocks(postfile.get(offset, length))
+    matcher = leaf.postings(fieldname, text)
+    if isinstance(matcher, FilterMatcher):  # the filter that skips deleted articles
+        matcher = matcher.child
+        matcher.reset()  # the filter has already moved it past the first deleted ones
+    ids, tfs = [], []
+    # Methods bound once: this loop runs once per posting.
+    active, docnum, weight, step = matcher.is_active, matcher.id, matcher.weight, matcher.next
+    add_id, add_tf = ids.append, tfs.append
+    while active():
+        add_id(docnum())
+        add_tf(weight())
+        step()
+    return np.asarray(ids, dtype=np.int32), np.asarray(tfs, dtype=np.float32)
+
+
+def _decode_blocks(data: bytes) -> Postings:
+    """The postings of W3PostingsWriter's blocks: a header tag, then per
+    block a signed length (negative for the last block), the pickled block
+    info (count, last document, max weight, compression, lengths) and the
+    pickled, maybe compressed (documents as deltas, weights, values)."""
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a whoosh3 posting list")
+    stream = io.BytesIO(data)
+    stream.seek(4)
+    deltas: list[int] = []
+    weights: list[np.ndarray] = []
+    firsts: list[int] = []  # where each block starts in ``deltas``
+    last_of_previous = 0
+    position = 4
+    while True:
+        (length,) = _BLOCK_LENGTH.unpack_from(data, position)
+        last = length < 0
+        end = position + 4 + abs(length)
+        stream.seek(position + 4)
+        count, maxid, _maxweight, compression, _mn, _mx = pickle.load(stream)
+        block_ids, block_weights = _ids_and_weights(data[stream.tell() : end], compression, count)
+        firsts.append(len(deltas))
+        deltas.extend(block_ids)
+        # The first document of a block is absolute: make it a delta from
+        # the last document of the block before, so that one cumulative sum
+        # decodes the whole list.
+        deltas[firsts[-1]] -= last_of_previous
+        last_of_previous = maxid
+        if block_weights is None:
+            weights.append(np.ones(count, np.float32))
+        elif isinstance(block_weights, float):
+            weights.append(np.full(count, block_weights, np.float32))
+        else:
+            weights.append(np.asarray(block_weights, dtype=np.float32))
+        position = end
+        if last:
+            break
+    ids = np.cumsum(np.asarray(deltas, dtype=np.int64)).astype(np.int32)
+    return ids, np.concatenate(weights)
+
+
+# Where a block's pickled values (positions) start: protocol 2 pickles bytes
+# as a call of _codecs.encode, and the first value names it.
+_VALUES_START = b"c_codecs\nencode\n"
+# The most a block's documents and weights take pickled: 5 bytes a document
+# number (BININT), 9 a weight (BINFLOAT), and the tuples' opcodes.
+_IDS_WEIGHTS_BYTES = 14
+
+
+def _ids_and_weights(raw: bytes, compressed: int, count: int) -> tuple:
+    """A block's (document deltas, weights), unpickling only those: its
+    positions are most of its bytes and of the time to unpickle it (each is
+    a bytes object rebuilt by a function call), and no query here needs them.
+    Whatever does not look as expected is unpickled whole."""
+    if compressed:
+        inflater = zlib.decompressobj()
+        head = inflater.decompress(raw, _IDS_WEIGHTS_BYTES * count + 64)
+    else:
+        inflater, head = None, raw
+    at = head.find(_VALUES_START)
+    if at > 0:
+        cut = at - 1 if head[at - 1 : at] == b"(" else at  # a tuple of values starts with a MARK
+        try:
+            ids, weights = pickle.loads(head[:cut] + b"\x86.")  # TUPLE2, STOP
+            if len(ids) == count and (weights is None or isinstance(weights, float) or len(weights) == count):
+                return ids, weights
+        except Exception:
+            pass
+    whole = head + inflater.decompress(inflater.unconsumed_tail) + inflater.flush() if inflater is not None else raw
+    ids, weights, _values = pickle.loads(whole)
+    return ids, weights
+
+
+def field_lengths(leaf, fieldname: str) -> np.ndarray:
+    """Every article's length in ``fieldname`` (as Whoosh stores it: one
+    byte, decoded), by segment document number."""
+    count = leaf.doc_count_all()
+    perdoc = getattr(leaf, "_perdoc", None)
+    reader = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
+    if reader is not None and hasattr(reader, "_dbfile"):
+        stored = min(reader._count, count)  # documents past the last non-zero length are not written
+        raw = np.zeros(count, np.uint8)
+        raw[:stored] = np.frombuffer(reader._dbfile.get(reader._basepos, stored), dtype=np.uint8)
+        return _LENGTH_OF_BYTE[raw]
+    if reader is None and perdoc is not None:
+        return np.zeros(count, np.float64)
+    return np.asarray([leaf.doc_field_length(d, fieldname, 0) or 0 for d in range(count)], dtype=np.float64)
+
+
+def column_values(leaf, fieldname: str, missing, translate: bool = True) -> list:
+    """A column's value for every article of a segment; ``missing`` for all
+    of them when the segment has no such column (an ``add`` of articles none
+    of which has the field)."""
+    if leaf.has_column(fieldname):
+        return list(leaf.column_reader(fieldname, translate=translate))
+    return [missing] * leaf.doc_count_all()
+
+
+# -- what is kept per process ------------------------------------------------------------------
+
+
+class Segment:
+    """The arrays of one segment that do not depend on the rest of the index."""
+
+    def __init__(self, key: tuple, doc_count: int) -> None:
+        self.key = key
+        self.doc_count = doc_count
+        self.lengths: dict[str, np.ndarray] = {}
+        self.codes: dict[str, np.ndarray] = {}  # facet field -> code of each article's value (Values)
+        self.dates: np.ndarray | None = None
+
+
+class Values:
+    """The distinct values of a facet field across segments, each with a
+    code (its position); codes are never reused, so arrays of codes made for
+    one segment stay valid as others are added."""
+
+    def __init__(self) -> None:
+        self.values: list = []
+        self._codes: dict = {}
+
+    def codes(self, values: Sequence) -> np.ndarray:
+        lookup = self._codes
+        for value in set(values) - lookup.keys():
+            lookup[value] = len(self.values)
+            self.values.append(value)
+        return np.fromiter((lookup[v] for v in values), dtype=np.int32, count=len(values))
+
+
+class Store:
+    """Decoded segments and posting lists of one process.  Posting lists are
+    kept most recently used first, up to MAX_POSTINGS in all (8 bytes a
+    posting)."""
+
+    MAX_POSTINGS = 12_000_000  # about 100 MB
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.segments: dict[tuple, Segment] = {}
+        self.values: dict[str, Values] = {}
+        self._postings: OrderedDict[tuple, Postings] = OrderedDict()
+        self._size = 0
+
+    def segment(self, key: tuple, leaf) -> Segment:
+        with self.lock:
+            found = self.segments.get(key)
+            if found is None:
+                found = self.segments[key] = Segment(key, leaf.doc_count_all())
+            return found
+
+    def postings(self, key: tuple, leaf, fieldname: str, text: str) -> Postings:
+        """A term's postings in a segment: kept, or read with ``leaf`` (the
+        calling thread's reader of that segment)."""
+        entry = (key, fieldname, text)
+        with self.lock:
+            found = self._postings.get(entry)
+            if found is not None:
+                self._postings.move_to_end(entry)
+                return found
+        found = read_postings(leaf, fieldname, text)  # outside the lock: other threads go on
+        with self.lock:
+            if entry not in self._postings:
+                self._postings[entry] = found
+                self._size += len(found[0])
+                while self._size > self.MAX_POSTINGS and len(self._postings) > 1:
+                    _, (old, _) = self._postings.popitem(last=False)
+                    self._size -= len(old)
+        return found
+
+    def forget(self, keys: set[tuple]) -> None:
+        """Forget segments that are gone (merged, or a rebuilt index)."""
+        if not keys:
+            return
+        with self.lock:
+            for key in keys:
+                self.segments.pop(key, None)
+            for entry in [e for e in self._postings if e[0] in keys]:
+                self._size -= len(self._postings.pop(entry)[0])
+
+    def facet_values(self, fieldname: str) -> Values:
+        with self.lock:
+            return self.values.setdefault(fieldname, Values())
+
+
+STORE = Store()  # the process's one copy
+
+
+# -- one state of the index --------------------------------------------------------------------
+
+
+def segment_key(leaf) -> tuple:
+    """A segment's identity: its directory (the index generation) and id."""
+    return (str(getattr(getattr(leaf, "_storage", None), "folder", "")), leaf.segment().segment_id())
+
+
+def view_key(searcher) -> tuple:
+    """What identifies a state of the index: its segments and their deletions."""
+    return tuple((segment_key(leaf), leaf.segment().deleted_count()) for leaf, _ in searcher.reader().leaf_readers())
+
+
+class IndexView:
+    """Arrays over the whole index in one state, by global document number,
+    built from the shared per-segment arrays.  Any thread's Whoosh searcher
+    of the same state may be used with it."""
+
+    def __init__(self, searcher, norm_settings: tuple[float, float, dict[str, float]], store: Store = STORE) -> None:
+        self.key = view_key(searcher)
+        self.store = store
+        leaves = searcher.reader().leaf_readers()
+        self.segments = [store.segment(segment_key(leaf), leaf) for leaf, _ in leaves]
+        self.offsets = [offset for _, offset in leaves]
+        self.n = sum(s.doc_count for s in self.segments)
+        live = np.ones(self.n, dtype=bool)
+        for (leaf, offset) in leaves:
+            deleted = list(leaf.segment().deleted_docs())
+            if deleted:
+                live[offset + np.asarray(deleted, dtype=np.int64)] = False
+        self.live = live
+        self.k1, self._b, self._field_b = norm_settings
+        self._norms: dict[str, np.ndarray] = {}
+        self._codes: dict[str, np.ndarray] = {}
+        self._dates: np.ndarray | None = None
+        self._lock = threading.Lock()
+
+    def slices(self) -> list[tuple[int, int]]:
+        return [(offset, offset + s.doc_count) for s, offset in zip(self.segments, self.offsets)]
+
+    # -- posting lists
+
+    def postings(self, searcher, fieldname: str, text: str) -> list[Postings]:
+        """A term's postings, segment by segment (local document numbers)."""
+        leaves = searcher.reader().leaf_readers()
+        return [self.store.postings(s.key, leaf, fieldname, text) for s, (leaf, _) in zip(self.segments, leaves)]
+
+    def mask(self, searcher, fieldname: str, text: str) -> np.ndarray:
+        """The articles (deleted ones too) whose ``fieldname`` has the term."""
+        out = np.zeros(self.n, dtype=bool)
+        for (start, end), (ids, _tfs) in zip(self.slices(), self.postings(searcher, fieldname, text)):
+            out[start:end][ids] = True
+        return out
+
+    # -- per-article arrays
+
+    def _built(self, cache: dict, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+        found = cache.get(name)
+        if found is None:
+            with self._lock:
+                found = cache.get(name)
+                if found is None:
+                    found = cache[name] = make()
+        return found
+
+    def norms(self, searcher, fieldname: str) -> np.ndarray:
+        """``K1 * ((1 - B) + B * length / average)`` of every article: the
+        part of BM25 that depends on the article alone (the average is the
+        whole index's, so this is per state; the lengths are per segment)."""
+
+        def make() -> np.ndarray:
+            b = self._field_b.get(fieldname, self._b)
+            average = searcher.avg_field_length(fieldname) or 1
+            lengths = self._per_segment(searcher, "lengths", fieldname, lambda leaf: field_lengths(leaf, fieldname))
+            return self.k1 * ((1 - b) + b * lengths / average)
+
+        return self._built(self._norms, fieldname, make)
+
+    def codes(self, searcher, fieldname: str) -> tuple[np.ndarray, list]:
+        """Each article's code for its value of a facet field, and the values."""
+        values = self.store.facet_values(fieldname)
+
+        def make() -> np.ndarray:
+            def read(leaf) -> np.ndarray:
+                column = column_values(leaf, fieldname, "")
+                with self.store.lock:  # the table of values is the process's
+                    return values.codes(column)
+
+            return self._per_segment(searcher, "codes", fieldname, read)
+
+        return self._built(self._codes, fieldname, make), values.values
+
+    def dates(self, searcher) -> np.ndarray:
+        """Every article's date as a sort key (-1 for none)."""
+        if self._dates is None:
+            with self._lock:
+                if self._dates is None:
+                    keys = []
+                    for segment, (leaf, _) in zip(self.segments, searcher.reader().leaf_readers()):
+                        if segment.dates is None:
+                            raw = np.asarray(column_values(leaf, "date", NO_DATE, translate=False), dtype=np.uint64)
+                            segment.dates = np.where(raw == NO_DATE, -1, raw.astype(np.int64))
+                        keys.append(segment.dates)
+                    self._dates = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+        return self._dates
+
+    def _per_segment(self, searcher, kind: str, fieldname: str, read: Callable) -> np.ndarray:
+        parts = []
+        for segment, (leaf, _) in zip(self.segments, searcher.reader().leaf_readers()):
+            kept = getattr(segment, kind)
+            if fieldname not in kept:
+                kept[fieldname] = read(leaf)
+            parts.append(kept[fieldname])
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+
+# -- picking the page --------------------------------------------------------------------------
+
+
+def first(docs: np.ndarray, keys: np.ndarray, count: int) -> np.ndarray:
+    """The ``count`` of ``docs`` with the largest ``keys``; of equal keys the
+    smaller document number first (``docs`` ascending)."""
+    if count <= 0 or not len(docs):
+        return docs[:0]
+    if len(docs) > count:
+        # Everything at or above the count-th largest key, then order those.
+        kth = np.partition(keys, len(keys) - count)[len(keys) - count]
+        keep = keys >= kth
+        docs, keys = docs[keep], keys[keep]
+    order = np.lexsort((docs, -keys))
+    return docs[order[:count]]

@@ -1,0 +1,132 @@
+"""The arrays of search/arrays.py: one copy per process shared by the
+threads, read per segment (an add reads only its new segment), and equal to
+what Whoosh reads article by article."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from search import Searcher
+from search import arrays
+from search import index as idx
+from search.ingest import read_sources
+
+from conftest import write_jsonl
+
+
+def _articles(prefix: str, n: int, word: str) -> list[dict]:
+    sources = ("alpha", "beta", "gamma")
+    return [
+        {"id": f"{prefix}-{k}", "title": f"خبر {k} {word}", "body": f"قالت الحكومة في بيان رقم {k} إن {word} مستمرة " * (1 + k % 4),
+         "date": f"2020-01-{1 + k % 28:02d}T10:00:00", "source": sources[k % 3], "category": "سياسة" if k % 2 else ""}
+        for k in range(n)
+    ]
+
+
+@pytest.fixture()
+def small_index(tmp_path):
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "a.jsonl", _articles("a", 60, "المفاوضات"))]))
+    return index_dir, tmp_path
+
+
+def test_threads_share_one_view_and_one_copy_of_each_posting_list(small_index):
+    index_dir, _ = small_index
+    searcher = Searcher(index_dir)
+    try:
+        views, lists, errors = [], [], []
+
+        def search() -> None:
+            try:
+                assert searcher.search("المفاوضات").total == 60
+                whoosh = searcher._searcher()  # this thread's own Whoosh searcher
+                view = searcher._view(whoosh)
+                views.append(view)
+                lists.append(view.postings(whoosh, "text", searcher._builder.stems("المفاوضات")[0])[0][0])
+            except BaseException as error:  # noqa: BLE001
+                errors.append(error)
+
+        threads = [threading.Thread(target=search) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert len({id(v) for v in views}) == 1  # one view for the four threads
+        assert len({id(a) for a in lists}) == 1 and len(lists[0]) == 60  # one array, read once
+    finally:
+        searcher.close()
+
+
+def test_an_add_reads_only_its_new_segment(small_index, monkeypatch):
+    index_dir, tmp_path = small_index
+    searcher = Searcher(index_dir)
+    try:
+        assert searcher.search("المفاوضات").total == 60
+        before = searcher._view(searcher._searcher())
+        old_keys = {s.key for s in before.segments}
+        read: list[tuple] = []
+        original = arrays.read_postings
+
+        def counting(leaf, fieldname, text, whole_blocks=True):
+            read.append((arrays.segment_key(leaf), fieldname, text))
+            return original(leaf, fieldname, text, whole_blocks)
+
+        monkeypatch.setattr(arrays, "read_postings", counting)
+        # New articles, and one old one replaced (a deletion in an old segment).
+        added = _articles("b", 5, "المفاوضات") + [dict(_articles("a", 1, "المفاوضات")[0], body="نص جديد المفاوضات")]
+        idx.add(index_dir, read_sources([write_jsonl(tmp_path / "b.jsonl", added)]))
+        assert searcher.search("المفاوضات").total == 65
+        after = searcher._view(searcher._searcher())
+        assert after is not before
+        assert read and all(key not in old_keys for key, _field, _text in read)
+        # The old segments' arrays are the same objects, now with a deletion masked.
+        assert {s.key for s in after.segments} >= old_keys
+        assert int(np.count_nonzero(~after.live)) == 1
+        assert searcher.article("a-0").body.startswith("نص جديد")
+    finally:
+        searcher.close()
+
+
+def test_field_lengths_facet_codes_and_dates_equal_whoosh_article_by_article(small_index):
+    index_dir, tmp_path = small_index
+    # A second segment with a value the first lacks, and undated articles.
+    extra = [dict(a, source="delta", date=None) for a in _articles("c", 4, "الانتخابات")]
+    idx.add(index_dir, read_sources([write_jsonl(tmp_path / "c.jsonl", extra)]))
+    searcher = Searcher(index_dir)
+    try:
+        whoosh = searcher._searcher()
+        view = searcher._view(whoosh)
+        reader = whoosh.reader()
+        assert len(reader.leaf_readers()) >= 2
+        for field in ("text", "title", "lead", "text_exact"):
+            for leaf, offset in reader.leaf_readers():
+                lengths = arrays.field_lengths(leaf, field)
+                assert lengths.tolist() == [leaf.doc_field_length(d, field, 0) or 0 for d in range(leaf.doc_count_all())]
+        docs = np.arange(view.n)
+        stored = [reader.stored_fields(d) for d in range(view.n)]
+        for field in ("source", "category"):
+            codes, values = view.codes(whoosh, field)
+            assert [values[c] or "" for c in codes[docs]] == [s.get(field, "") for s in stored]
+        dates = view.dates(whoosh)
+        assert [d >= 0 for d in dates] == [s.get("date") is not None for s in stored]
+        dated = [d for d in range(view.n) if stored[d].get("date") is not None]
+        for a in dated:
+            for b in dated:
+                assert (dates[a] < dates[b]) == (stored[a]["date"] < stored[b]["date"])
+    finally:
+        searcher.close()
+
+
+def test_first_orders_by_key_then_older_document_like_a_full_sort():
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        n = int(rng.integers(0, 60))
+        docs = np.sort(rng.choice(1000, size=n, replace=False))
+        keys = rng.integers(0, 6, size=n).astype(np.float64)  # many ties
+        count = int(rng.integers(0, 70))
+        expected = sorted(range(n), key=lambda i: (-keys[i], docs[i]))[:count]
+        assert arrays.first(docs, keys, count).tolist() == [int(docs[i]) for i in expected]
