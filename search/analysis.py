@@ -662,4 +662,5 @@ CONFIGS: dict[str, AnalysisConfig] = {
     "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),
     "no-paradigm": AnalysisConfig(name="no-paradigm", stem=StemConfig(paradigm_zipf=None)),
     "no-accusative": AnalysisConfig(name="no-accusative", stem=StemConfig(accusative_margin=None)),
+    "keep-nisba": AnalysisConfig(name="keep-nisba", stem=StemConfig(keep_nisba=True)),
 }

@@ -84,6 +84,7 @@ SYSTEMS: dict[str, System] = {
     "no-feminine": _akhbar("no-feminine", "the perfect's feminine ت kept"),
     "no-paradigm": _akhbar("no-paradigm", "every ending the affix lists allow is cut (قانون → قان)"),
     "no-accusative": _akhbar("no-accusative", "the accusative alif kept (جديدا ≠ جديد)"),
+    "keep-nisba": _akhbar("keep-nisba", "the nisba's ي kept (المدني ≠ المدن, سوريا = سوري ≠ سور)"),
     "no-spellings": _akhbar("default", "no spelling variants at query time", spellings=False),
     # External baselines.
     "fts5": System(kind="fts5", note="SQLite FTS5 unicode61 remove_diacritics 2, bm25(), words ORed"),

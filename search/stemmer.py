@@ -46,6 +46,9 @@ ENDINGS = ("ه", "ات", "ان", "ين", "ون", "وا", "ي", "يه", "يا", "
 # Endings that a pronoun can follow: teh marbuta turns back into teh (the
 # noon of duals and plurals drops before a pronoun, so those have none).
 ENDINGS_BEFORE_PRONOUN = ("ات", "ت", "يات", "يت")
+# The nisba's ي and the endings that carry it.  Kept on the stem (see
+# StemConfig.keep_nisba), they are not cut: سوري، سورية، السوريين → سوري.
+NISBA_ENDINGS = ("ي", "يه", "يا", "يين", "يون", "يات", "يت")
 
 
 def _join_prefix(conj: str, prep: str, art: str) -> str:
@@ -58,9 +61,14 @@ def default_prefixes() -> tuple[str, ...]:
     return tuple(sorted({_join_prefix(c, p, a) for c, p, a in product(CONJUNCTIONS, PREPOSITIONS, ARTICLE)}))
 
 
-def default_suffixes() -> tuple[str, ...]:
-    combos = {e + p for e, p in product(ENDINGS_BEFORE_PRONOUN, PRONOUNS)}
-    return tuple(sorted({"", *PRONOUNS, *ENDINGS, *combos}))
+def default_suffixes(keep_nisba: bool = False) -> tuple[str, ...]:
+    """The endings Tashaphyne may cut; with ``keep_nisba`` none that takes
+    the nisba's ي (nor the pronoun ي, "my", which news hardly writes and
+    which ends the same way)."""
+    cut = (lambda ending: ending not in NISBA_ENDINGS) if keep_nisba else (lambda ending: True)
+    pronouns = tuple(filter(cut, PRONOUNS))
+    combos = {e + p for e, p in product(filter(cut, ENDINGS_BEFORE_PRONOUN), pronouns)}
+    return tuple(sorted({"", *pronouns, *filter(cut, ENDINGS), *combos}))
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,16 @@ class StemConfig:
     it means rebuilding the index."""
 
     prefixes: tuple[str, ...] = field(default_factory=default_prefixes)
-    suffixes: tuple[str, ...] = field(default_factory=default_suffixes)
+    # None: default_suffixes(keep_nisba).
+    suffixes: tuple[str, ...] | None = None
+    # True keeps the nisba adjective a word of its own, not its noun plus
+    # an ending: المدني (civil) apart from المدن (cities), الدوري (the
+    # league) from الدور (the role), السوري from سور (a wall); its forms
+    # meet on the adjective (سوري، سورية، السوريين، سوريون), and a country
+    # written with يا meets its nisba when that is a word (سوريا، روسيا →
+    # سوري، روسي).  It halves the spelling evaluation's leak but costs arcd
+    # 0.004 MRR@10 (docs/relevance.md), so the ي is cut like any ending.
+    keep_nisba: bool = False
     min_stem: int = 3
     # How much more common (in log10 units) a whole word must be than what a
     # cut leaves for the cut to be refused; None turns protection off.
@@ -109,6 +126,10 @@ class StemConfig:
     accusative_margin: float | None = 0.3
 
 
+    def suffix_list(self) -> tuple[str, ...]:
+        return self.suffixes if self.suffixes is not None else default_suffixes(self.keep_nisba)
+
+
 _local = threading.local()
 
 
@@ -121,9 +142,10 @@ def _tashaphyne(config: StemConfig) -> ArabicLightStemmer:
     if stemmer is None:
         stemmer = ArabicLightStemmer()
         stemmer.set_prefix_letters("".join(sorted({c for p in config.prefixes for c in p})))
-        stemmer.set_suffix_letters("".join(sorted({c for s in config.suffixes for c in s})))
+        suffixes = config.suffix_list()
+        stemmer.set_suffix_letters("".join(sorted({c for s in suffixes for c in s})))
         stemmer.set_prefix_list(list(config.prefixes))
-        stemmer.set_suffix_list(list(config.suffixes))
+        stemmer.set_suffix_list(list(suffixes))
         stemmers[config] = stemmer
     return stemmer
 
@@ -191,6 +213,8 @@ def _suffix_allowed(word: str, left: int, right: int, config: StemConfig) -> boo
     if right == len(word):
         return True
     whole, rest = word[left:], word[left:right]
+    if config.keep_nisba and rest[-1] == "ي" and whole[len(rest) :] in ("ه", "ات"):
+        return True  # the nisba's feminine and its plural: عملية، عمليات → عملي
     return not (_outside_paradigm(whole, rest, config) or _suffix_refused(whole, rest, config))
 
 
@@ -300,9 +324,16 @@ class Stemmer:
     def _bare(self, stem: str) -> str:
         """A stem no ending was cut from, less the endings that only the
         lexicon can tell apart from the word's own letters."""
+        if stem[-2:] == "يا" and self.config.keep_nisba and self._country(stem):
+            return stem[:-1]
         if stem[-1:] == "ا":
             return self._accusative(stem)
         return self._feminine(stem)
+
+    def _country(self, stem: str) -> bool:
+        """سوريا، روسيا، أوكرانيا: a country beside its nisba adjective."""
+        nisba = stem[:-1]
+        return len(stem) > self.config.min_stem + 1 and max(zipf(nisba), zipf(nisba + "ه")) >= self.config.word_zipf
 
     def _accusative(self, stem: str) -> str:
         margin = self.config.accusative_margin

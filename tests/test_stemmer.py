@@ -206,3 +206,14 @@ def test_each_thread_gets_its_own_tashaphyne_instance():
         t.join()
     assert not errors
     assert all(r == expected for r in results)
+
+
+def test_keeping_the_nisba_keeps_adjectives_apart_from_their_nouns():
+    """The `keep-nisba` analysis of the evaluation: one letter apart, two words."""
+    kept, cut = Stemmer(StemConfig(keep_nisba=True)), Stemmer()
+    for noun, adjective in (("المدن", "المدني"), ("الدور", "الدوري"), ("سور", "السوري")):
+        assert kept.stem(normalize(noun)) != kept.stem(normalize(adjective))
+        assert cut.stem(normalize(noun)) == cut.stem(normalize(adjective))
+    for group in ("سوريا سورية السورية السوريين السوريون سوري", "العملية العمليات عملياتها عملي", "روسيا الروسية"):
+        assert len({kept.stem(normalize(w)) for w in group.split()}) == 1, group
+    assert kept.stem("امريكا") != kept.stem("امريكي")  # no nisba is a word without its ي here
