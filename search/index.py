@@ -507,7 +507,7 @@ def _build(
             return report
         writer.commit(optimize=True)
         _replace_duplicates(ix, dedup)
-        variants.update(tmp, ix)
+        variants.update(tmp, ix, analyzer=writer.schema[variants.FIELD].analyzer)
         ix.close()
         final = generations / f"g-{stamp}-{os.getpid()}"
         _sync_tree(tmp)

@@ -137,6 +137,27 @@ def test_a_build_finds_the_spellings_of_names_and_keeps_words_apart(archive):
     assert frozenset((_stem("الأمير"), _stem("الأمر"))) not in pairs
 
 
+def test_two_spellings_stand_in_the_same_places_and_two_words_do_not(archive):
+    with idx.open_index(archive).searcher() as searcher:
+        postings = variants.Postings(searcher)
+        vocabulary = postings.vocabulary()
+        neighbours = variants.Neighbours(searcher, postings, vocabulary, variants.MinerConfig())
+        spellings = neighbours.similarity(_stem("هوليوود"), _stem("هوليود"))
+        words = neighbours.similarity(_stem("الأمير"), _stem("الأمر"))
+        assert spellings > 0.3 > 0.05 > words
+        profile = neighbours.profile(_stem("هوليود"))
+        assert {word for _side, word in profile} <= {_stem(w) for w in CINEMA + FOOTBALL}  # its own stories' words
+        assert all(side in (-2, -1, 1, 2) for side, _word in profile)
+        # Where the other evidence leaves a pair short, the neighbours decide.
+        config = variants.MinerConfig(threshold=50.0, neighbour_floor=-100.0)
+        pairs = [(_stem("هوليوود"), _stem("هوليود")), (_stem("الأمير"), _stem("الأمر"))]
+        judged = list(
+            variants.judge(pairs, postings, variants.Outlets(searcher), lambda: None, config, lambda: neighbours)
+        )
+        assert [e.same for e in judged] == [True, False]
+        assert all(e.neighbours is not None for e in judged)
+
+
 def test_a_search_finds_every_spelling_and_prefers_the_one_typed(archive):
     s = Searcher(archive)
     try:
