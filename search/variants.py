@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
@@ -93,9 +94,10 @@ class MinerConfig:
     # same places (Neighbours: a rare spelling gives the outlet test too
     # few articles, هوليود 33 beside هوليوود 179).  Read for the pairs in
     # that band only, from this many articles of each stem.
-    neighbour_floor: float = -2.0
+    neighbour_floor: float = -2.5
     neighbour_min: float = 0.10
-    neighbour_sample: int = 20
+    neighbour_sample: int = 12
+    neighbour_min_df: int = 10  # articles of the rarer stem: fewer tell too little for their cost
 
 
 def skeleton(stem: str) -> str:
@@ -226,6 +228,29 @@ class Contexts:
         return weights / norm if norm else weights
 
 
+def _letter_forms() -> dict[str, str]:
+    """Each normalized letter as a regular-expression class of the letters
+    articles write it with (أ إ آ for ا, ة for ه, ى and Persian ی for ي)."""
+    forms: dict[str, set[str]] = defaultdict(set)
+    for code in range(0x0621, 0x06D4):
+        folded = norm.normalize(chr(code))
+        if len(folded) == 1:
+            forms[folded].add(chr(code))
+    return {letter: "[" + "".join(sorted(raws)) + "]" for letter, raws in forms.items() if len(raws) > 1}
+
+
+_LETTER_FORMS = _letter_forms()
+
+
+def _written(stem: str) -> re.Pattern:
+    """Where an article may write ``stem``: its letters after the first in
+    a row, in any of their written forms (every form of a stem has them:
+    ينتقد is indexed as انتقد).  Normalizing whole articles to search them
+    cost four times the rest of this evidence."""
+    letters = stem[1:] if len(stem) > 3 else stem
+    return re.compile("".join(_LETTER_FORMS.get(c, re.escape(c)) for c in letters))
+
+
 class Neighbours:
     """The words next to a stem where the articles write it.  Two spellings
     of one name stand in the same places (في بروكسل / في بروكسيل, مقرها
@@ -236,9 +261,9 @@ class Neighbours:
 
     Read from the stored text of a few articles of each stem: only the
     places where the stem's letters are written are analysed, with the
-    index's own analyzer (on normalized text, which it leaves as it is)."""
+    index's own analyzer."""
 
-    WINDOW = 60  # characters either side of a place, enough for two words
+    WINDOW = 45  # characters either side of a place: two words, mostly
     TEXT_CHARS = 20_000  # of an article, looked at
 
     def __init__(
@@ -251,35 +276,31 @@ class Neighbours:
         self.vocabulary = vocabulary
         self.articles = max(postings.articles, 1)
         self.sample = config.neighbour_sample
-        self._texts: dict[int, str] = {}
         self._cache: dict[str, Mapping[tuple[int, str], float]] = {}
+        self._dfs: dict[str, int] | None = None
 
     def _text(self, doc: int) -> str:
-        """An article's normalized text (the same articles serve many stems)."""
-        text = self._texts.get(doc)
-        if text is None:
-            stored = self.searcher.stored_fields(doc)
-            raw = f"{stored.get('title') or ''}\n{(stored.get('body') or '')[: self.TEXT_CHARS]}"
-            text = self._texts[doc] = norm.normalize(raw)
-        return text
+        stored = self.searcher.stored_fields(doc)
+        return f"{stored.get('title') or ''}\n{(stored.get('body') or '')[: self.TEXT_CHARS]}"
 
     def profile(self, stem: str) -> Mapping[tuple[int, str], float]:
-        """Each neighbour (its side and distance, its stem), weighted by how
-        rare it is in the archive."""
+        """Each neighbour (its side and distance, and its stem's skeleton, so
+        that هونغ كونغ and هونج كونج have one neighbour), weighted by how rare
+        it is in the archive."""
         if stem in self._cache:
             return self._cache[stem]
         docs = self.postings.docs(stem)
         if len(docs) > self.sample:
             docs = docs[np.linspace(0, len(docs) - 1, self.sample).astype(np.int64)]
-        # Every form of a stem writes its letters after the first in a row
-        # (ينتقد is indexed as انتقد).
-        key = stem[1:] if len(stem) > 3 else stem
+        pattern = _written(stem)
         counts: dict[tuple[int, str], int] = defaultdict(int)
         for doc in docs:
             text = self._text(int(doc))
-            at = text.find(key)
-            while at >= 0:
-                start, end = max(0, at - self.WINDOW), at + len(key) + self.WINDOW
+            end = -1
+            for match in pattern.finditer(text):
+                if match.start() < end:
+                    continue  # inside the last window
+                start, end = max(0, match.start() - self.WINDOW), match.end() + self.WINDOW
                 terms = [t.text for t in self.analyzer(text[start:end], mode="index")]
                 for i, term in enumerate(terms):
                     if term != stem:
@@ -288,19 +309,29 @@ class Neighbours:
                         j = i + offset
                         # The window's first and last words may be cut.
                         if 0 < j < len(terms) - 1 and terms[j] != stem:
-                            counts[(offset, terms[j])] += 1
-                at = text.find(key, end)
+                            counts[(offset, skeleton(terms[j]))] += 1
         n = self.articles
         profile = {
-            key: min(count, 5) * math.log(n / max(self.vocabulary.get(key[1], 1), 1)) for key, count in counts.items()
+            key: min(count, 5) * math.log(n / max(self._df(key[1]), 1)) for key, count in counts.items()
         }
         self._cache[stem] = profile
         return profile
 
+    def _df(self, shape: str) -> int:
+        """Articles of the commonest stem of a skeleton (near enough for a weight)."""
+        if self._dfs is None:
+            dfs: dict[str, int] = defaultdict(int)
+            for term, df in self.vocabulary.items():
+                key = skeleton(term)
+                dfs[key] = max(dfs[key], df)
+            self._dfs = dfs
+        return self._dfs.get(shape, 1)
+
     def similarity(self, a: str, b: str) -> float:
-        """Cosine of the two stems' profiles, each leaving the other out."""
-        pa = {k: v for k, v in self.profile(a).items() if k[1] != b}
-        pb = {k: v for k, v in self.profile(b).items() if k[1] != a}
+        """Cosine of the two stems' profiles."""
+        own = {skeleton(a), skeleton(b)}
+        pa = {k: v for k, v in self.profile(a).items() if k[1] not in own}
+        pb = {k: v for k, v in self.profile(b).items() if k[1] not in own}
         dot = sum(v * pb.get(k, 0.0) for k, v in pa.items())
         na = math.sqrt(sum(v * v for v in pa.values()))
         nb = math.sqrt(sum(v * v for v in pb.values()))
@@ -418,16 +449,18 @@ def judge(
             yield evidence  # two established words
             continue
         score = float(weights @ np.array(evidence.features()))
-        if score + max(similarity_weight, 0.0) > config.threshold and min(len(only_a), len(only_b)):
+        near = neighbours is not None and min(len(da), len(db)) >= config.neighbour_min_df
+        needed = min(config.threshold, config.neighbour_floor) if near else config.threshold
+        if score + max(similarity_weight, 0.0) > needed and min(len(only_a), len(only_b)):
             ctx = contexts()
             similarity = float(ctx.profile(only_a, (a, b)) @ ctx.profile(only_b, (a, b)))
             score += similarity_weight * similarity
             evidence = replace(evidence, similarity=similarity)
         same = score > config.threshold
-        if not same and neighbours is not None and score > config.neighbour_floor:
-            near = neighbours().similarity(a, b)
-            evidence = replace(evidence, neighbours=near)
-            same = near >= config.neighbour_min
+        if not same and near and score > config.neighbour_floor:
+            overlap = neighbours().similarity(a, b)
+            evidence = replace(evidence, neighbours=overlap)
+            same = overlap >= config.neighbour_min
         yield replace(evidence, score=score, same=same)
 
 
