@@ -27,9 +27,11 @@ def test_api_search_is_exactly_the_shared_serializer(client, web_index: Path) ->
     took = body.pop("took_ms"), expected.pop("took_ms")
     assert all(isinstance(t, (int, float)) for t in took)
     assert body == expected
-    assert list(body) == ["query", "total", "page", "per_page", "hits", "facets", "suggestion", "spellings"]
+    assert list(body) == ["query", "total", "stories", "page", "per_page", "hits", "facets", "timeline", "interval",
+                          "undated", "suggestion", "spellings"]
     assert body["total"] == 13  # twelve written articles and the seed
-    assert set(body["hits"][0]) == {"id", "title", "url", "date", "source", "category", "score", "snippet"}
+    assert set(body["hits"][0]) == {"id", "title", "url", "date", "source", "category", "score", "snippet", "cluster",
+                                    "copies"}
     assert "<mark>" in body["hits"][0]["snippet"]
 
 
