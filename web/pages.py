@@ -15,7 +15,7 @@ from search.searcher import SearchResults
 from search.timeline import Period
 from web import searcher
 from web.api import error
-from web.chart import MONTHS, articles, timeline_svg
+from web.chart import MONTHS, articles, period_label, timeline_svg
 from web.feeds import FEED_ENTRIES, atom
 from web.labels import category_label, source_label
 from web.params import ParamError, SearchRequest, parse_prefix, parse_search
@@ -26,6 +26,7 @@ bp.add_app_template_filter(category_label, "category_label")
 bp.add_app_template_filter(articles, "articles")
 bp.add_app_template_global(source_label, "source_label")
 bp.add_app_template_global(category_label, "category_label")
+bp.add_app_template_global(period_label, "period_label")
 
 
 def other_sources(count: int) -> str:
