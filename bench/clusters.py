@@ -158,26 +158,28 @@ def measure_pages(index_dir: Path, queries: list[str]) -> dict:
 
     for q in queries[:10]:  # warm up both paths
         searcher.search(q), searcher.search(q, collapse=False)
-    out = {"queries": len(queries)}
-    for name, collapse in (("folded", True), ("collapse=0", False)):
-        times, pages, pairs, empty = [], 0, 0, 0
-        for q in queries:
+    configs = (("folded", True), ("collapse=0", False))
+    times: dict[str, list[float]] = {name: [] for name, _ in configs}
+    found: dict[str, list[int]] = {name: [] for name, _ in configs}
+    empty = 0
+    for n, q in enumerate(queries):
+        # Both ways in turn, in alternating order, so that a change of the
+        # machine's load weighs on both alike.
+        for name, collapse in configs if n % 2 == 0 else configs[::-1]:
             started = time.perf_counter()
             results = searcher.search(q, collapse=collapse)
-            times.append((time.perf_counter() - started) * 1000)
-            ids = [h.id for h in results.hits]
-            empty += not ids
-            found = copied(ids)
-            pages += found > 0
-            pairs += found
-        times.sort()
+            times[name].append((time.perf_counter() - started) * 1000)
+            found[name].append(copied([h.id for h in results.hits]))
+            empty += not results.hits and collapse
+    out = {"queries": len(queries), "no_result": empty}
+    for name, _ in configs:
+        ordered = sorted(times[name])
         out[name] = {
-            "pages_with_near_copies": pages,
-            "near_copy_pairs_on_pages": pairs,
-            "no_result": empty,
-            "p50_ms": round(statistics.median(times), 2),
-            "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
-            "mean_ms": round(statistics.mean(times), 2),
+            "pages_with_near_copies": sum(1 for k in found[name] if k),
+            "near_copy_pairs_on_pages": sum(found[name]),
+            "p50_ms": round(statistics.median(ordered), 2),
+            "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
+            "mean_ms": round(statistics.mean(ordered), 2),
         }
     searcher.close()
     return out
