@@ -157,9 +157,13 @@ def test_openapi_document_matches_the_code(client) -> None:
     doc = client.get("/api/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
     params = {p["name"]: p["schema"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(params) == {"q", "page", "per_page", "sort", "source", "category", "from", "to"}
+    assert set(params) == {"q", "page", "per_page", "sort", "source", "category", "from", "to", "collapse", "interval"}
     assert params["per_page"]["maximum"] == 100 and params["q"]["maxLength"] == 500
     assert params["sort"]["enum"] == ["relevance", "date"]
+    assert params["collapse"]["enum"] == [0, 1] and params["interval"]["enum"] == ["day", "month", "year"]
+    assert {"/api/search.csv", "/search.atom"} <= set(doc["paths"])
+    results = doc["components"]["schemas"]["SearchResults"]["properties"]
+    assert {"stories", "timeline", "interval", "undated"} <= set(results)
 
 
 # -- pages -----------------------------------------------------------------------
