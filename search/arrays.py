@@ -35,6 +35,8 @@ from whoosh.util.numeric import _length_byte_cache
 
 # What Whoosh's date column holds for an article without a date.
 NO_DATE = 2**64 - 1
+_MICROSECONDS_A_DAY = 86_400_000_000
+_DAYS_TO_1970 = 719_162  # from 0001-01-01
 # Whoosh's field lengths are stored as one byte each; this decodes them.
 _LENGTH_OF_BYTE = np.asarray(_length_byte_cache, dtype=np.float64)
 _BLOCK_LENGTH = struct.Struct("!i")
@@ -217,6 +219,14 @@ class Values:
             self.values.append(value)
         return np.fromiter((lookup[v] for v in values), dtype=np.int32, count=len(values))
 
+    def code(self, value) -> int:
+        """The code of one value, given one if it has none yet."""
+        found = self._codes.get(value)
+        if found is None:
+            found = self._codes[value] = len(self.values)
+            self.values.append(value)
+        return found
+
 
 class Store:
     """Decoded segments and posting lists of one process.  Posting lists are
@@ -311,6 +321,8 @@ class IndexView:
         self._norms: dict[str, np.ndarray] = {}
         self._codes: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
+        self._days: np.ndarray | None = None
+        self._clusters: tuple | None = None  # (the table it was made from, codes, in a cluster of 2+)
         self._lock = threading.Lock()
 
     def slices(self) -> list[tuple[int, int]]:
@@ -381,6 +393,65 @@ class IndexView:
                         keys.append(segment.dates)
                     self._dates = np.concatenate(keys) if keys else np.zeros(0, np.int64)
         return self._dates
+
+    def days(self, searcher) -> np.ndarray:
+        """Every article's date as a day number since 1970-01-01
+        (search.timeline.UNDATED for none): what timelines count."""
+        if self._days is None:
+            keys = self.dates(searcher)
+            with self._lock:
+                if self._days is None:
+                    # Whoosh's date keys count microseconds from 0001-01-01.
+                    days = keys // _MICROSECONDS_A_DAY - _DAYS_TO_1970
+                    self._days = np.where(keys >= 0, days, np.iinfo(np.int64).min)
+        return self._days
+
+    def ids(self, searcher) -> tuple[np.ndarray, list]:
+        """Each article's code for its id, and the ids (a column in indexes
+        built since clusters exist; the id terms' postings in older ones)."""
+        values = self.store.facet_values("id")
+
+        def make() -> np.ndarray:
+            def read(leaf) -> np.ndarray:
+                if leaf.has_column("id"):
+                    column = column_values(leaf, "id", "")
+                else:
+                    column = [""] * leaf.doc_count_all()
+                    for text, _info in leaf.iter_field("id"):
+                        docs, _tfs = read_postings(leaf, "id", text)
+                        for d in docs.tolist():
+                            column[d] = text.decode("utf-8") if isinstance(text, bytes) else text
+                with self.store.lock:
+                    return values.codes(column)
+
+            return self._per_segment(searcher, "codes", "id", read)
+
+        return self._built(self._codes, "id", make), values.values
+
+    def clusters(self, searcher, roots: dict[str, str]) -> tuple[np.ndarray, np.ndarray, list]:
+        """(each article's cluster code, whether its cluster has other
+        members, the ids the codes name): a cluster's code is its root's id
+        code, so an article in no cluster is a cluster of its own.  Made
+        again when ``roots`` (id -> cluster id, search/clusters.py) is
+        another table."""
+        made = self._clusters
+        if made is not None and made[0] is roots:
+            return made[1], made[2], made[3]
+        ids, values = self.ids(searcher)
+        with self.store.lock:
+            table = self.store.facet_values("id")
+            pairs = [(table.code(member), table.code(root)) for member, root in roots.items()]
+            remap = np.arange(len(values), dtype=np.int32)
+            grouped = np.zeros(len(values), dtype=bool)
+            if pairs:
+                members, heads = np.asarray(pairs, dtype=np.int64).T
+                remap[members] = heads
+                grouped[members] = True
+            names = list(values)
+        codes = remap[ids]
+        multi = grouped[ids]
+        self._clusters = (roots, codes, multi, names)
+        return codes, multi, names
 
     def _per_segment(self, searcher, kind: str, fieldname: str, read: Callable) -> np.ndarray:
         parts = []

@@ -306,9 +306,12 @@ def _terminal_marks(html: str, colour: bool) -> str:
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, MAX_PER_PAGE))
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1))
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--collapse/--no-collapse", default=True, show_default=True,
+              help="Fold near-copies of a story (wire copies) under its best-ranked article.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON the web API serves.")
 @index_dir_option
-def search_command(query: str, limit: int, page: int, sort: str, as_json: bool, index_dir: Path) -> None:
+def search_command(query: str, limit: int, page: int, sort: str, collapse: bool, as_json: bool,
+                   index_dir: Path) -> None:
     """Search the index for QUERY and print ranked results with snippets.
 
     QUERY takes words (all must match), "exact phrases", -excluded words and
@@ -317,14 +320,15 @@ def search_command(query: str, limit: int, page: int, sort: str, as_json: bool, 
     """
     searcher = _open(index_dir)
     try:
-        results = searcher.search(query, page=page, per_page=limit, sort=sort)
+        results = searcher.search(query, page=page, per_page=limit, sort=sort, collapse=collapse)
     except QueryError as error:
         raise click.UsageError(str(error)) from None
     if as_json:
         click.echo(json.dumps(results_to_dict(results), ensure_ascii=False, indent=2))
         return
     colour = sys.stdout.isatty()
-    click.echo(f"{results.total} results ({results.took_ms:.0f} ms)")
+    stories = f" in {results.stories} stories" if collapse and results.stories != results.total else ""
+    click.echo(f"{results.total} results{stories} ({results.took_ms:.0f} ms)")
     if results.suggestion:
         click.echo(f"هل تقصد: {results.suggestion}")
     for rank, hit in enumerate(results.hits, start=(page - 1) * limit + 1):
@@ -333,6 +337,8 @@ def search_command(query: str, limit: int, page: int, sort: str, as_json: bool, 
         if meta:
             click.echo(f"   {meta}")
         click.echo(f"   {_terminal_marks(hit.snippet, colour)}")
+        if hit.copies:
+            click.echo(f"   + {len(hit.copies)} near-copies: " + ", ".join(c.id for c in hit.copies))
 
 
 def _default_workers() -> int:

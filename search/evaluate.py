@@ -45,12 +45,19 @@ class System:
     config: AnalysisConfig = CONFIGS["default"]
     options: SearchOptions = SearchOptions()
     note: str = ""
+    # How a run lists the ranked articles: "copies" (near-copies folded, each
+    # hit followed by the copies folded under it: what a reader can reach),
+    # "hits" (folded, the hits alone), "unfolded" (collapse=0).
+    listing: str = "copies"
 
 
-def _akhbar(config: str, note: str = "", **options) -> System:
+LISTINGS = ("copies", "hits", "unfolded")
+
+
+def _akhbar(config: str, note: str = "", listing: str = "copies", **options) -> System:
     weights = options.pop("weights", None)
     opts = SearchOptions(**options) if weights is None else SearchOptions(weights=weights, **options)
-    return System(config=CONFIGS[config], options=opts, note=note)
+    return System(config=CONFIGS[config], options=opts, note=note, listing=listing)
 
 
 SYSTEMS: dict[str, System] = {
@@ -86,6 +93,10 @@ SYSTEMS: dict[str, System] = {
     "no-accusative": _akhbar("no-accusative", "the accusative alif kept (جديدا ≠ جديد)"),
     "keep-nisba": _akhbar("keep-nisba", "the nisba's ي kept (المدني ≠ المدن, سوريا = سوري ≠ سور)"),
     "no-spellings": _akhbar("default", "no spelling variants at query time", spellings=False),
+    # Folding near-copies (search/clusters.py): "default" lists each hit's
+    # folded copies right after it.
+    "folded-hits-only": _akhbar("default", "near-copies folded, copies not listed", listing="hits"),
+    "unfolded": _akhbar("default", "near-copies not folded (collapse=0)", listing="unfolded"),
     # External baselines.
     "fts5": System(kind="fts5", note="SQLite FTS5 unicode61 remove_diacritics 2, bm25(), words ORed"),
     "tantivy": System(kind="tantivy", note="tantivy regex tokenizer, lowercase, Snowball Arabic, words ORed"),
@@ -219,20 +230,28 @@ def spelling_measures(searcher, articles: Sequence[Article], pairs: Sequence[Spe
 Run = dict[str, list[str]]  # qid -> ranked doc ids
 
 
-def _run_akhbar(index_dir: Path, options: SearchOptions, queries: dict[str, str]) -> tuple[Run, float]:
+def _run_akhbar(index_dir: Path, options: SearchOptions, queries: dict[str, str], listing: str = "copies",
+                ) -> tuple[Run, float]:
     from search.searcher import Searcher
 
+    if listing not in LISTINGS:
+        raise ValueError(f"listing must be one of: {', '.join(LISTINGS)}")
     searcher = Searcher(index_dir, options)
     run: Run = {}
     started = time.perf_counter()
     try:
         for qid, text in queries.items():
             try:
-                results = searcher.search(text, page=1, per_page=DEPTH)
+                results = searcher.search(text, page=1, per_page=DEPTH, collapse=listing != "unfolded")
             except QueryError:
                 run[qid] = []
                 continue
-            run[qid] = [hit.id for hit in results.hits]
+            ranked = []
+            for hit in results.hits:
+                ranked.append(hit.id)
+                if listing == "copies":
+                    ranked.extend(c.id for c in hit.copies)
+            run[qid] = ranked[:DEPTH]
     finally:
         elapsed = time.perf_counter() - started
         searcher.close()
@@ -414,7 +433,7 @@ def evaluate(
                     built[system.config] = (index_dir, time.perf_counter() - started)
                 index_dir, index_seconds = built[system.config]
                 say(f"running {len(queries)} queries: {name}")
-                run, elapsed = _run_akhbar(index_dir, system.options, queries)
+                run, elapsed = _run_akhbar(index_dir, system.options, queries, system.listing)
                 if collection.spelling_pairs:
                     say(f"measuring {len(collection.spelling_pairs)} spelling pairs: {name}")
                     spelling = _spelling_run(index_dir, system.options, collection)

@@ -40,7 +40,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from search import pool, variants
+from search import clusters, pool, variants
 from search.analysis import AnalysisConfig, exact_analyzer, stem_analyzer
 from search.ingest import NOTE, Article, Problem, Record
 
@@ -175,7 +175,9 @@ def make_schema(config: AnalysisConfig = AnalysisConfig()) -> Schema:
     stems = stem_analyzer(config)
     exact = exact_analyzer(config)
     return Schema(
-        id=ID(stored=True, unique=True),
+        # Sortable: a column of the ids by document number, which the
+        # searcher maps to wire-copy clusters (search/clusters.py).
+        id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=stems, stored=True),
         text=TEXT(analyzer=stems),
         text_exact=TEXT(analyzer=exact, phrase=False),
@@ -338,6 +340,7 @@ def _write(
     on_problem: Callable[[Problem], None] | None,
     on_article: Callable[[Article], None] | None,
     on_duplicate: Callable[[Article, str], None] | None,
+    collector: clusters.Collector | None = None,
 ) -> None:
     for record in records:
         if isinstance(record, Problem):
@@ -360,6 +363,8 @@ def _write(
             else:
                 report.indexed += 1
                 writer.add_document(**document(record))
+            if collector is not None:
+                collector.add(record.id, record.title, record.body)
         else:
             written, earlier = seen
             report.duplicates += 1
@@ -368,6 +373,8 @@ def _write(
                 dedup.later.pop(record.id, None)
             else:
                 dedup.later[record.id] = record
+                if collector is not None:
+                    collector.add(record.id, record.title, record.body)
             if on_duplicate:
                 on_duplicate(record, earlier)
         if on_article:
@@ -495,8 +502,10 @@ def _build(
         ix = whoosh_index.create_in(str(tmp), make_schema(config))
         writer = pool.writer(ix, **BUILD_WRITER)
         dedup = _Dedup()
+        collector = clusters.Collector()
         try:
-            _write(writer, records, report, dedup, lambda _id: False, on_problem, on_article, on_duplicate)
+            _write(writer, records, report, dedup, lambda _id: False, on_problem, on_article, on_duplicate,
+                   collector)
         except BaseException:
             writer.cancel()
             raise
@@ -508,6 +517,7 @@ def _build(
         writer.commit(optimize=True)
         _replace_duplicates(ix, dedup)
         variants.update(tmp, ix, analyzer=writer.schema[variants.FIELD].analyzer)
+        collector.build().save(tmp)
         ix.close()
         final = generations / f"g-{stamp}-{os.getpid()}"
         _sync_tree(tmp)
@@ -550,11 +560,13 @@ def add(
     with locked(index_dir, "akhbar add", wait, on_wait):
         ix = open_index(index_dir)
         try:
-            report = _add(ix, Path(index_dir), records, on_problem, on_article, on_duplicate)
+            collector = clusters.Collector()
+            report = _add(ix, Path(index_dir), records, on_problem, on_article, on_duplicate, collector)
             if report.indexed or report.updated:
                 # New words may be new spellings of old ones: mined again
                 # over the whole index (seconds on the full corpus).
                 variants.update(resolve(index_dir), ix)
+                update_clusters(resolve(index_dir), ix, collector)
         finally:
             ix.close()
         if report.indexed or report.updated:
@@ -572,6 +584,7 @@ def _add(
     on_problem: Callable[[Problem], None] | None,
     on_article: Callable[[Article], None] | None,
     on_duplicate: Callable[[Article, str], None] | None,
+    collector: clusters.Collector | None = None,
 ) -> Report:
     report = Report()
     dedup = _Dedup()
@@ -591,6 +604,7 @@ def _add(
                 on_problem,
                 on_article,
                 on_duplicate,
+                collector,
             )
         except BaseException:
             writer.cancel()
@@ -601,3 +615,27 @@ def _add(
     else:
         writer.cancel()
     return report
+
+
+def update_clusters(directory: Path, ix, collector: clusters.Collector) -> None:
+    """Join the articles of an add to the wire-copy clusters stored beside
+    the index, without a rebuild; an index built before clusters existed
+    gets them computed over all its articles once."""
+    with ix.searcher() as searcher:
+
+        def text_of(doc_id: str) -> str | None:
+            docnum = searcher.document_number(id=doc_id)
+            if docnum is None:
+                return None
+            stored = searcher.stored_fields(docnum)
+            return clusters.article_text(stored.get("title", ""), stored.get("body", ""))
+
+        old = clusters.Clusters.load(directory)
+        if old is None:
+            collector = clusters.Collector()
+            for stored in searcher.all_stored_fields():
+                collector.add(stored["id"], stored.get("title", ""), stored.get("body", ""))
+            found = collector.build()
+        else:
+            found = collector.merge_into(old, text_of)
+    found.save(directory)

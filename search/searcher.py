@@ -10,9 +10,10 @@ index (search/arrays.py) are one copy for all the threads.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,8 @@ from whoosh.reading import TermNotFound
 from search import index as idx
 from search import arrays, lexicon, matching, ranking
 from search import snippets
+from search import timeline as timelines
+from search.clusters import FILE as CLUSTERS_FILE, Clusters
 from search.analysis import Marker
 from search.normalize import clean, normalize
 from search.query import (
@@ -106,6 +109,19 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """An article folded under a better-ranked near-copy of it."""
+
+    id: str
+    title: str
+    url: str
+    date: datetime | None
+    source: str
+    category: str
+    score: float
+
+
+@dataclass(frozen=True)
 class Hit:
     id: str
     title: str
@@ -116,6 +132,10 @@ class Hit:
     score: float
     snippet: str
     title_html: str
+    # The wire-copy cluster (search/clusters.py): its id, and the other
+    # matched articles of it folded under this one, best first.
+    cluster: str = ""
+    copies: list[Copy] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -133,17 +153,41 @@ class SearchResults:
     # Each query word searched in more than one spelling: the spelling typed
     # first, then the others, as the articles write them.
     spellings: dict[str, list[str]] = field(default_factory=dict)
+    # Distinct stories (wire-copy clusters) among the matches; with
+    # ``collapse`` the hits are one per story, and the pages count stories.
+    stories: int = 0
+    collapse: bool = True
+    timeline: timelines.Timeline = field(default_factory=timelines.Timeline)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        shown = self.stories if self.collapse else self.total
+        return max(1, -(-shown // self.per_page))
 
 
 @dataclass(frozen=True)
 class _Found:
     total: int
-    hits: list[tuple[int, float]]  # (document number, score) of the page
+    # (document number, score, its folded copies as (document number, score)) of the page
+    hits: list[tuple[int, float, list[tuple[int, float]]]]
     facets: dict[str, dict[str, int]]
+    stories: int = 0
+    timeline: timelines.Timeline = field(default_factory=timelines.Timeline)
+    clusters: tuple | None = None  # the view's (codes, in a cluster of 2+, ids)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One exported article (no snippet)."""
+
+    id: str
+    title: str
+    date: datetime | None
+    source: str
+    category: str
+    url: str
+    score: float
+    cluster: str
 
 
 @dataclass(frozen=True)
@@ -171,6 +215,33 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 RELATED_CHARS = 50_000  # of a body, looked at for related articles
 
 
+def fold_depth(end: int) -> int:
+    """How many of the best articles are folded first to fill ``end``
+    stories: twice as many and ten more (copies rarely take more)."""
+    return 2 * end + 10
+
+
+def _distinct(codes: np.ndarray) -> int:
+    """How many different values ``codes`` (non-negative) holds: a mark
+    per value rather than a sort."""
+    if not len(codes):
+        return 0
+    seen = np.zeros(int(codes.max()) + 1, dtype=bool)
+    seen[codes] = True
+    return int(np.count_nonzero(seen))
+
+
+def _heads(ranked: list[int], codes: np.ndarray) -> list[int]:
+    """The first (best) article of each cluster in ``ranked``, in order."""
+    seen: set[int] = set()
+    heads = []
+    for d, code in zip(ranked, codes[np.asarray(ranked, dtype=np.int64)].tolist() if ranked else []):
+        if code not in seen:
+            seen.add(code)
+            heads.append(d)
+    return heads
+
+
 class Searcher:
     def __init__(self, index_dir: str | Path, options: SearchOptions = SearchOptions()) -> None:
         self.index_dir = Path(index_dir)
@@ -181,6 +252,7 @@ class Searcher:
         self._generation: Path | None = None
         self._term_lists = TermLists()  # for suggestions and completions, shared by the threads
         self._views: dict[tuple, arrays.IndexView] = {}  # posting, norm, facet and date arrays (search/arrays.py)
+        self._roots: dict[str, str] = {}  # article id -> its wire-copy cluster's id, for clusters of 2+
         self._open()
 
     # -- opening and reopening -------------------------------------------
@@ -194,6 +266,13 @@ class Searcher:
         self._schema = self._ix.schema
         self._generation = generation
         self._load_spellings()
+        self._load_clusters()
+
+    def _load_clusters(self) -> None:
+        """The wire-copy clusters stored beside the index (rewritten by an add)."""
+        self._clusters_stamp = _stamp(self._generation / CLUSTERS_FILE)
+        found = Clusters.load(self._generation, signatures=False)
+        self._roots = found.roots if found is not None else {}
 
     def _load_spellings(self) -> None:
         """The query builders, with the spelling table mined for this index
@@ -224,6 +303,10 @@ class Searcher:
             with self._lock:
                 if _stamp(self._generation / SPELLINGS_FILE) != self._spellings_stamp:
                     self._load_spellings()
+        if _stamp(self._generation / CLUSTERS_FILE) != self._clusters_stamp:
+            with self._lock:
+                if _stamp(self._generation / CLUSTERS_FILE) != self._clusters_stamp:
+                    self._load_clusters()
         current = ix.searcher(weighting=self.options.weighting())
         self._local.searcher, self._local.ix = current, ix
         return current
@@ -238,6 +321,8 @@ class Searcher:
         for name in FACET_FIELDS:
             view.codes(searcher, name)
         view.dates(searcher)
+        view.days(searcher)
+        view.clusters(searcher, self._roots)
 
     @property
     def schema(self):
@@ -253,9 +338,14 @@ class Searcher:
         sort: str = "relevance",
         filters: Filters | Mapping | None = None,
         mode: str | None = None,
+        collapse: bool = True,
+        interval: str | None = None,
     ) -> SearchResults:
-        """Ranked, paged results with snippets, facet counts and, when little
-        is found, a spelling suggestion.  Raises QueryError on bad arguments."""
+        """Ranked, paged results with snippets, facet counts, a timeline and,
+        when little is found, a spelling suggestion.  With ``collapse``, near
+        copies of a better-ranked hit (wire copies, search/clusters.py) are
+        folded under it and pages count stories.  Raises QueryError on bad
+        arguments."""
         started = time.perf_counter()
         if not isinstance(query, str):
             raise QueryError("query must be text")
@@ -263,27 +353,16 @@ class Searcher:
             raise QueryError("page must be 1 or more")
         if not 1 <= per_page <= MAX_PER_PAGE:
             raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
-        if sort not in SORTS:
-            raise QueryError(f"sort must be one of: {', '.join(SORTS)}")
-        mode = mode or self.options.mode
-        if mode not in MODES:
-            raise QueryError(f"mode must be one of: {', '.join(MODES)}")
-        if isinstance(filters, Mapping):
-            filters = Filters(**filters)
-        filters = filters or Filters()
-        parsed = parse(query)
-        searcher = self._searcher()
-        allowed = self._allowed(searcher, filters)
-        fallback = False
-        if mode == "auto":
-            mode = "and" if len(parsed.groups) <= self.options.auto_and_max_words else "or"
-        found = self._run(searcher, parsed, mode, page, per_page, sort, allowed)
-        if found is not None and mode != "or" and len(parsed.groups) > 1 and found.total < self.options.fallback_below:
-            found = self._run(searcher, parsed, "or", page, per_page, sort, allowed)
-            fallback = True
+        searcher, parsed, found, fallback = self._find(query, page, per_page, sort, filters, mode, collapse, interval)
         total = found.total if found is not None else 0
         marker = Marker(self.schema["text"].analyzer, self._builder.highlight_terms(parsed))
-        hits = [self._hit(searcher.stored_fields(d), score, marker) for d, score in found.hits] if found is not None else []
+        hits = []
+        if found is not None:
+            codes, _multi, names = found.clusters
+            for d, score, copies in found.hits:
+                hit = self._hit(searcher.stored_fields(d), score, marker)
+                folded = [self._copy(searcher.stored_fields(c), s) for c, s in copies]
+                hits.append(dataclasses.replace(hit, cluster=names[codes[d]], copies=folded))
         facets = found.facets if found is not None else {f: {} for f in FACET_FIELDS}
         suggestion = self._suggest(searcher, parsed, query, total) if total < 3 else None
         spellings = self._spellings(searcher, parsed)
@@ -299,7 +378,80 @@ class Searcher:
             sort=sort,
             fallback=fallback,
             spellings=spellings,
+            stories=found.stories if found is not None else 0,
+            collapse=collapse,
+            timeline=found.timeline if found is not None else timelines.Timeline(),
         )
+
+    def export(
+        self,
+        query: str,
+        sort: str = "relevance",
+        filters: Filters | Mapping | None = None,
+        limit: int = 10_000,
+        collapse: bool = True,
+        mode: str | None = None,
+    ) -> Iterator[Row]:
+        """Up to ``limit`` matching articles in the order of the result
+        pages (with ``collapse``, each story's best article then its copies),
+        without snippets: what a spreadsheet export needs.  The search runs
+        (and raises QueryError) now; the articles are read as iterated."""
+        if limit < 1:
+            raise QueryError("limit must be 1 or more")
+        searcher, _parsed, found, _fallback = self._find(query, 1, limit, sort, filters, mode, collapse, None)
+        if found is None:
+            return iter(())
+        codes, _multi, names = found.clusters
+
+        def rows() -> Iterator[Row]:
+            count = 0
+            for d, score, copies in found.hits:
+                for docnum, value in [(d, score), *copies]:
+                    stored = searcher.stored_fields(docnum)
+                    yield Row(
+                        id=stored["id"],
+                        title=stored.get("title", ""),
+                        date=stored.get("date"),
+                        source=stored.get("source", ""),
+                        category=stored.get("category", ""),
+                        url=stored.get("url", ""),
+                        score=round(float(value or 0.0), 4),
+                        cluster=names[codes[docnum]],
+                    )
+                    count += 1
+                    if count == limit:
+                        return
+
+        return rows()
+
+    def _find(self, query, page, per_page, sort, filters, mode, collapse, interval):
+        """(Whoosh searcher, parsed query, _Found or None, whether the
+        query fell back to any-word matching): the search behind a page or
+        an export."""
+        if not isinstance(query, str):
+            raise QueryError("query must be text")
+        if sort not in SORTS:
+            raise QueryError(f"sort must be one of: {', '.join(SORTS)}")
+        mode = mode or self.options.mode
+        if mode not in MODES:
+            raise QueryError(f"mode must be one of: {', '.join(MODES)}")
+        if interval is not None and interval not in timelines.INTERVALS:
+            raise QueryError(f"interval must be one of: {', '.join(timelines.INTERVALS)}")
+        if isinstance(filters, Mapping):
+            filters = Filters(**filters)
+        filters = filters or Filters()
+        parsed = parse(query)
+        searcher = self._searcher()
+        allowed = self._allowed(searcher, filters)
+        fallback = False
+        if mode == "auto":
+            mode = "and" if len(parsed.groups) <= self.options.auto_and_max_words else "or"
+        run = (searcher, parsed, page, per_page, sort, allowed, collapse, interval)
+        found = self._run(run[0], run[1], mode, *run[2:])
+        if found is not None and mode != "or" and len(parsed.groups) > 1 and found.total < self.options.fallback_below:
+            found = self._run(run[0], run[1], "or", *run[2:])
+            fallback = True
+        return searcher, parsed, found, fallback
 
     def _spellings(self, searcher, parsed: ParsedQuery) -> dict[str, list[str]]:
         """The spellings each word was searched in, as the articles write
@@ -350,35 +502,86 @@ class Searcher:
         query = filters.query()
         return None if query is None else matching.docset(self._view(searcher), searcher, query)
 
-    def _run(self, searcher, parsed, mode, page, per_page, sort, allowed) -> _Found | None:
-        """The total and facets over every match; the page, best first."""
+    def _run(self, searcher, parsed, mode, page, per_page, sort, allowed, collapse=True, interval=None) -> _Found | None:
+        """The total, facets, stories and timeline over every match; the
+        page, best first, each hit with its folded copies."""
         ranked = self._builder.build(parsed, mode)
         if ranked is None:
             return None
         view = self._view(searcher)
         start, end = (page - 1) * per_page, page * per_page
+        # With folding, the page's stories are found among the best ``depth``
+        # articles, more if copies fill them (rare): the cost stays that of the page.
+        depth = fold_depth(end) if collapse else end
         shown = view.live if allowed is None else view.live & allowed  # never changed in place
+        exact_top = None  # ranked "or": the scores are exact for the best this many
         if mode == "and" or sort == "date":
             matched = matching.docset(view, searcher, self._counting.build(parsed, mode)) & shown
             scored = None
         else:
             # Every term is optional: the articles matched are those scored
-            # (exactly, for the best ``end`` of them: ranking.scores).
+            # (exactly, for the best ``depth`` of them: ranking.scores).
             for excluded in self._counting.exclusions(parsed):
                 shown = shown & ~matching.docset(view, searcher, excluded.query)
-            scored, matched = ranking.scores(view, searcher, ranked, top=end, among=shown)
+            scored, matched = ranking.scores(view, searcher, ranked, top=depth, among=shown)
+            exact_top = depth
             matched &= shown
         docs = matching.docnums(matched)
         facets = matching.facet_counts(view, searcher, docs, FACET_FIELDS)
-        if start >= len(docs):
-            return _Found(len(docs), [], facets)
+        timeline = timelines.count(view.days(searcher)[docs], interval)
+        clusters = view.clusters(searcher, self._roots)
+        codes, multi, _names = clusters
+        stories = _distinct(codes[docs]) if collapse else len(docs)
+        if start >= stories:
+            return _Found(len(docs), [], facets, stories, timeline, clusters)
+        if sort != "date" and scored is None:
+            scored, _ = ranking.scores(view, searcher, ranked, only=docs)
+
+        def best(count: int) -> list[int]:
+            if sort == "date":
+                return matching.newest_first(view, searcher, docs, count)
+            return [d for d, _ in ranking.best(scored, docs, count)]
+
+        def score(d: int) -> float:
+            return float(scored[d]) if scored is not None else 0.0
+
+        if not collapse:
+            return _Found(len(docs), [(d, score(d), []) for d in best(end)[start:end]], facets, stories, timeline,
+                          clusters)
+        count = min(len(docs), depth)
+        while True:
+            heads = _heads(best(count), codes)
+            if len(heads) >= end or count >= len(docs):
+                break
+            count = min(len(docs), count * 4)
+            if exact_top is not None and count > exact_top:
+                scored, _ = ranking.scores(view, searcher, ranked, top=count, among=shown)
+                exact_top = count
+        heads = heads[start:end]
+        folded = self._copies(view, searcher, docs, heads, codes, multi, scored, sort)
+        return _Found(len(docs), [(h, score(h), folded.get(h, [])) for h in heads], facets, stories, timeline,
+                      clusters)
+
+    @staticmethod
+    def _copies(view, searcher, docs, heads, codes, multi, scored, sort) -> dict[int, list[tuple[int, float]]]:
+        """The matched members of each head's cluster but the head, in the
+        page's order (best score, or newest, first)."""
+        grouped = [h for h in heads if multi[h]]
+        if not grouped:
+            return {}
+        members = docs[np.isin(codes[docs], codes[np.asarray(grouped)])]
         if sort == "date":
-            best = [(d, 0.0) for d in matching.newest_first(view, searcher, docs, end)]
+            keys = view.dates(searcher)[members].astype(np.float64)
         else:
-            if scored is None:
-                scored, _ = ranking.scores(view, searcher, ranked, only=docs)
-            best = ranking.best(scored, docs, end)
-        return _Found(len(docs), best[start:end], facets)
+            keys = scored[members]
+        order = np.lexsort((members, -keys))
+        out: dict[int, list[tuple[int, float]]] = {h: [] for h in grouped}
+        head_of = {int(codes[h]): h for h in grouped}
+        for d in members[order].tolist():
+            head = head_of[int(codes[d])]
+            if d != head:
+                out[head].append((d, float(scored[d]) if scored is not None and sort != "date" else 0.0))
+        return out
 
     # -- the arrays shared by the threads --------------------------------------
 
@@ -402,6 +605,18 @@ class Searcher:
                     arrays.STORE.forget(old - {s.key for v in kept.values() for s in v.segments})
                     self._views = kept
         return view
+
+    @staticmethod
+    def _copy(stored: dict, score: float) -> Copy:
+        return Copy(
+            id=stored["id"],
+            title=stored.get("title", ""),
+            url=stored.get("url", ""),
+            date=stored.get("date"),
+            source=stored.get("source", ""),
+            category=stored.get("category", ""),
+            score=round(float(score or 0.0), 4),
+        )
 
     def _hit(self, stored: dict, score: float, marker: Marker) -> Hit:
         """An article as a plain result, its title and snippet marked by ``marker``."""

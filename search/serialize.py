@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from search.searcher import ArticleView, Hit, SearchResults
+from search.searcher import ArticleView, Copy, Hit, SearchResults
 
 
 def _date(value: datetime | None) -> str | None:
@@ -29,15 +29,41 @@ def hit_to_dict(hit: Hit) -> dict:
     }
 
 
+def copy_to_dict(copy: Copy) -> dict:
+    return {
+        "id": copy.id,
+        "title": copy.title,
+        "url": copy.url,
+        "date": _date(copy.date),
+        "source": copy.source,
+        "category": copy.category,
+        "score": copy.score,
+    }
+
+
+def search_hit_to_dict(hit: Hit) -> dict:
+    """A hit of a result list: with its wire-copy cluster and the copies
+    folded under it."""
+    out = hit_to_dict(hit)
+    out["cluster"] = hit.cluster
+    out["copies"] = [copy_to_dict(c) for c in hit.copies]
+    return out
+
+
 def results_to_dict(results: SearchResults) -> dict:
+    timeline = results.timeline
     return {
         "query": results.query,
         "total": results.total,
+        "stories": results.stories,
         "page": results.page,
         "per_page": results.per_page,
         "took_ms": round(results.took_ms, 2),
-        "hits": [hit_to_dict(h) for h in results.hits],
+        "hits": [search_hit_to_dict(h) for h in results.hits],
         "facets": results.facets,
+        "timeline": [{"period": p.period, "count": p.count} for p in timeline.periods],
+        "interval": timeline.interval,
+        "undated": timeline.undated,
         "suggestion": results.suggestion,
         "spellings": results.spellings,
     }

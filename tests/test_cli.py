@@ -30,10 +30,12 @@ def test_search_json_is_the_api_shape(tmp_path):
     ix = tmp_path / "ix"
     run("build", SEEDS, "--index-dir", ix)
     data = json.loads(run("search", "كييف", "--json", "--index-dir", ix).output)
-    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion", "spellings"}
-    assert data["total"] == 1
+    assert set(data) == {"query", "total", "stories", "page", "per_page", "took_ms", "hits", "facets", "timeline",
+                         "interval", "undated", "suggestion", "spellings"}
+    assert data["total"] == data["stories"] == data["undated"] == 1
     hit = data["hits"][0]
-    assert set(hit) == {"id", "title", "url", "date", "source", "category", "score", "snippet"}
+    assert set(hit) == {"id", "title", "url", "date", "source", "category", "score", "snippet", "cluster", "copies"}
+    assert hit["cluster"] == hit["id"] and hit["copies"] == []
     assert "<mark>كييف</mark>" in hit["snippet"]
     assert data["facets"] == {"source": {}, "category": {}}
 

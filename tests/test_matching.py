@@ -94,7 +94,7 @@ def test_totals_facets_and_pages_equal_the_exhaustive_search(news_index, filters
         for query in _queries(records):
             expected, counts = _exhaustive(whoosh_searcher, searcher.schema, query, filters)
             for page in (1, 2):
-                got = searcher.search(query, page=page, per_page=10, filters=filters)
+                got = searcher.search(query, page=page, per_page=10, filters=filters, collapse=False)
                 assert got.total == len(expected), query
                 assert got.facets == {n: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for n, c in counts.items()}, query
                 want = [(round(score, 4), i) for score, i in expected[(page - 1) * 10 : page * 10]]
@@ -121,7 +121,7 @@ def test_date_order_pages_are_the_exhaustive_date_order(news_index):
             expected = whoosh_searcher.search(
                 builder.build(parsed, mode), limit=None, sortedby="date", reverse=True
             )
-            got = searcher.search(query, sort="date", per_page=20)
+            got = searcher.search(query, sort="date", per_page=20, collapse=False)
             assert got.total == len(expected) > 20
             # Whoosh puts undated articles first (their column value is the
             # largest); the searcher puts them last.  This corpus dates all.

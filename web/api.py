@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, jsonify, render_template, request, stream_with_context
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from search.query import QueryError
 from search.serialize import article_to_dict, results_to_dict
 from web import searcher
+from web.feeds import EXPORT_LIMIT, csv_lines
 from web.openapi import document
 from web.params import ParamError, parse_prefix, parse_search
 
@@ -26,12 +27,31 @@ def search() -> Response | tuple[Response, int]:
     """Ranked results as results_to_dict, exactly what `akhbar search --json` prints."""
     try:
         req = parse_search(request.args)
-        results = searcher().search(req.q, req.page, req.per_page, req.sort, req.filters)
+        results = searcher().search(req.q, req.page, req.per_page, req.sort, req.filters,
+                                    collapse=req.collapse, interval=req.interval or None)
     except ParamError as bad:
         return error(400, "bad_parameter", bad.message)
     except QueryError as bad:
         return error(400, "bad_query", str(bad))
     return jsonify(results_to_dict(results))
+
+
+@bp.get("/search.csv")
+def search_csv() -> Response | tuple[Response, int]:
+    """Up to EXPORT_LIMIT results in the pages' order (each story's best
+    article, then its copies), streamed as CSV for a spreadsheet."""
+    try:
+        req = parse_search(request.args)
+        rows = searcher().export(req.q, req.sort, req.filters, limit=EXPORT_LIMIT, collapse=req.collapse) \
+            if req.q else iter(())
+    except ParamError as bad:
+        return error(400, "bad_parameter", bad.message)
+    except QueryError as bad:
+        return error(400, "bad_query", str(bad))
+    response = Response(stream_with_context(csv_lines(rows)), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="akhbar-search.csv"'
+    return response
 
 
 @bp.get("/articles/<path:doc_id>")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from search.query import MAX_QUERY_LENGTH, MAX_QUERY_WORDS
 from search.searcher import MAX_PER_PAGE, SORTS
+from search.timeline import INTERVALS
+from web.feeds import CSV_COLUMNS, EXPORT_LIMIT, FEED_ENTRIES
 from web.params import DEFAULT_PER_PAGE, MAX_FILTER_LENGTH, MAX_PAGE
 
 _ERROR = {"$ref": "#/components/responses/BadRequest"}
@@ -42,18 +44,82 @@ def document() -> dict:
             },
         },
     }
+    copy = {
+        "type": "object",
+        "required": ["id", "title", "url", "date", "source", "category", "score"],
+        "additionalProperties": False,
+        "description": "An article folded under a better-ranked near-copy of it (the same wire story).",
+        "properties": {k: v for k, v in hit["properties"].items() if k != "snippet"},
+    }
+    search_hit = {
+        "type": "object",
+        "required": [*hit["required"], "cluster", "copies"],
+        "additionalProperties": False,
+        "properties": {
+            **hit["properties"],
+            "cluster": {
+                "type": "string",
+                "description": (
+                    "The id of the article's near-copy cluster (articles whose title and body share at least 70 % "
+                    "of their word 5-grams, found at build and add time): the cluster's first article id, or the "
+                    "article's own id when it has no copy."
+                ),
+            },
+            "copies": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Copy"},
+                "description": (
+                    "The other matching articles of the cluster, folded under this one (best first, or newest "
+                    "first when sorted by date); always empty with collapse=0."
+                ),
+            },
+        },
+    }
     counts = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}}
+    period = {
+        "type": "object",
+        "required": ["period", "count"],
+        "additionalProperties": False,
+        "properties": {
+            "period": {"type": "string", "description": "A day (2018-05-14), a month (2018-05) or a year (2018)."},
+            "count": {"type": "integer", "minimum": 0, "description": "Matching articles dated in it."},
+        },
+    }
     results = {
         "type": "object",
-        "required": ["query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion", "spellings"],
+        "required": ["query", "total", "stories", "page", "per_page", "took_ms", "hits", "facets", "timeline",
+                     "interval", "undated", "suggestion", "spellings"],
         "additionalProperties": False,
         "properties": {
             "query": {"type": "string"},
-            "total": {"type": "integer", "minimum": 0},
+            "total": {"type": "integer", "minimum": 0, "description": "Matching articles."},
+            "stories": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Matching stories: near-copy clusters with a matching article (total with collapse=0). "
+                               "With collapse=1 the pages count stories.",
+            },
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
             "took_ms": {"type": "number", "minimum": 0},
-            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "hits": {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}},
+            "timeline": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Period"},
+                "description": (
+                    "Matching articles per period, oldest first, over all matches (not just the page); periods "
+                    "without articles between the first and the last are listed with 0 (unless that makes more "
+                    "than 1000 periods: then only those with articles). The counts and `undated` add up to total."
+                ),
+            },
+            "interval": {
+                "type": "string",
+                "nullable": True,
+                "enum": [*INTERVALS, None],
+                "description": "The timeline's period: as asked, else day for matches within 62 days, month within "
+                               "five years, year beyond; null when no matching article has a date.",
+            },
+            "undated": {"type": "integer", "minimum": 0, "description": "Matching articles without a date."},
             "facets": {
                 "type": "object",
                 "required": ["source", "category"],
@@ -112,10 +178,13 @@ def document() -> dict:
         "properties": {"query": {"type": "string"}, "suggestions": {"type": "array", "items": {"type": "string"}}},
     }
     q = _text(MAX_QUERY_LENGTH)
+    collapse = _query("collapse", {"type": "integer", "enum": [0, 1], "default": 1},
+                      "1: near-copies of a story (wire copies) are folded under its best-ranked article; "
+                      "0: every article is a hit of its own.")
     # At most MAX_QUERY_WORDS words, separated by whitespace and double quotes
     # (search.query.word_count).
     query = {**q, "pattern": r'^[\s"]*([^\s"]+[\s"]+){0,%d}([^\s"]+[\s"]*)?$' % (MAX_QUERY_WORDS - 1)}
-    return {
+    out = {
         "openapi": "3.0.3",
         "info": {
             "title": "Akhbar (أخبار) search API",
@@ -144,8 +213,59 @@ def document() -> dict:
                                "Only articles on or after this day (YYYY-MM-DD); not after `to`."),
                         _query("to", {"type": "string", "format": "date"},
                                "Only articles on or before this day (YYYY-MM-DD)."),
+                        collapse,
+                        _query("interval", {"type": "string", "enum": list(INTERVALS)},
+                               "The timeline's period; by default chosen from the span of the matches."),
                     ],
                     "responses": {"200": _ok("SearchResults", "Results"), "400": _ERROR},
+                }
+            },
+            "/api/search.csv": {
+                "get": {
+                    "operationId": "searchCsv",
+                    "summary": f"Up to {EXPORT_LIMIT:,} results as CSV, for a spreadsheet",
+                    "description": (
+                        "The parameters of /api/search but page and per_page; the articles in the pages' order "
+                        "(with collapse=1 each story's best article then its copies). UTF-8 with a byte order mark "
+                        "(Excel reads it as UTF-8), CRLF line ends, a header line: "
+                        f"{', '.join(CSV_COLUMNS)}. A text cell that a spreadsheet would take for a formula "
+                        "(starting with = + - @) is written with a leading apostrophe. Empty q: the header only."
+                    ),
+                    "parameters": "SEARCH_PARAMETERS_NO_PAGING",
+                    "responses": {
+                        "200": {
+                            "description": "CSV, streamed",
+                            "headers": {
+                                "Content-Disposition": {
+                                    "schema": {"type": "string"},
+                                    "description": "attachment; filename=\"akhbar-search.csv\"",
+                                }
+                            },
+                            "content": {"text/csv": {"schema": {"type": "string"}}},
+                        },
+                        "400": _ERROR,
+                    },
+                }
+            },
+            "/search.atom": {
+                "get": {
+                    "operationId": "searchAtom",
+                    "summary": "The newest results of a search as an Atom 1.0 feed (a news alert)",
+                    "description": (
+                        "The search page's parameters; newest first whatever sort says; "
+                        f"{FEED_ENTRIES} entries unless per_page says. Each entry: the article's title, its page "
+                        "on this site (link and id), its date (updated, published), source (author), category and "
+                        "the snippet as plain text (summary). The search page links it in its head "
+                        "(rel=alternate), so a browser or feed reader offers to subscribe."
+                    ),
+                    "parameters": "SEARCH_PARAMETERS",
+                    "responses": {
+                        "200": {
+                            "description": "Atom 1.0",
+                            "content": {"application/atom+xml": {"schema": {"type": "string"}}},
+                        },
+                        "400": _ERROR,
+                    },
                 }
             },
             "/api/articles/{id}": {
@@ -184,6 +304,9 @@ def document() -> dict:
         "components": {
             "schemas": {
                 "Hit": hit,
+                "SearchHit": search_hit,
+                "Copy": copy,
+                "Period": period,
                 "SearchResults": results,
                 "Article": article,
                 "Suggestions": suggestions,
@@ -201,3 +324,10 @@ def document() -> dict:
             },
         },
     }
+    paths = out["paths"]
+    search_parameters = paths["/api/search"]["get"]["parameters"]
+    paths["/search.atom"]["get"]["parameters"] = list(search_parameters)
+    paths["/api/search.csv"]["get"]["parameters"] = [
+        p for p in search_parameters if p["name"] not in ("page", "per_page")
+    ]
+    return out

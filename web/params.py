@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from search.query import MAX_QUERY_LENGTH
 from search.searcher import MAX_PER_PAGE, SORTS, Filters
+from search.timeline import INTERVALS
 
 DEFAULT_PER_PAGE = 10
 # Far beyond any real result list; keeps absurd numbers away from Whoosh.
@@ -43,6 +44,8 @@ class SearchRequest:
     category: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    collapse: bool = True  # fold wire copies (collapse=0 turns it off)
+    interval: str = ""  # the timeline's period; empty: chosen from the span
 
     @property
     def filters(self) -> Filters:
@@ -64,9 +67,11 @@ class SearchRequest:
             "category": self.category,
             "from": self.date_from.isoformat() if self.date_from else "",
             "to": self.date_to.isoformat() if self.date_to else "",
+            "collapse": 1 if self.collapse else 0,
+            "interval": self.interval,
         }
         values.update(changes)
-        defaults = {"page": 1, "per_page": DEFAULT_PER_PAGE, "sort": "relevance"}
+        defaults = {"page": 1, "per_page": DEFAULT_PER_PAGE, "sort": "relevance", "collapse": 1}
         return {k: v for k, v in values.items() if v not in ("", None) and defaults.get(k) != v}
 
 
@@ -139,7 +144,21 @@ def parse_search(args: MultiDict) -> SearchRequest:
             f"from ({date_from.isoformat()}) is after to ({date_to.isoformat()})",
             "تاريخ البداية يقع بعد تاريخ النهاية.",
         )
-    return SearchRequest(q, page, per_page, sort, source, category, date_from, date_to)
+    collapse = args.get("collapse", "").strip()
+    if collapse not in ("", "0", "1"):
+        raise ParamError(
+            "collapse",
+            f"collapse must be 1 (fold near-copies of a story, the default) or 0, not {collapse[:40]!r}",
+            "قيمة دمج النسخ المتطابقة يجب أن تكون 1 أو 0.",
+        )
+    interval = args.get("interval", "").strip()
+    if interval and interval not in INTERVALS:
+        raise ParamError(
+            "interval",
+            f"interval must be one of: {', '.join(INTERVALS)} (or empty, chosen from the dates), not {interval[:40]!r}",
+            "فترة الخط الزمني يجب أن تكون يوما أو شهرا أو سنة.",
+        )
+    return SearchRequest(q, page, per_page, sort, source, category, date_from, date_to, collapse != "0", interval)
 
 
 def parse_prefix(args: MultiDict) -> str:

@@ -62,6 +62,25 @@ ARTICLES += [
 ]
 
 
+# One agency story as three outlets ran it (near-copies: folded under the
+# best-ranked), stored with the corpus's slugs for source and category.
+FLOOD = (
+    "اجتاحت الفيضانات قرى الوادي الشمالي بعد أمطار غزيرة استمرت يومين، وأعلن الدفاع المدني إجلاء مئات "
+    "العائلات إلى مدارس المدينة. وقال المتحدث باسم الدفاع المدني إن فرق الإنقاذ ما زالت تبحث عن مفقودين "
+    "وإن الطرق المؤدية إلى الوادي مغلقة حتى إشعار آخر."
+)
+ARTICLES += [
+    {"id": "flood-bbc", "title": "فيضانات الوادي الشمالي", "body": FLOOD, "date": "2018-05-03",
+     "source": "bbc-arabic", "category": "internationalNews", "url": "https://example.org/flood-bbc"},
+    {"id": "flood-cnn", "title": "إجلاء مئات العائلات بسبب الفيضانات", "body": FLOOD + " وتوقعت الأرصاد أمطارا أخرى.",
+     "date": "2018-05-04", "source": "cnn-arabic", "category": "middleEast", "url": "https://example.org/flood-cnn"},
+    {"id": "flood-sky", "title": "الفيضانات تجتاح قرى الوادي", "body": FLOOD, "date": "2018-06-20",
+     "source": "skynewsarabia", "category": "middleEast", "url": "https://example.org/flood-sky"},
+    {"id": "flood-other", "title": "=الفيضانات, \"درس\" للمدن", "body": "مقال رأي عن الفيضانات وتخطيط المدن وشبكات "
+     "تصريف المياه التي لم تعد تكفي.", "date": "2018-07-20", "source": "unknown-outlet", "category": "opinionSlug"},
+]
+
+
 def write_jsonl(path: Path, records: list[dict]) -> Path:
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
     return path

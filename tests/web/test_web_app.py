@@ -27,9 +27,11 @@ def test_api_search_is_exactly_the_shared_serializer(client, web_index: Path) ->
     took = body.pop("took_ms"), expected.pop("took_ms")
     assert all(isinstance(t, (int, float)) for t in took)
     assert body == expected
-    assert list(body) == ["query", "total", "page", "per_page", "hits", "facets", "suggestion", "spellings"]
+    assert list(body) == ["query", "total", "stories", "page", "per_page", "hits", "facets", "timeline", "interval",
+                          "undated", "suggestion", "spellings"]
     assert body["total"] == 13  # twelve written articles and the seed
-    assert set(body["hits"][0]) == {"id", "title", "url", "date", "source", "category", "score", "snippet"}
+    assert set(body["hits"][0]) == {"id", "title", "url", "date", "source", "category", "score", "snippet", "cluster",
+                                    "copies"}
     assert "<mark>" in body["hits"][0]["snippet"]
 
 
@@ -155,9 +157,13 @@ def test_openapi_document_matches_the_code(client) -> None:
     doc = client.get("/api/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
     params = {p["name"]: p["schema"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(params) == {"q", "page", "per_page", "sort", "source", "category", "from", "to"}
+    assert set(params) == {"q", "page", "per_page", "sort", "source", "category", "from", "to", "collapse", "interval"}
     assert params["per_page"]["maximum"] == 100 and params["q"]["maxLength"] == 500
     assert params["sort"]["enum"] == ["relevance", "date"]
+    assert params["collapse"]["enum"] == [0, 1] and params["interval"]["enum"] == ["day", "month", "year"]
+    assert {"/api/search.csv", "/search.atom"} <= set(doc["paths"])
+    results = doc["components"]["schemas"]["SearchResults"]["properties"]
+    assert {"stories", "timeline", "interval", "undated"} <= set(results)
 
 
 # -- pages -----------------------------------------------------------------------

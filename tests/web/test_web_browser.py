@@ -142,3 +142,39 @@ def test_screenshot_of_the_seed_index(browser, seed_url: str) -> None:
     page.screenshot(path=str(target), full_page=False)
     assert target.stat().st_size > 10_000
     page.close()
+
+
+def test_timeline_chart_is_drawn_and_its_bars_filter(browser, base_url: str) -> None:
+    """The chart as a reader meets it: visible, right to left, each bar a
+    link named for a screen reader; a click shows that period's articles."""
+    page = browser.new_page(locale="ar", viewport={"width": 1100, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(base_url + "/search?q=" + "الفيضانات")
+    chart = page.locator("svg.timeline-chart")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box["width"] > 200 and box["height"] >= 100
+    bars = page.locator("svg.timeline-chart a.bar")
+    assert bars.count() == 3
+    may, june = bars.nth(0).locator("rect"), bars.nth(1).locator("rect")
+    assert may.is_visible() and june.is_visible()
+    # May (two articles) is on the right of June and twice as tall.
+    may_box, june_box = may.bounding_box(), june.bounding_box()
+    assert may_box["x"] > june_box["x"]
+    assert abs(may_box["height"] - 2 * june_box["height"]) < 2
+    assert bars.nth(0).get_attribute("aria-label") == "مايو 2018: خبران"
+    # Filled with the stylesheet's colour, not left black (the CSP allows no inline style).
+    assert may.evaluate("e => getComputedStyle(e).fill") == "rgb(11, 93, 75)"
+    may.click()
+    page.wait_for_url("**from=2018-05-01*")
+    assert "to=2018-05-31" in page.url
+    assert page.locator("input[name=from]").input_value() == "2018-05-01"
+    # May's one story (its three copies folded: two are in May).
+    assert page.locator("li.hit").count() == 1
+    assert page.locator("li.hit details.copies summary").inner_text() == "ونقل هذا الخبر مصدر آخر"
+    page.locator("li.hit details.copies summary").click()
+    assert page.locator("li.hit details.copies li").first.is_visible()
+    assert page.locator("svg.timeline-chart a.bar").count() == 2  # now by day: the 3rd and the 4th
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    page.close()

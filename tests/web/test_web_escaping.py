@@ -61,6 +61,8 @@ TEMPLATE_TAGS = {
     "html", "head", "meta", "title", "link", "script", "body", "header", "a", "form", "label", "input", "datalist",
     "button", "main", "footer", "section", "h1", "h2", "p", "div", "aside", "select", "option", "fieldset", "legend",
     "nav", "ul", "li", "span", "strong", "ol", "mark", "time", "article",
+    # the timeline chart (web/chart.py) and the folded copies of a hit
+    "figure", "figcaption", "svg", "rect", "details", "summary",
 }
 
 

@@ -11,7 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
-OPERATIONS = ["GET /api/search", "GET /api/articles/{id}", "GET /api/suggest"]
+OPERATIONS = ["GET /api/search", "GET /api/search.csv", "GET /search.atom", "GET /api/articles/{id}", "GET /api/suggest"]
 
 
 @pytest.fixture(scope="module")
