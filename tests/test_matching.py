@@ -18,6 +18,7 @@ from search import index as idx
 from search.ingest import read_sources
 from search.query import QueryBuilder, parse
 from search.searcher import FACET_FIELDS, SearchOptions
+from search.variants import Spellings
 
 from conftest import write_jsonl
 
@@ -51,12 +52,17 @@ def _queries(records) -> list[str]:
     return queries
 
 
-def _exhaustive(s, schema, query: str, filters: Filters):
+def _spellings(index_dir) -> Spellings:
+    """The index's spelling table, which the searcher's queries use too."""
+    return Spellings.load(idx.resolve(index_dir))
+
+
+def _exhaustive(s, schema, query: str, filters: Filters, spellings: Spellings):
     """Whoosh scoring and grouping every match, as the searcher once did."""
     options = SearchOptions()
     parsed = parse(query)
     mode = "and" if len(parsed.groups) <= options.auto_and_max_words else "or"
-    builder = QueryBuilder(schema, options.weights)
+    builder = QueryBuilder(schema, options.weights, spellings)
     facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS}
     if builder.build(parsed, mode) is None:  # stop words only
         return [], {name: {} for name in FACET_FIELDS}
@@ -92,7 +98,7 @@ def test_totals_facets_and_pages_equal_the_exhaustive_search(news_index, filters
         assert whoosh_searcher.reader().has_deletions()
         checked_pages = 0
         for query in _queries(records):
-            expected, counts = _exhaustive(whoosh_searcher, searcher.schema, query, filters)
+            expected, counts = _exhaustive(whoosh_searcher, searcher.schema, query, filters, _spellings(index_dir))
             for page in (1, 2):
                 got = searcher.search(query, page=page, per_page=10, filters=filters, collapse=False)
                 assert got.total == len(expected), query
@@ -114,7 +120,7 @@ def test_date_order_pages_are_the_exhaustive_date_order(news_index):
     searcher = Searcher(index_dir)
     try:
         whoosh_searcher = searcher._searcher()
-        builder = QueryBuilder(searcher.schema, SearchOptions().weights)
+        builder = QueryBuilder(searcher.schema, SearchOptions().weights, _spellings(index_dir))
         for query in ("السعودية", "وزير الخارجية", "النفط OR الغاز", "وزير الخارجية السعودي يلتقي نظيره الأمريكي"):
             parsed = parse(query)
             mode = "and" if len(parsed.groups) <= SearchOptions().auto_and_max_words else "or"
