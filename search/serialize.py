@@ -16,20 +16,8 @@ def _date(value: datetime | None) -> str | None:
     return value.isoformat()
 
 
-def hit_to_dict(hit: Hit) -> dict:
-    return {
-        "id": hit.id,
-        "title": hit.title,
-        "url": hit.url,
-        "date": _date(hit.date),
-        "source": hit.source,
-        "category": hit.category,
-        "score": hit.score,
-        "snippet": hit.snippet,
-    }
-
-
-def copy_to_dict(copy: Copy) -> dict:
+def copy_to_dict(copy: Copy | Hit) -> dict:
+    """What a hit and a folded copy both say of their article."""
     return {
         "id": copy.id,
         "title": copy.title,
@@ -39,6 +27,10 @@ def copy_to_dict(copy: Copy) -> dict:
         "category": copy.category,
         "score": copy.score,
     }
+
+
+def hit_to_dict(hit: Hit) -> dict:
+    return {**copy_to_dict(hit), "snippet": hit.snippet}
 
 
 def search_hit_to_dict(hit: Hit) -> dict:

@@ -33,17 +33,19 @@ def period_label(period: Period, interval: str) -> str:
     return str(start.year)
 
 
+def counted(count: int, one: str, two: str, few: str, many: str) -> str:
+    """A count as Arabic says it: the singular and dual forms are words of
+    their own, 3-10 take a plural, 11 and up the singular accusative."""
+    if count == 1:
+        return one
+    if count == 2:
+        return two
+    return f"{count} {few if 3 <= count % 100 <= 10 else many}"
+
+
 def articles(count: int) -> str:
     """A count of news articles as Arabic says it: خبر واحد، خبران، 3 أخبار، 11 خبرا."""
-    if count == 0:
-        return "لا أخبار"
-    if count == 1:
-        return "خبر واحد"
-    if count == 2:
-        return "خبران"
-    if 3 <= count % 100 <= 10:
-        return f"{count} أخبار"
-    return f"{count} خبرا"
+    return "لا أخبار" if count == 0 else counted(count, "خبر واحد", "خبران", "أخبار", "خبرا")
 
 
 def timeline_svg(timeline: Timeline, href: Callable[[Period], str], labelledby: str = "timeline-title") -> Markup:

@@ -15,7 +15,7 @@ from search.searcher import SearchResults
 from search.timeline import Period
 from web import searcher
 from web.api import error
-from web.chart import MONTHS, articles, period_label, timeline_svg
+from web.chart import MONTHS, articles, counted, period_label, timeline_svg
 from web.feeds import FEED_ENTRIES, atom
 from web.labels import category_label, source_label
 from web.params import ParamError, SearchRequest, parse_prefix, parse_search
@@ -31,13 +31,7 @@ bp.add_app_template_global(period_label, "period_label")
 
 def other_sources(count: int) -> str:
     """"and N other sources carried this story", as Arabic counts them."""
-    if count == 1:
-        return "ونقل هذا الخبر مصدر آخر"
-    if count == 2:
-        return "ونقل هذا الخبر مصدران آخران"
-    if 3 <= count % 100 <= 10:
-        return f"ونقل هذا الخبر {count} مصادر أخرى"
-    return f"ونقل هذا الخبر {count} مصدرا آخر"
+    return "ونقل هذا الخبر " + counted(count, "مصدر آخر", "مصدران آخران", "مصادر أخرى", "مصدرا آخر")
 
 
 bp.add_app_template_filter(other_sources, "other_sources")
