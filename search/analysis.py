@@ -663,4 +663,5 @@ CONFIGS: dict[str, AnalysisConfig] = {
     "no-paradigm": AnalysisConfig(name="no-paradigm", stem=StemConfig(paradigm_zipf=None)),
     "no-accusative": AnalysisConfig(name="no-accusative", stem=StemConfig(accusative_margin=None)),
     "keep-nisba": AnalysisConfig(name="keep-nisba", stem=StemConfig(keep_nisba=True)),
+    "any-second-person": AnalysisConfig(name="any-second-person", stem=StemConfig(second_person_margin=None)),
 }

@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from search.analysis import CONFIGS, AnalysisConfig
@@ -30,6 +31,7 @@ from search.normalize import normalize
 from search.ingest import Article, Problem, read_sources
 from search.query import QueryError, Weights
 from search.searcher import SearchOptions
+from search.stemmer import PRONOUNS, default_prefixes
 
 DEPTH = 100
 MEASURE_NAMES = ("MRR@10", "nDCG@10", "R@10", "R@100")
@@ -92,6 +94,7 @@ SYSTEMS: dict[str, System] = {
     "no-paradigm": _akhbar("no-paradigm", "every ending the affix lists allow is cut (قانون → قان)"),
     "no-accusative": _akhbar("no-accusative", "the accusative alif kept (جديدا ≠ جديد)"),
     "keep-nisba": _akhbar("keep-nisba", "the nisba's ي kept (المدني ≠ المدن, سوريا = سوري ≠ سور)"),
+    "any-second-person": _akhbar("any-second-person", "a final ك cut as a pronoun wherever the affix lists allow (اشتباك → اشتبا)"),
     "no-spellings": _akhbar("default", "no spelling variants at query time", spellings=False),
     # Folding near-copies (search/clusters.py): "default" lists each hit's
     # folded copies right after it.
@@ -190,18 +193,53 @@ def load(
     )
 
 
+_PREFIXES = default_prefixes()
+_OBJECT_PRONOUNS = tuple(p for p in PRONOUNS if p != "ي")  # "my": news hardly writes it, the nisba ends the same
+
+
+def _core(word: str) -> str:
+    """A pair's word without its article: الأمير is written as أمير too."""
+    return word[2:] if word.startswith("ال") and len(word) > 4 else word
+
+
+@lru_cache(maxsize=1_000_000)
+def clitic_cores(form: str) -> frozenset[str]:
+    """Every word ``form`` can be with its clitics taken off: proclitics
+    (و ف ب ك ل and the article), then, on a word without the article, an
+    attached pronoun (ة written ت before it: حكومته → حكومه).  Inflections (plurals, the nisba's ي, the feminine)
+    stay on: they make another form of the word, which is what the leak
+    measures."""
+    cores = set()
+    for prefix in _PREFIXES:
+        if not form.startswith(prefix) or len(form) - len(prefix) < 2:
+            continue
+        rest = form[len(prefix) :]
+        cores.add(rest)
+        if prefix.endswith(("ال", "لل")):
+            continue  # no pronoun after the article: الأميرة is not الأمير + ه
+        for pronoun in _OBJECT_PRONOUNS:
+            if rest.endswith(pronoun) and len(rest) - len(pronoun) >= 2:
+                base = rest[: -len(pronoun)]
+                cores.add(base[:-1] + "ه" if base.endswith("ت") else base)
+    return frozenset(cores)
+
+
 def writers(articles: Iterable[Article], words: Iterable[str]) -> dict[str, set[str]]:
     """For each word (normalized), the ids of the articles that write it as
-    a word of their title or body: any diacritics, hamza or alef form, but
-    no clitics."""
+    a word of their title or body, with any clitics (والأمير، بالأمير،
+    أميره), diacritics, hamza or alef form.  An article that writes a word
+    with a clitic is one a search for that word must find, so it counts
+    among the word's own articles, not as a leak."""
     from search.analysis import _WORD, _normal_form
 
-    wanted = {normalize(w): set() for w in words}
+    words = [normalize(w) for w in words]
+    wanted: dict[str, set[str]] = {_core(w): set() for w in words}
     for article in articles:
         seen = {_normal_form(m) for m in _WORD.findall(f"{article.title}\n{article.body}")}
-        for word in seen.intersection(wanted):
-            wanted[word].add(article.id)
-    return wanted
+        cores = set().union(*map(clitic_cores, seen)) if seen else set()
+        for core in cores.intersection(wanted):
+            wanted[core].add(article.id)
+    return {w: wanted[_core(w)] for w in words}
 
 
 def spelling_measures(searcher, articles: Sequence[Article], pairs: Sequence[SpellingPair]) -> dict[str, float]:

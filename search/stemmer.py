@@ -41,6 +41,7 @@ CONJUNCTIONS = ("", "و", "ف")
 PREPOSITIONS = ("", "ب", "ك", "ل")
 ARTICLE = ("", "ال")
 PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "نا", "ي")
+SECOND_PERSON = ("ك", "كم", "كما")
 # Feminine, dual, plural and nisba endings (teh marbuta already folded to ه).
 ENDINGS = ("ه", "ات", "ان", "ين", "ون", "وا", "ي", "يه", "يا", "يين", "يون", "يات", "تان", "تين")
 # Endings that a pronoun can follow: teh marbuta turns back into teh (the
@@ -124,7 +125,11 @@ class StemConfig:
     # with it; names that end in alif stay whole (أمريكا، كندا، روما،
     # كوبا: the bare form is rare or rarer).  None keeps the alif.
     accusative_margin: float | None = 0.3
-
+    # The second person's pronoun (كتابك، بلادكم) is rare in news, while ك
+    # ends many words and names (اشتباك، معارك، الدنمارك): it comes off only
+    # when what is left is a word at least this much more common than the
+    # whole.  None cuts it like any pronoun.
+    second_person_margin: float | None = 1.0
 
     def suffix_list(self) -> tuple[str, ...]:
         return self.suffixes if self.suffixes is not None else default_suffixes(self.keep_nisba)
@@ -215,7 +220,28 @@ def _suffix_allowed(word: str, left: int, right: int, config: StemConfig) -> boo
     whole, rest = word[left:], word[left:right]
     if config.keep_nisba and rest[-1] == "ي" and whole[len(rest) :] in ("ه", "ات"):
         return True  # the nisba's feminine and its plural: عملية، عمليات → عملي
-    return not (_outside_paradigm(whole, rest, config) or _suffix_refused(whole, rest, config))
+    return not (
+        _outside_paradigm(whole, rest, config)
+        or _suffix_refused(whole, rest, config)
+        or _not_addressed(whole, rest, config)
+    )
+
+
+def _not_addressed(whole: str, rest: str, config: StemConfig) -> bool:
+    """Whether a cut of the second person's pronoun leaves no word that
+    could be addressed: اشتباك is not اشتبا + ك, كتابك is كتاب + ك (and
+    حكومتكم حكومة + كم, its ة written ت before the pronoun)."""
+    margin = config.second_person_margin
+    ending = whole[len(rest) :]
+    if margin is None or not ending.endswith(SECOND_PERSON):
+        return False
+    pronoun = next(p for p in sorted(SECOND_PERSON, key=len, reverse=True) if ending.endswith(p))
+    base = whole[: len(whole) - len(pronoun)]
+    if base.endswith("ت"):
+        base_zipf = max(zipf(base), zipf(base[:-1] + "ه"))
+    else:
+        base_zipf = zipf(base)
+    return base_zipf < config.word_zipf or base_zipf < zipf(whole) + margin
 
 
 # What may come before an imperfect verb's person prefix: a conjunction, then

@@ -111,3 +111,21 @@ def test_arcd_subset_default_beats_raw():
     collection.qrels = {qid: collection.qrels[qid] for qid in keep}
     results = {r.system: r.scores for r in ev.evaluate(collection, ["raw", "default"])}
     assert results["default"]["MRR@10"] > results["raw"]["MRR@10"]
+
+
+def test_a_word_written_with_clitics_is_one_of_its_own_articles():
+    from search.ingest import Article
+
+    articles = [
+        Article("a", "وصل الأمير إلى المدينة"),
+        Article("b", "استقبل بالأمير وفدا"),  # a proclitic and the article
+        Article("c", "قال أميرهم إن الاجتماع انتهى"),  # an attached pronoun
+        Article("d", "حسم الأمر في الاجتماع"),
+        Article("e", "الأميرة زارت المدينة"),  # another form of the word: not its clitics
+        Article("f", "أعلنت حكومته القرار"),  # ة written ت before the pronoun
+    ]
+    written = ev.writers(articles, ["الأمير", "أمر", "الحكومة"])
+    assert written["الامير"] == {"a", "b", "c"}
+    assert written["امر"] == {"d"}
+    assert written["الحكومه"] == {"f"}
+    assert "امير" in ev.clitic_cores("وبالامير") and "امير" not in ev.clitic_cores("الاميرات")

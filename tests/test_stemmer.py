@@ -90,6 +90,15 @@ GROUPS = [
     # A country written with ا or ة, and its nisba.
     "سوريا سورية لسوريا وسورية السورية السوريين",
     "تركيا تركية وتركيا التركية",
+    # A final ك is the second person's pronoun only where what is left is
+    # a word far more common than the whole: the nouns and names ending in
+    # ك meet their plurals and clitic forms, the pronoun still comes off.
+    "اشتباك الاشتباك اشتباكات الاشتباكات",
+    "اشتراك الاشتراك اشتراكات والاشتراكات",
+    "الدانمارك والدانمارك بالدانمارك",
+    "أملاك الأملاك أملاكه",
+    "بلاد البلاد بلادكم بلادك",
+    "شعب الشعب شعبكم",
 ]
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from search import index as idx
 from search import variants
-from search.ingest import read_sources
+from search.ingest import Problem, read_sources
 from search.searcher import Searcher, SearchOptions
 from search.variants import Spellings, candidates, edits, skeleton
 from conftest import write_jsonl
@@ -250,3 +250,22 @@ def test_the_page_and_the_api_say_which_spellings_were_searched(archive):
     assert 'id="spellings"' not in typed_only.get_data(as_text=True)
     assert client.get("/api/search", query_string={"q": '"هوليود"'}).get_json()["total"] == 14  # one outlet
     assert client.get("/api/search", query_string={"q": "هوليود"}).get_json()["total"] == 28  # both
+
+
+def test_the_spelling_evaluation_measures_what_a_search_finds(archive):
+    from search.evaluate import SpellingPair, spelling_measures
+
+    articles = [a for a in read_sources([archive.parent / "news.jsonl"]) if not isinstance(a, Problem)]
+    pairs = [
+        SpellingPair("variant", "هوليوود", "هوليود"),
+        SpellingPair("variant", "إنجلترا", "إنكلترا"),
+        SpellingPair("distinct", "الأمير", "الأمر"),
+    ]
+    s = Searcher(archive)
+    off = Searcher(archive, SearchOptions(spellings=False))
+    try:
+        assert spelling_measures(s, articles, pairs) == {"variant recall": 1.0, "leak": 0.0}
+        assert spelling_measures(off, articles, pairs) == {"variant recall": 0.0, "leak": 0.0}
+    finally:
+        s.close()
+        off.close()
