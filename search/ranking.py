@@ -194,7 +194,10 @@ class Stats:
     doc_frequencies: Mapping[tuple[str, str], int]
 
     def idf(self, fieldname: str, text: str) -> float:
-        """Whoosh's BM25F idf (WeightingModel.idf) over these statistics."""
+        """Whoosh's BM25F idf (WeightingModel.idf) over these statistics
+        (a phrase's matcher asks with the term's bytes)."""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
         return log(self.doc_count / (self.doc_frequencies.get((fieldname, text), 0) + 1)) + 1
 
     def avg_field_length(self, fieldname: str) -> float:

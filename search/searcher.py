@@ -14,8 +14,8 @@ import dataclasses
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from typing import Protocol
 from dataclasses import dataclass, field
+from typing import Protocol
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -159,6 +159,10 @@ class SearchResults:
     stories: int = 0
     collapse: bool = True
     timeline: timelines.Timeline = field(default_factory=timelines.Timeline)
+    # A sharded index (search/cluster) with shards that could not answer:
+    # the results are those of the other shards.
+    partial: bool = False
+    missing_shards: list[int] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
