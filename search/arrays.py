@@ -291,12 +291,14 @@ STORE = Store()  # the process's one copy
 
 def segment_key(leaf) -> tuple:
     """A segment's identity: its directory (the index generation) and id."""
-    return (str(getattr(getattr(leaf, "_storage", None), "folder", "")), leaf.segment().segment_id())
+    segment = leaf.segment()  # None: an empty index (a shard that got no article)
+    return (str(getattr(getattr(leaf, "_storage", None), "folder", "")), segment.segment_id() if segment else "")
 
 
 def view_key(searcher) -> tuple:
     """What identifies a state of the index: its segments and their deletions."""
-    return tuple((segment_key(leaf), leaf.segment().deleted_count()) for leaf, _ in searcher.reader().leaf_readers())
+    return tuple((segment_key(leaf), leaf.segment().deleted_count() if leaf.segment() else 0)
+                 for leaf, _ in searcher.reader().leaf_readers())
 
 
 class IndexView:
@@ -313,7 +315,7 @@ class IndexView:
         self.n = sum(s.doc_count for s in self.segments)
         live = np.ones(self.n, dtype=bool)
         for (leaf, offset) in leaves:
-            deleted = list(leaf.segment().deleted_docs())
+            deleted = list(leaf.segment().deleted_docs()) if leaf.segment() else []
             if deleted:
                 live[offset + np.asarray(deleted, dtype=np.int64)] = False
         self.live = live

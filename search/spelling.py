@@ -41,7 +41,7 @@ class TermLists:
         self._lock = threading.Lock()
 
     def get(self, leaf, fieldname: str, prefix: str) -> tuple[list[str], array]:
-        key = (leaf.segment().segment_id(), fieldname, prefix)
+        key = (leaf.segment().segment_id() if leaf.segment() else "", fieldname, prefix)
         with self._lock:
             found = self._lists.get(key)
             if found is not None:

@@ -145,8 +145,9 @@ class _Union:
 
     def searcher(self) -> WhooshSearcher:
         readers = [ix.reader() for ix in self.indexes]
-        leaves = [leaf for reader in readers for leaf, _offset in reader.leaf_readers()]
-        return WhooshSearcher(MultiReader(leaves))
+        # An empty shard's reader has no segment: nothing to mine in it.
+        leaves = [leaf for reader in readers for leaf, _offset in reader.leaf_readers() if leaf.segment() is not None]
+        return WhooshSearcher(MultiReader(leaves) if leaves else readers[0])
 
 
 def _text_of(indexes: Sequence, count: int) -> tuple[Callable[[str], str | None], Callable[[], None]]:
