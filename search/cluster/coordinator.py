@@ -231,7 +231,8 @@ class Coordinator:
         builder = self._builder()
         words = _ShardedWords(call)
         suggestion = suggest(words, self.schema, merged.parsed, query, merged.total) if merged.total < 3 else None
-        spellings = spellings_searched(words, self.schema, builder, merged.parsed)
+        # The spellings as written are kept as one index keeps them (until the table changes).
+        spellings = spellings_searched(words, self.schema, builder, merged.parsed, self.local._written)
         return SearchResults(
             query=query, total=merged.total, page=page, per_page=per_page, hits=hits, facets=merged.facets,
             suggestion=suggestion, took_ms=(time.perf_counter() - started) * 1000, sort=sort,
