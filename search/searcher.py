@@ -482,6 +482,7 @@ class Searcher:
         view.dates(searcher)
         view.days(searcher)
         view.clusters(searcher, self._roots)
+        view.ranks(searcher)
 
     @property
     def schema(self):
