@@ -286,11 +286,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-articles", type=int, help="articles in the profiled build (default 3000; --quick 300)")
     parser.add_argument("--keep", type=Path, help="build in this directory and keep it (default: a temporary one)")
     parser.add_argument("--from-json", type=Path, help="only write the report again from the raw figures of --json")
+    parser.add_argument("--shards", type=int, help="K: only the cluster figures, K shards searched by K local "
+                        "processes beside one index (bench/shards.py); the Cluster section of --out")
+    parser.add_argument("--shard-articles", type=int, help="N for --shards (default 20000; --quick 2000)")
     parser.add_argument("--worker", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker:
         return _worker(args.worker)
+    if args.shards:
+        return _cluster(args)
     if args.from_json:
         raw = json.loads(args.from_json.read_text(encoding="utf-8"))
         sizes = raw.get("sizes") or sorted({b["n"] for b in raw["builds"]})
@@ -400,6 +405,32 @@ def write(res: Results, args: argparse.Namespace) -> None:
         args.json.write_text(json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def _cluster(args: argparse.Namespace) -> int:
+    """``--shards K``: bench/shards.py's figures, into the Cluster section of --out."""
+    from bench import shards as cluster
+
+    if args.shards < 2:
+        raise SystemExit("--shards takes 2 or more")
+    n = args.shard_articles or (2_000 if args.quick else 20_000)
+    count = args.queries or (QUICK_QUERIES if args.quick else 300)
+    say = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    work = Path(tempfile.mkdtemp(prefix="akhbar-bench-shards-"))
+    try:
+        qfile = work / "queries.json"
+        qfile.write_text(json.dumps(query_sets(args.titles, count), ensure_ascii=False), encoding="utf-8")
+        figures = cluster.measure(args.shards, n, args.corpus, qfile, work, say)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    figures["count"] = count
+    info = machine(args.out)
+    described = f"{info.get('cpu') or 'this machine'}, {info.get('cores', '?')} cores"
+    cluster.write_section(args.out, cluster.section(figures, described))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    print(json.dumps(figures, indent=1))
+    return 0
+
+
 def _have(module: str) -> bool:
     import importlib.util
 
@@ -417,6 +448,16 @@ def _worker(argv: list[str]) -> int:
     elif kind == "profile":
         n, qfile, index_dir, target, corpus = rest
         out = worker_profile(int(n), Path(qfile), Path(index_dir), Path(target), Path(corpus))
+    elif kind == "shard-build":
+        from bench import shards as cluster
+
+        which, n, target, corpus, count = rest
+        out = cluster.worker_build(which, int(n), Path(target), Path(corpus), int(count))
+    elif kind == "shard-query":
+        from bench import shards as cluster
+
+        which, target, qfile = rest
+        out = cluster.worker_query(which, Path(target), Path(qfile))
     else:
         raise SystemExit(f"unknown worker {kind!r}")
     print(json.dumps(out))

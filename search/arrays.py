@@ -291,12 +291,14 @@ STORE = Store()  # the process's one copy
 
 def segment_key(leaf) -> tuple:
     """A segment's identity: its directory (the index generation) and id."""
-    return (str(getattr(getattr(leaf, "_storage", None), "folder", "")), leaf.segment().segment_id())
+    segment = leaf.segment()  # None: an empty index (a shard that got no article)
+    return (str(getattr(getattr(leaf, "_storage", None), "folder", "")), segment.segment_id() if segment else "")
 
 
 def view_key(searcher) -> tuple:
     """What identifies a state of the index: its segments and their deletions."""
-    return tuple((segment_key(leaf), leaf.segment().deleted_count()) for leaf, _ in searcher.reader().leaf_readers())
+    return tuple((segment_key(leaf), leaf.segment().deleted_count() if leaf.segment() else 0)
+                 for leaf, _ in searcher.reader().leaf_readers())
 
 
 class IndexView:
@@ -313,12 +315,13 @@ class IndexView:
         self.n = sum(s.doc_count for s in self.segments)
         live = np.ones(self.n, dtype=bool)
         for (leaf, offset) in leaves:
-            deleted = list(leaf.segment().deleted_docs())
+            deleted = list(leaf.segment().deleted_docs()) if leaf.segment() else []
             if deleted:
                 live[offset + np.asarray(deleted, dtype=np.int64)] = False
         self.live = live
         self.k1, self._b, self._field_b = norm_settings
-        self._norms: dict[str, np.ndarray] = {}
+        self._norms: dict[str, tuple[float, np.ndarray]] = {}  # field -> (average length, norms)
+        self._ranks: np.ndarray | None = None
         self._codes: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
         self._days: np.ndarray | None = None
@@ -358,13 +361,19 @@ class IndexView:
         part of BM25 that depends on the article alone (the average is the
         whole index's, so this is per state; the lengths are per segment)."""
 
-        def make() -> np.ndarray:
-            b = self._field_b.get(fieldname, self._b)
-            average = searcher.avg_field_length(fieldname) or 1
-            lengths = self._per_segment(searcher, "lengths", fieldname, lambda leaf: field_lengths(leaf, fieldname))
-            return self.k1 * ((1 - b) + b * lengths / average)
-
-        return self._built(self._norms, fieldname, make)
+        # The average comes from the searcher: this index's own, or a sharded
+        # index's over every shard (search.ranking.with_stats); the array is
+        # kept for the latest average asked for.
+        average = searcher.avg_field_length(fieldname) or 1
+        found = self._norms.get(fieldname)
+        if found is not None and found[0] == average:
+            return found[1]
+        b = self._field_b.get(fieldname, self._b)
+        lengths = self._per_segment(searcher, "lengths", fieldname, lambda leaf: field_lengths(leaf, fieldname))
+        made = self.k1 * ((1 - b) + b * lengths / average)
+        with self._lock:
+            self._norms[fieldname] = (average, made)
+        return made
 
     def codes(self, searcher, fieldname: str) -> tuple[np.ndarray, list]:
         """Each article's code for its value of a facet field, and the values."""
@@ -428,6 +437,21 @@ class IndexView:
 
         return self._built(self._codes, "id", make), values.values
 
+    def ranks(self, searcher) -> np.ndarray:
+        """Each article's place in the order of the ids: what orders equal
+        scores or dates, so that the order of results does not depend on the
+        order articles were indexed in (nor on which shard holds them)."""
+        if self._ranks is None:
+            codes, values = self.ids(searcher)
+            present = np.unique(codes)
+            with self.store.lock:
+                names = [values[c] for c in present.tolist()]
+            order = sorted(range(len(names)), key=names.__getitem__)  # Python's order of strings
+            place = np.empty(len(names), dtype=np.int64)
+            place[order] = np.arange(len(names))
+            self._ranks = place[np.searchsorted(present, codes)] if len(codes) else np.zeros(0, np.int64)
+        return self._ranks
+
     def clusters(self, searcher, roots: dict[str, str]) -> tuple[np.ndarray, np.ndarray, list]:
         """(each article's cluster code, whether its cluster has other
         members, the ids the codes name): a cluster's code is its root's id
@@ -466,9 +490,10 @@ class IndexView:
 # -- picking the page --------------------------------------------------------------------------
 
 
-def first(docs: np.ndarray, keys: np.ndarray, count: int) -> np.ndarray:
+def first(docs: np.ndarray, keys: np.ndarray, count: int, ties: np.ndarray | None = None) -> np.ndarray:
     """The ``count`` of ``docs`` with the largest ``keys``; of equal keys the
-    smaller document number first (``docs`` ascending)."""
+    smaller ``ties`` first (an article's IndexView.ranks: its id), or the
+    smaller document number (``docs`` ascending)."""
     if count <= 0 or not len(docs):
         return docs[:0]
     if len(docs) > count:
@@ -476,5 +501,5 @@ def first(docs: np.ndarray, keys: np.ndarray, count: int) -> np.ndarray:
         kth = np.partition(keys, len(keys) - count)[len(keys) - count]
         keep = keys >= kth
         docs, keys = docs[keep], keys[keep]
-    order = np.lexsort((docs, -keys))
+    order = np.lexsort((docs if ties is None else ties[docs], -keys))
     return docs[order[:count]]

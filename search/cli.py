@@ -18,6 +18,9 @@ from pathlib import Path
 import click
 
 from search import index as idx
+from search.cluster import shards as shard_layout
+from search.cluster.coordinator import Coordinator
+from search.cluster.local import InProcess
 from search.ingest import NOTE, SOURCE, Article, Problem, read_sources
 from search.query import QueryError
 from search.searcher import MAX_PER_PAGE, SORTS, Searcher
@@ -148,13 +151,37 @@ def _with_sources_help(command: Callable) -> Callable:
     return command
 
 
+ray_option = click.option(
+    "--ray", "ray_address", metavar="ADDRESS",
+    help="A Ray cluster to run on (host:6379, or auto for the one this machine has joined); needs the "
+         "cluster extra: pip install -e '.[cluster]'. The index directory must be at the same path on every node.",
+)
+
+
+def _connect_ray(address: str) -> None:
+    try:
+        from search.cluster import ray_backend
+    except ImportError:
+        raise click.ClickException("--ray needs the ray package: pip install -e '.[cluster]'") from None
+    try:
+        ray_backend.connect(address)
+    except Exception as error:  # ConnectionError and Ray's own
+        raise click.ClickException(f"cannot join the Ray cluster at {address}: {error}") from None
+
+
 @main.command()
 @click.argument("sources", nargs=-1)
 @fetch_pages_option
+@click.option("--shards", type=click.IntRange(1, shard_layout.MAX_SHARDS), default=None,
+              help="Split the index into N shards, articles routed by a hash of their id (default: as many as "
+                   "the index has now, else 1: one plain index). Search them with akhbar serve (a process per "
+                   "shard, or --ray).")
+@ray_option
 @index_dir_option
 @wait_option
 @_with_sources_help
-def build(sources: tuple[str, ...], fetch_pages: bool | None, index_dir: Path, wait: float) -> None:
+def build(sources: tuple[str, ...], fetch_pages: bool | None, shards: int | None, ray_address: str | None,
+          index_dir: Path, wait: float) -> None:
     """Build a fresh index from SOURCES (default: seeds/).
 
     SOURCES_HELP
@@ -166,16 +193,28 @@ def build(sources: tuple[str, ...], fetch_pages: bool | None, index_dir: Path, w
     or add writes an index at a time: another one fails at once (exit status
     75), or after --wait SECONDS.
     """
+    existing = shard_layout.load(index_dir)
+    count = shards or (existing.count if existing else 1)
+    runner = shard_layout.write_here
+    if ray_address:
+        if count == 1:
+            raise click.UsageError("--ray builds shards: give --shards N (2 or more)")
+        _connect_ray(ray_address)
+        from search.cluster.ray_backend import write_on_ray
+
+        runner = write_on_ray
     progress = _Progress("indexing")
     try:
-        report = idx.build(
+        report = shard_layout.build(
             index_dir,
             read_sources(sources or DEFAULT_SOURCES, fetch_pages=fetch_pages),
+            count,
             on_problem=_report_problem,
             on_article=progress,
             on_duplicate=_report_duplicate,
             wait=wait,
             on_wait=_waiting(wait),
+            runner=runner,
         )
     except idx.IndexLocked as error:
         raise _Locked(str(error)) from None
@@ -203,7 +242,7 @@ def add(sources: tuple[str, ...], fetch_pages: bool | None, index_dir: Path, wai
     """
     progress = _Progress("adding")
     try:
-        report = idx.add(
+        report = shard_layout.add(
             index_dir,
             read_sources(sources, fetch_pages=fetch_pages),
             on_problem=_report_problem,
@@ -284,9 +323,14 @@ def watch(feeds: tuple[str, ...], every: float, fetch_pages: bool, index_dir: Pa
         watcher.fetcher.close()
 
 
-def _open(index_dir: Path) -> Searcher:
+def _open(index_dir: Path) -> Searcher | Coordinator:
+    """The index's searcher; a sharded index's shards searched in this process
+    (one command, no processes to start)."""
     try:
-        return Searcher(index_dir)
+        manifest = shard_layout.load(index_dir)
+        if manifest is None:
+            return Searcher(index_dir)
+        return Coordinator(index_dir, InProcess(index_dir, manifest))
     except idx.IndexMissing as error:
         raise click.ClickException(str(error)) from None
 
@@ -352,8 +396,12 @@ def _default_workers() -> int:
               help="Processes serving requests, each with its own searcher and caches (default: the number of "
                    "cores). More than one runs under gunicorn and needs fork (Unix); one is served by waitress.")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Threads per process.")
+@ray_option
+@click.option("--replicas", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="With --ray: copies of each shard's searcher, on different nodes while there are enough.")
 @index_dir_option
-def serve(host: str, port: int, workers: int | None, threads: int, index_dir: Path) -> None:
+def serve(host: str, port: int, workers: int | None, threads: int, ray_address: str | None, replicas: int,
+          index_dir: Path) -> None:
     """Serve the search page and the JSON API.
 
     Python runs one thread at a time per process, so a search uses one core:
@@ -361,8 +409,15 @@ def serve(host: str, port: int, workers: int | None, threads: int, index_dir: Pa
     it is forked) to use N cores; with one, waitress serves in this process.
     With no index yet, one is built from seeds/ first, so a fresh clone
     serves something at once.
+
+    A sharded index (akhbar build --shards N) is served by one process, the
+    coordinator, that searches each shard in a process of its own, or with
+    --ray ADDRESS in Ray actors on the cluster's nodes (--replicas R copies
+    of each); results say when a shard could not answer ("partial").
     """
-    if not idx.exists(index_dir):
+    if replicas > 1 and not ray_address:
+        raise click.UsageError("--replicas needs --ray")
+    if not shard_layout.exists(index_dir):
         seeds = Path(DEFAULT_SOURCES[0])
         if not seeds.exists():
             seeds = Path(__file__).resolve().parents[1] / DEFAULT_SOURCES[0]
@@ -377,6 +432,13 @@ def serve(host: str, port: int, workers: int | None, threads: int, index_dir: Pa
         except idx.IndexLocked as error:
             raise _Locked(str(error)) from None
         _finish(report)
+    manifest = shard_layout.load(index_dir)
+    if manifest is not None or ray_address:
+        if manifest is None:
+            raise click.UsageError(f"--ray serves a sharded index; {index_dir} has one shard "
+                                   "(akhbar build --shards N)")
+        _serve_shards(host, port, threads, index_dir, manifest, ray_address, replicas)
+        return
     workers = workers or _default_workers()
     if workers > 1 and not _can_fork():
         click.echo(f"--workers {workers} needs fork and gunicorn, which this platform lacks: one process", err=True)
@@ -394,14 +456,41 @@ def serve(host: str, port: int, workers: int | None, threads: int, index_dir: Pa
     _gunicorn(config, host, port, workers, threads).run()
 
 
-def _serving_app(config: dict):
+def _serve_shards(host: str, port: int, threads: int, index_dir: Path, manifest: shard_layout.Manifest,
+                  ray_address: str | None, replicas: int) -> None:
+    """One process: the web app as the coordinator of the shards' searchers."""
+    from waitress import serve as waitress_serve
+
+    if ray_address:
+        _connect_ray(ray_address)
+        from search.cluster.ray_backend import RayShards
+
+        backend = RayShards(index_dir, manifest, replicas=replicas)
+        where = f"Ray at {ray_address}, {replicas} replica(s) per shard"
+    else:
+        from search.cluster.local import LocalProcesses
+
+        backend = LocalProcesses(index_dir, manifest)
+        where = "a process per shard"
+    coordinator = Coordinator(index_dir, backend)
+    app = _serving_app({"INDEX_DIR": str(index_dir)}, coordinator)
+    click.echo(f"serving http://{host}:{port}/ (index {index_dir}: {manifest.count} shards, {where}; "
+               f"waitress, {threads} threads)", err=True)
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads)
+    finally:
+        coordinator.close()
+
+
+def _serving_app(config: dict, searcher=None):
     """The web app with its searcher's per-article arrays read before the
     first request rather than during it."""
-    from web import create_app, searcher
+    from web import create_app
+    from web import searcher as searcher_of_app
 
-    app = create_app(config)
+    app = create_app(config, searcher)
     with app.app_context():
-        searcher().warm()
+        searcher_of_app().warm()
     return app
 
 

@@ -354,3 +354,38 @@ def shingles_of(title: str, body: str, shingler: Shingler | None = None) -> np.n
     """The shingles of an article's text (for measuring, bench/clusters.py)."""
     return (shingler or Shingler()).shingles(article_text(title, body))
 
+
+
+def combine(parts: list[Clusters], text_of: Callable[[str], str | None]) -> Clusters:
+    """One table for articles split among the shards of an index, each part
+    a shard's own (its signatures and its verified pairs): the pairs of the
+    parts, and the candidate pairs across parts checked as a build checks
+    them, so the clusters are those of one index of all the articles.
+    ``text_of(id)`` gives a stored article's text."""
+    owner: dict[str, int] = {}
+    signatures: dict[str, np.ndarray] = {}
+    edges: set[tuple[str, str]] = set()
+    for n, part in enumerate(parts):
+        for doc_id, sig in zip(part.ids, part.signatures):
+            owner[doc_id] = n
+            signatures[doc_id] = sig
+        edges.update((min(a, b), max(a, b)) for a, b in part.edges)
+    ids = sorted(signatures)
+    sigs = np.stack([signatures[i] for i in ids]) if ids else np.zeros((0, NUM_PERM), np.uint32)
+    # An article without words has the empty signature (a build leaves it out).
+    valid = ~(sigs == _EMPTY_SIGNATURE).all(axis=1) if len(ids) else np.zeros(0, dtype=bool)
+    shingler = Shingler()
+    read: dict[str, np.ndarray] = {}
+
+    def shingles(doc_id: str) -> np.ndarray:
+        if doc_id not in read:
+            text = text_of(doc_id)
+            read[doc_id] = shingler.shingles(text) if text else np.zeros(0, _U64)
+        return read[doc_id]
+
+    for i, j in candidate_pairs(band_keys(sigs), valid).tolist():
+        a, b = ids[i], ids[j]
+        if owner[a] != owner[b] and jaccard(shingles(a), shingles(b)) >= THRESHOLD:
+            edges.add((a, b))
+    found = sorted(edges)
+    return Clusters(ids, sigs, found, components(found))

@@ -493,14 +493,38 @@ def _build(
     on_article: Callable[[Article], None] | None,
     on_duplicate: Callable[[Article, str], None] | None,
 ) -> Report:
+    report, final = write_generation(root, records, config, on_problem, on_article, on_duplicate)
+    if final is not None:
+        go_live(root, final)
+    return report
+
+
+def write_generation(
+    root: Path,
+    records: Iterable[Record],
+    config: AnalysisConfig = AnalysisConfig(),
+    on_problem: Callable[[Problem], None] | None = None,
+    on_article: Callable[[Article], None] | None = None,
+    on_duplicate: Callable[[Article, str], None] | None = None,
+    mine: bool = True,
+    empty: bool = False,
+    writer_settings: dict | None = None,
+) -> tuple[Report, Path | None]:
+    """Index ``records`` into a new, complete generation of ``root`` that is
+    not yet live, and say where it is (None when nothing was indexed,
+    unless ``empty``: a shard may get no article).  With ``mine`` False the
+    spellings are not mined and the clusters are this generation's alone:
+    a sharded build (search/cluster/shards.py) makes both over all its
+    shards.  The caller holds the write lock."""
     generations = root / GENERATIONS
+    generations.mkdir(parents=True, exist_ok=True)
     stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}"
     tmp = generations / f"tmp-{stamp}-{os.getpid()}"
     tmp.mkdir()
     report = Report()
     try:
         ix = whoosh_index.create_in(str(tmp), make_schema(config))
-        writer = pool.writer(ix, **BUILD_WRITER)
+        writer = pool.writer(ix, **(writer_settings or BUILD_WRITER))
         dedup = _Dedup()
         collector = clusters.Collector()
         try:
@@ -509,14 +533,15 @@ def _build(
         except BaseException:
             writer.cancel()
             raise
-        if report.indexed == 0:
+        if report.indexed == 0 and not empty:
             writer.cancel()
             ix.close()
             shutil.rmtree(tmp, ignore_errors=True)
-            return report
+            return report, None
         writer.commit(optimize=True)
         _replace_duplicates(ix, dedup)
-        variants.update(tmp, ix, analyzer=writer.schema[variants.FIELD].analyzer)
+        if mine:
+            variants.update(tmp, ix, analyzer=writer.schema[variants.FIELD].analyzer)
         collector.build().save(tmp)
         ix.close()
         final = generations / f"g-{stamp}-{os.getpid()}"
@@ -526,6 +551,12 @@ def _build(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return report, final
+
+
+def go_live(root: Path, final: Path) -> None:
+    """Make the generation ``final`` the live one (the one before it kept as
+    ``previous``) and remove older ones.  The caller holds the write lock."""
     current = root / CURRENT
     if current.is_symlink():
         # Kept until the next build, for searchers still reading it.
@@ -533,7 +564,11 @@ def _build(
     _point(root, CURRENT, Path(GENERATIONS) / final.name)
     _sync(root)
     _remove_leftovers(root)
-    return report
+
+
+def sync_tree(directory: Path) -> None:
+    """Flush a generation's files (an add's new segment, tables rewritten) to disk."""
+    _sync_tree(directory)
 
 
 def add(
@@ -561,7 +596,7 @@ def add(
         ix = open_index(index_dir)
         try:
             collector = clusters.Collector()
-            report = _add(ix, Path(index_dir), records, on_problem, on_article, on_duplicate, collector)
+            report = write_additions(ix, Path(index_dir), records, on_problem, on_article, on_duplicate, collector)
             if report.indexed or report.updated:
                 # New words may be new spellings of old ones: mined again
                 # over the whole index (seconds on the full corpus).
@@ -577,7 +612,7 @@ def add(
     return report
 
 
-def _add(
+def write_additions(
     ix,
     index_dir: Path,
     records: Iterable[Record],
@@ -586,6 +621,9 @@ def _add(
     on_duplicate: Callable[[Article, str], None] | None,
     collector: clusters.Collector | None = None,
 ) -> Report:
+    """Add or replace ``records`` in the open index ``ix`` and commit; the
+    spellings and clusters are left to the caller.  The caller holds the
+    write lock."""
     report = Report()
     dedup = _Dedup()
     try:

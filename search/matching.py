@@ -72,8 +72,8 @@ def facet_counts(view: IndexView, searcher, docs: np.ndarray, fields) -> dict[st
 
 def newest_first(view: IndexView, searcher, docs: np.ndarray, count: int) -> list[int]:
     """The ``count`` newest of ``docs`` (ascending); of the same date, the
-    older document number first; articles without a date last."""
-    return first(docs, view.dates(searcher)[docs], count).tolist()
+    smaller article id first (IndexView.ranks); articles without a date last."""
+    return first(docs, view.dates(searcher)[docs], count, view.ranks(searcher)).tolist()
 
 
 def read_postings(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:

@@ -18,10 +18,13 @@ word spelled several ways is an Or of Terms like any other.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from math import log
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.searching import Searcher
 
 from search.arrays import IndexView, first
 
@@ -168,8 +171,96 @@ def _picked(ids: np.ndarray, tfs: np.ndarray, wanted: np.ndarray) -> tuple[np.nd
     return wanted[hit].astype(np.int32), tfs[at[hit]]
 
 
-def best(scored: np.ndarray, docs: np.ndarray, count: int) -> list[tuple[int, float]]:
+def best(scored: np.ndarray, docs: np.ndarray, count: int, ties: np.ndarray | None = None) -> list[tuple[int, float]]:
     """The ``count`` best of ``docs`` (ascending) as (document, score): best
-    first, of equal scores the older document first, as Whoosh orders them."""
-    top = first(docs, scored[docs], count)
+    first, of equal scores the smaller ``ties`` (IndexView.ranks: the
+    smaller article id) first, else the older document, as Whoosh orders them."""
+    top = first(docs, scored[docs], count, ties)
     return [(int(d), float(scored[d])) for d in top]
+
+
+# -- the statistics a score is computed with -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The collection statistics BM25F takes: how many articles (deleted ones
+    too, as Whoosh counts them), each field's total length, and each query
+    term's document frequency.  A sharded index (search/cluster) sums them
+    over its shards, so that every shard scores as one index would."""
+
+    doc_count: int
+    field_lengths: Mapping[str, float]
+    doc_frequencies: Mapping[tuple[str, str], int]
+
+    def idf(self, fieldname: str, text: str) -> float:
+        """Whoosh's BM25F idf (WeightingModel.idf) over these statistics
+        (a phrase's matcher asks with the term's bytes)."""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return log(self.doc_count / (self.doc_frequencies.get((fieldname, text), 0) + 1)) + 1
+
+    def avg_field_length(self, fieldname: str) -> float:
+        return self.field_lengths.get(fieldname, 0) / (self.doc_count or 1)
+
+
+class _StatsSearcher(Searcher):
+    """A Whoosh searcher over the same reader whose idf and average field
+    lengths are ``stats``': what the array scoring (idf, norms) and Whoosh's
+    own phrase scorer (through its parent searcher) read."""
+
+    def __init__(self, reader, stats: Stats | None = None, **kwargs) -> None:
+        parent = kwargs.get("parent")
+        self._stats = stats if stats is not None else parent._stats
+        super().__init__(reader, **kwargs)
+
+    def idf(self, fieldname: str, text: str) -> float:
+        return self._stats.idf(fieldname, text)
+
+    def avg_field_length(self, fieldname, default=None):
+        if not self.schema[fieldname].scorable:
+            return default
+        return self._stats.avg_field_length(fieldname)
+
+
+def with_stats(searcher: Searcher, stats: Stats | None) -> Searcher:
+    """``searcher`` itself (this index's own statistics), or a searcher of
+    the same state of the index scoring with ``stats`` (made per query: it
+    keeps no cache that another query's statistics could make stale)."""
+    if stats is None:
+        return searcher
+    return _StatsSearcher(searcher.reader(), stats=stats, weighting=searcher.weighting, closereader=False,
+                          fromindex=searcher._ix)
+
+
+def term_stats(searcher: Searcher, queries: Iterable[wq.Query], fields: Iterable[str]) -> Stats:
+    """This index's statistics for the terms of ``queries`` (their scored
+    leaves, a phrase's words) and the lengths of ``fields``: one shard's
+    part of a sharded index's statistics."""
+    wanted: set[tuple[str, str]] = set()
+    for query in queries:
+        for node, _boost in _leaves(query):
+            if isinstance(node, wq.Term):
+                wanted.add((node.fieldname, node.text))
+            elif isinstance(node, wq.Phrase):
+                wanted.update((node.fieldname, word) for word in node.words)
+    reader = searcher.reader()
+    return Stats(
+        doc_count=searcher.doc_count_all(),
+        field_lengths={name: reader.field_length(name) for name in fields},
+        doc_frequencies={term: reader.doc_frequency(*term) for term in sorted(wanted)},
+    )
+
+
+def summed(parts: Iterable[Stats]) -> Stats:
+    """The statistics of the union of the indexes ``parts`` describe."""
+    doc_count = 0
+    lengths: dict[str, float] = {}
+    frequencies: dict[tuple[str, str], int] = {}
+    for part in parts:
+        doc_count += part.doc_count
+        for name, value in part.field_lengths.items():
+            lengths[name] = lengths.get(name, 0) + value
+        for term, value in part.doc_frequencies.items():
+            frequencies[term] = frequencies.get(term, 0) + value
+    return Stats(doc_count, lengths, frequencies)

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from search.query import (
     parse,
     require_valid_text,
 )
-from search.spelling import TermLists, commonest, nearest_word
+from search.spelling import TermLists, choose_nearest, commonest, terms_within_index
 from search.variants import FILE as SPELLINGS_FILE, Spellings
 
 SORTS = ("relevance", "date")
@@ -158,6 +159,10 @@ class SearchResults:
     stories: int = 0
     collapse: bool = True
     timeline: timelines.Timeline = field(default_factory=timelines.Timeline)
+    # A sharded index (search/cluster) with shards that could not answer:
+    # the results are those of the other shards.
+    partial: bool = False
+    missing_shards: list[int] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -242,6 +247,160 @@ def _heads(ranked: list[int], codes: np.ndarray) -> list[int]:
     return heads
 
 
+class Matched:
+    """The articles a query matches in one state of the index, ascending,
+    and their scores: what a page, an export and a shard's answer are made
+    from.  The scores are exact for the best ``exact_top`` (None: all the
+    scores made are exact); ``best`` makes more exact as it needs them."""
+
+    def __init__(self, owner: "Searcher", searcher, view: arrays.IndexView, ranked, sort: str, shown: np.ndarray,
+                 docs: np.ndarray, scored: np.ndarray | None, exact_top: int | None) -> None:
+        self.owner, self.searcher, self.view, self.ranked, self.sort = owner, searcher, view, ranked, sort
+        self.shown, self.docs, self.scored, self.exact_top = shown, docs, scored, exact_top
+
+    def score_all(self) -> None:
+        """Scores for every match (an all-words search scores none until asked)."""
+        if self.sort != "date" and self.scored is None:
+            self.scored, _ = ranking.scores(self.view, self.searcher, self.ranked, only=self.docs)
+
+    def best(self, count: int) -> list[int]:
+        """The ``count`` first matches in the page order: best score (or
+        newest) first, equal ones by article id."""
+        view, searcher = self.view, self.searcher
+        if self.sort == "date":
+            return matching.newest_first(view, searcher, self.docs, count)
+        self.score_all()
+        if self.exact_top is not None and count > self.exact_top:
+            self.scored, _ = ranking.scores(view, searcher, self.ranked, top=count, among=self.shown)
+            self.exact_top = count
+        return [d for d, _ in ranking.best(self.scored, self.docs, count, view.ranks(searcher))]
+
+    def score(self, d: int) -> float:
+        return float(self.scored[d]) if self.scored is not None else 0.0
+
+
+class Words(Protocol):
+    """What suggestions, completions and the spellings shown read of an
+    index's words: one index's (LocalWords), or a sharded index's, summed
+    over its shards (search/cluster/coordinator.py)."""
+
+    def doc_frequency(self, fieldname: str, term: str) -> int: ...
+
+    def near(self, fieldname: str, term: str, maxdist: int, prefix: int) -> dict[str, int]:
+        """The terms within ``maxdist`` edits of ``term`` (its first
+        ``prefix`` letters kept), with how often the index has each."""
+
+    def commonest(self, fieldname: str, prefix: str, count: int) -> list[str]: ...
+
+    def written(self, term: str, fieldname: str) -> str:
+        """``term`` as the article with the smallest id that has it writes it."""
+
+    def count(self, query: str) -> int:
+        """How many articles have every word of ``query``."""
+
+
+class LocalWords:
+    """Words of one index, read with one thread's Whoosh searcher."""
+
+    def __init__(self, owner: "Searcher", searcher) -> None:
+        self.owner, self.searcher = owner, searcher
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        return self.searcher.reader().doc_frequency(fieldname, term)
+
+    def near(self, fieldname: str, term: str, maxdist: int, prefix: int) -> dict[str, int]:
+        reader = self.searcher.reader()
+        found = terms_within_index(reader, fieldname, term, maxdist, prefix, self.owner._term_lists)
+        return {t: reader.frequency(fieldname, t) for t in found}
+
+    def commonest(self, fieldname: str, prefix: str, count: int) -> list[str]:
+        return commonest(self.owner._term_lists, self.searcher.reader(), fieldname, prefix, count)
+
+    def written(self, term: str, fieldname: str) -> str:
+        found = self.owner.written_by(self.searcher, term, fieldname)
+        return term if found is None else found[1]
+
+    def count(self, query: str) -> int:
+        return self.owner.count(self.searcher, query)
+
+
+def suggest(words: Words, schema, parsed: ParsedQuery, query: str, total: int) -> str | None:
+    """Replace each unknown word by the nearest word of the index, as
+    written in the articles; offered only if it finds more."""
+    changed = query
+    for word in parsed.words:
+        if " " in word:
+            continue
+        terms = field_terms(schema, SPELL_FIELD, word)
+        # A stop word (no term) or odd input (several) is not respelled.
+        if len(terms) != 1 or len(terms[0]) > SUGGEST_MAX_CHARS or words.doc_frequency(SPELL_FIELD, terms[0]):
+            continue
+        nearest = choose_nearest(words.near(SPELL_FIELD, terms[0], 2, 1), terms[0], maxdist=2)
+        if nearest is not None:
+            changed = changed.replace(word, words.written(nearest, SPELL_FIELD), 1)
+    if changed == query:
+        return None
+    return changed if words.count(changed) > total else None
+
+
+def spellings_searched(words: Words, schema, builder: QueryBuilder, parsed: ParsedQuery,
+                       cache: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """The spellings each word was searched in, as the articles write
+    them: the typed word with its stem's letters replaced by another
+    spelling's (الأمريكية → الأميركية), else how an article writes that
+    spelling."""
+    out: dict[str, list[str]] = {}
+    for word, stems in builder.spelled(parsed).items():
+        exact = field_terms(schema, SPELL_FIELD, word)
+        forms = [word]
+        for stem, others in stems.items():
+            for other in others:
+                form = _spelling_as_written(words, exact[0] if len(exact) == 1 else "", stem, other, cache)
+                if form not in forms:
+                    forms.append(form)
+        if len(forms) > 1:
+            out[word] = forms
+    return out
+
+
+def _spelling_as_written(words: Words, exact: str, stem: str, other: str, cache: dict[str, str] | None) -> str:
+    key = f"{exact}\x00{stem}\x00{other}"
+    found = cache.get(key) if cache is not None else None
+    if found is None:
+        respelled = exact.replace(stem, other, 1) if stem in exact else ""
+        if respelled and words.doc_frequency(SPELL_FIELD, respelled):
+            found = words.written(respelled, SPELL_FIELD)
+        else:
+            found = words.written(other, "text")
+        if cache is not None and len(cache) < 10_000:
+            cache[key] = found
+    return found
+
+
+def completions(words: Words, prefix: str, limit: int) -> list[str]:
+    """Words of the index that start with the last word of ``prefix``,
+    commonest first, as the articles write them."""
+    if len(prefix) > MAX_QUERY_LENGTH:
+        raise QueryError(f"prefix is too long (limit {MAX_QUERY_LENGTH} characters)")
+    require_valid_text(prefix)
+    parts = prefix.split()
+    if not parts or prefix[-1].isspace():
+        return []
+    last = normalize(parts[-1])
+    if not last:
+        return []
+    head = prefix[: len(prefix) - len(parts[-1])]
+    # A few more than asked for: two terms may be written the same way.
+    out: list[str] = []
+    for term in words.commonest(SPELL_FIELD, last, 2 * limit):
+        word = head + words.written(term, SPELL_FIELD)
+        if word not in out:
+            out.append(word)
+        if len(out) == limit:
+            break
+    return out
+
+
 class Searcher:
     def __init__(self, index_dir: str | Path, options: SearchOptions = SearchOptions()) -> None:
         self.index_dir = Path(index_dir)
@@ -323,6 +482,7 @@ class Searcher:
         view.dates(searcher)
         view.days(searcher)
         view.clusters(searcher, self._roots)
+        view.ranks(searcher)
 
     @property
     def schema(self):
@@ -355,7 +515,7 @@ class Searcher:
             raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
         searcher, parsed, found, fallback = self._find(query, page, per_page, sort, filters, mode, collapse, interval)
         total = found.total if found is not None else 0
-        marker = Marker(self.schema["text"].analyzer, self._builder.highlight_terms(parsed))
+        marker = self.marker(parsed)
         hits = []
         if found is not None:
             codes, _multi, names = found.clusters
@@ -364,7 +524,8 @@ class Searcher:
                 folded = [self._copy(searcher.stored_fields(c), s) for c, s in copies]
                 hits.append(dataclasses.replace(hit, cluster=names[codes[d]], copies=folded))
         facets = found.facets if found is not None else {f: {} for f in FACET_FIELDS}
-        suggestion = self._suggest(searcher, parsed, query, total) if total < 3 else None
+        words = self.words(searcher)
+        suggestion = suggest(words, self._schema, parsed, query, total) if total < 3 else None
         spellings = self._spellings(searcher, parsed)
         return SearchResults(
             query=query,
@@ -424,10 +585,9 @@ class Searcher:
 
         return rows()
 
-    def _find(self, query, page, per_page, sort, filters, mode, collapse, interval):
-        """(Whoosh searcher, parsed query, _Found or None, whether the
-        query fell back to any-word matching): the search behind a page or
-        an export."""
+    def checked(self, query, sort, filters, mode, interval) -> tuple[ParsedQuery, Filters, str]:
+        """The parsed query, the filters and the mode ("and" or "or") of a
+        search's arguments; QueryError for a bad one."""
         if not isinstance(query, str):
             raise QueryError("query must be text")
         if sort not in SORTS:
@@ -441,48 +601,47 @@ class Searcher:
             filters = Filters(**filters)
         filters = filters or Filters()
         parsed = parse(query)
+        if mode == "auto":
+            mode = "and" if len(parsed.groups) <= self.options.auto_and_max_words else "or"
+        return parsed, filters, mode
+
+    def falls_back(self, parsed: ParsedQuery, mode: str, total: int) -> bool:
+        """Whether an all-words search that found ``total`` is run again
+        with any word."""
+        return mode != "or" and len(parsed.groups) > 1 and total < self.options.fallback_below
+
+    def _find(self, query, page, per_page, sort, filters, mode, collapse, interval):
+        """(Whoosh searcher, parsed query, _Found or None, whether the
+        query fell back to any-word matching): the search behind a page or
+        an export."""
+        parsed, filters, mode = self.checked(query, sort, filters, mode, interval)
         searcher = self._searcher()
         allowed = self._allowed(searcher, filters)
         fallback = False
-        if mode == "auto":
-            mode = "and" if len(parsed.groups) <= self.options.auto_and_max_words else "or"
         run = (searcher, parsed, page, per_page, sort, allowed, collapse, interval)
         found = self._run(run[0], run[1], mode, *run[2:])
-        if found is not None and mode != "or" and len(parsed.groups) > 1 and found.total < self.options.fallback_below:
+        if found is not None and self.falls_back(parsed, mode, found.total):
             found = self._run(run[0], run[1], "or", *run[2:])
             fallback = True
         return searcher, parsed, found, fallback
 
-    def _spellings(self, searcher, parsed: ParsedQuery) -> dict[str, list[str]]:
-        """The spellings each word was searched in, as the articles write
-        them: the typed word with its stem's letters replaced by another
-        spelling's (الأمريكية → الأميركية), else how an article writes that
-        spelling."""
-        out: dict[str, list[str]] = {}
-        for word, stems in self._builder.spelled(parsed).items():
-            exact = field_terms(self._schema, SPELL_FIELD, word)
-            forms = [word]
-            for stem, others in stems.items():
-                for other in others:
-                    form = self._spelling_as_written(searcher, exact[0] if len(exact) == 1 else "", stem, other)
-                    if form not in forms:
-                        forms.append(form)
-            if len(forms) > 1:
-                out[word] = forms
-        return out
+    def words(self, searcher) -> LocalWords:
+        return LocalWords(self, searcher)
 
-    def _spelling_as_written(self, searcher, exact: str, stem: str, other: str) -> str:
-        key = f"{exact}\x00{stem}\x00{other}"
-        found = self._written.get(key)
-        if found is None:
-            respelled = exact.replace(stem, other, 1) if stem in exact else ""
-            if respelled and searcher.reader().doc_frequency(SPELL_FIELD, respelled):
-                found = self._as_written(searcher, respelled)
-            else:
-                found = self._as_written(searcher, other, "text")
-            if len(self._written) < 10_000:
-                self._written[key] = found
-        return found
+    def marker(self, parsed: ParsedQuery) -> Marker:
+        """What marks the query's words in titles and snippets."""
+        return Marker(self.schema["text"].analyzer, self._builder.highlight_terms(parsed))
+
+    def _spellings(self, searcher, parsed: ParsedQuery) -> dict[str, list[str]]:
+        return spellings_searched(self.words(searcher), self._schema, self._builder, parsed, self._written)
+
+    def count(self, searcher, query: str) -> int:
+        """How many articles have every word of ``query``."""
+        built = self._counting.build(parse(query), "and")
+        if built is None:
+            return 0
+        view = self._view(searcher)
+        return int(np.count_nonzero(matching.docset(view, searcher, built) & view.live))
 
     def matching_ids(self, query: str) -> set[str]:
         """The ids of every article that ``query`` matches, unranked: what
@@ -502,17 +661,15 @@ class Searcher:
         query = filters.query()
         return None if query is None else matching.docset(self._view(searcher), searcher, query)
 
-    def _run(self, searcher, parsed, mode, page, per_page, sort, allowed, collapse=True, interval=None) -> _Found | None:
-        """The total, facets, stories and timeline over every match; the
-        page, best first, each hit with its folded copies."""
+    def matched(self, searcher, parsed, mode, sort, allowed, depth) -> Matched | None:
+        """Every article the query matches among those ``allowed`` (None:
+        all), with the scores exact for the best ``depth`` of them: the part
+        of a search a shard of a sharded index runs (``searcher`` may score
+        with its statistics: search.ranking.with_stats)."""
         ranked = self._builder.build(parsed, mode)
         if ranked is None:
             return None
         view = self._view(searcher)
-        start, end = (page - 1) * per_page, page * per_page
-        # With folding, the page's stories are found among the best ``depth``
-        # articles, more if copies fill them (rare): the cost stays that of the page.
-        depth = fold_depth(end) if collapse else end
         shown = view.live if allowed is None else view.live & allowed  # never changed in place
         exact_top = None  # ranked "or": the scores are exact for the best this many
         if mode == "and" or sort == "date":
@@ -526,7 +683,19 @@ class Searcher:
             scored, matched = ranking.scores(view, searcher, ranked, top=depth, among=shown)
             exact_top = depth
             matched &= shown
-        docs = matching.docnums(matched)
+        return Matched(self, searcher, view, ranked, sort, shown, matching.docnums(matched), scored, exact_top)
+
+    def _run(self, searcher, parsed, mode, page, per_page, sort, allowed, collapse=True, interval=None) -> _Found | None:
+        """The total, facets, stories and timeline over every match; the
+        page, best first, each hit with its folded copies."""
+        start, end = (page - 1) * per_page, page * per_page
+        # With folding, the page's stories are found among the best ``depth``
+        # articles, more if copies fill them (rare): the cost stays that of the page.
+        depth = fold_depth(end) if collapse else end
+        found = self.matched(searcher, parsed, mode, sort, allowed, depth)
+        if found is None:
+            return None
+        view, docs = found.view, found.docs
         facets = matching.facet_counts(view, searcher, docs, FACET_FIELDS)
         timeline = timelines.count(view.days(searcher)[docs], interval)
         clusters = view.clusters(searcher, self._roots)
@@ -534,32 +703,20 @@ class Searcher:
         stories = _distinct(codes[docs]) if collapse else len(docs)
         if start >= stories:
             return _Found(len(docs), [], facets, stories, timeline, clusters)
-        if sort != "date" and scored is None:
-            scored, _ = ranking.scores(view, searcher, ranked, only=docs)
-
-        def best(count: int) -> list[int]:
-            if sort == "date":
-                return matching.newest_first(view, searcher, docs, count)
-            return [d for d, _ in ranking.best(scored, docs, count)]
-
-        def score(d: int) -> float:
-            return float(scored[d]) if scored is not None else 0.0
+        found.score_all()
 
         if not collapse:
-            return _Found(len(docs), [(d, score(d), []) for d in best(end)[start:end]], facets, stories, timeline,
-                          clusters)
+            return _Found(len(docs), [(d, found.score(d), []) for d in found.best(end)[start:end]], facets, stories,
+                          timeline, clusters)
         count = min(len(docs), depth)
         while True:
-            heads = _heads(best(count), codes)
+            heads = _heads(found.best(count), codes)
             if len(heads) >= end or count >= len(docs):
                 break
             count = min(len(docs), count * 4)
-            if exact_top is not None and count > exact_top:
-                scored, _ = ranking.scores(view, searcher, ranked, top=count, among=shown)
-                exact_top = count
         heads = heads[start:end]
-        folded = self._copies(view, searcher, docs, heads, codes, multi, scored, sort)
-        return _Found(len(docs), [(h, score(h), folded.get(h, [])) for h in heads], facets, stories, timeline,
+        folded = self._copies(view, searcher, docs, heads, codes, multi, found.scored, sort)
+        return _Found(len(docs), [(h, found.score(h), folded.get(h, [])) for h in heads], facets, stories, timeline,
                       clusters)
 
     @staticmethod
@@ -574,7 +731,7 @@ class Searcher:
             keys = view.dates(searcher)[members].astype(np.float64)
         else:
             keys = scored[members]
-        order = np.lexsort((members, -keys))
+        order = np.lexsort((view.ranks(searcher)[members], -keys))
         out: dict[int, list[tuple[int, float]]] = {h: [] for h in grouped}
         head_of = {int(codes[h]): h for h in grouped}
         for d in members[order].tolist():
@@ -634,44 +791,35 @@ class Searcher:
         )
 
     def _suggest(self, searcher, parsed: ParsedQuery, query: str, total: int) -> str | None:
-        """Replace each unknown word by the nearest word of the index, as
-        written in the articles; offered only if it finds more."""
-        reader = searcher.reader()
-        changed = query
-        for word in parsed.words:
-            if " " in word:
-                continue
-            terms = field_terms(self._schema, SPELL_FIELD, word)
-            # A stop word (no term) or odd input (several) is not respelled.
-            if len(terms) != 1 or len(terms[0]) > SUGGEST_MAX_CHARS or reader.doc_frequency(SPELL_FIELD, terms[0]):
-                continue
-            nearest = nearest_word(reader, SPELL_FIELD, terms[0], maxdist=2, prefix=1, lists=self._term_lists)
-            if nearest is not None:
-                changed = changed.replace(word, self._as_written(searcher, nearest), 1)
-        if changed == query:
-            return None
-        better = self._counting.build(parse(changed), "and")
-        if better is None:
-            return None
-        view = self._view(searcher)
-        found = int(np.count_nonzero(matching.docset(view, searcher, better) & view.live))
-        return changed if found > total else None
+        return suggest(self.words(searcher), self._schema, parsed, query, total)
 
-    def _as_written(self, searcher, term: str, fieldname: str = SPELL_FIELD) -> str:
-        """An index term (normalized: bare alef, ه for ة) as the first article
-        that has it writes it, without diacritics: what a user is shown."""
-        try:
-            docnum = searcher.reader().postings(fieldname, term).id()
-        except TermNotFound:
-            return term
+    def written_by(self, searcher, term: str, fieldname: str = SPELL_FIELD) -> tuple[str, str] | None:
+        """(id, form) of the article with the smallest id that has ``term``
+        (an index term: normalized, bare alef, ه for ة), the form as that
+        article writes it without diacritics (the term itself if no
+        text shows it); None if no article has it.  The smallest id, not
+        the first indexed: the same article whichever shard holds it."""
+        view = self._view(searcher)
+        lists = view.postings(searcher, fieldname, term)
+        docs = np.concatenate([ids.astype(np.int64) + start for (start, _end), (ids, _tfs) in zip(view.slices(), lists)]) \
+            if lists else np.zeros(0, np.int64)
+        docs = docs[view.live[docs]] if len(docs) else docs
+        if not len(docs):
+            return None
+        docnum = int(docs[np.argmin(view.ranks(searcher)[docs])])
         stored = searcher.stored_fields(docnum)
         marker = Marker(self._schema[fieldname].analyzer, (term,))
         for text in (stored.get("title", ""), stored.get("body", "")):
             spans = marker.spans(text)
             if spans:
                 start, end, _term = spans[0]
-                return clean(text[start:end])
-        return term
+                return stored["id"], clean(text[start:end])
+        return stored["id"], term
+
+    def _as_written(self, searcher, term: str, fieldname: str = SPELL_FIELD) -> str:
+        """An index term as the articles write it, without diacritics: what a user is shown."""
+        found = self.written_by(searcher, term, fieldname)
+        return term if found is None else found[1]
 
     # -- single articles ------------------------------------------------------
 
@@ -720,27 +868,7 @@ class Searcher:
 
     def complete(self, prefix: str, limit: int = 8) -> list[str]:
         """Words of the index that start with ``prefix``, commonest first."""
-        if len(prefix) > MAX_QUERY_LENGTH:
-            raise QueryError(f"prefix is too long (limit {MAX_QUERY_LENGTH} characters)")
-        require_valid_text(prefix)
-        words = prefix.split()
-        if not words or prefix[-1].isspace():
-            return []
-        last = normalize(words[-1])
-        if not last:
-            return []
-        head = prefix[: len(prefix) - len(words[-1])]
-        searcher = self._searcher()
-        # A few more than asked for: two terms may be written the same way.
-        candidates = commonest(self._term_lists, searcher.reader(), SPELL_FIELD, last, 2 * limit)
-        out: list[str] = []
-        for term in candidates:
-            word = head + self._as_written(searcher, term)
-            if word not in out:
-                out.append(word)
-            if len(out) == limit:
-                break
-        return out
+        return completions(self.words(self._searcher()), prefix, limit)
 
     def stats(self) -> dict:
         """Size and shape of the index, for ``akhbar stats`` and the API."""

@@ -58,6 +58,8 @@ def results_to_dict(results: SearchResults) -> dict:
         "undated": timeline.undated,
         "suggestion": results.suggestion,
         "spellings": results.spellings,
+        "partial": results.partial,
+        "missing_shards": results.missing_shards,
     }
 
 

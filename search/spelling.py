@@ -41,7 +41,7 @@ class TermLists:
         self._lock = threading.Lock()
 
     def get(self, leaf, fieldname: str, prefix: str) -> tuple[list[str], array]:
-        key = (leaf.segment().segment_id(), fieldname, prefix)
+        key = (leaf.segment().segment_id() if leaf.segment() else "", fieldname, prefix)
         with self._lock:
             found = self._lists.get(key)
             if found is not None:
@@ -101,6 +101,29 @@ def terms_within(leaf, fieldname: str, word: str, maxdist: int, prefix: int, lis
     return set(Automata.find_matches(automaton, _ListCursor(terms)))
 
 
+def terms_within_index(reader, fieldname: str, word: str, maxdist: int, prefix: int,
+                       lists: TermLists | None) -> set[str]:
+    """The terms of every segment within ``maxdist`` edits of ``word``."""
+    found: set[str] = set()
+    for leaf, _offset in reader.leaf_readers():
+        found |= terms_within(leaf, fieldname, word, maxdist, prefix, lists)
+    return found
+
+
+def choose_nearest(frequencies: dict[str, int], word: str, maxdist: int = 2) -> str | None:
+    """Of the terms near ``word`` (with how often the index has each), the
+    one Whoosh's corrector would offer: the commonest, of equal ones the
+    last in term order."""
+    best: tuple[float, str] | None = None
+    for candidate, frequency in frequencies.items():
+        if candidate == word:
+            continue
+        item = (0 - (maxdist + (1.0 / (frequency or 1) * 0.5)), candidate)
+        if best is None or item > best:
+            best = item
+    return None if best is None else best[1]
+
+
 def nearest_word(
     reader, fieldname: str, word: str, maxdist: int = 2, prefix: int = 1, lists: TermLists | None = None
 ) -> str | None:
@@ -115,15 +138,5 @@ def nearest_word(
     automaton, as a single segment does, and the words found are ranked by
     their frequency in the whole index, as the corrector ranks them.
     """
-    found: set[str] = set()
-    for leaf, _offset in reader.leaf_readers():
-        found |= terms_within(leaf, fieldname, word, maxdist, prefix, lists)
-    best: tuple[float, str] | None = None
-    for candidate in found:
-        if candidate == word:
-            continue
-        frequency = reader.frequency(fieldname, candidate) or 1
-        item = (0 - (maxdist + (1.0 / frequency * 0.5)), candidate)
-        if best is None or item > best:
-            best = item
-    return None if best is None else best[1]
+    found = terms_within_index(reader, fieldname, word, maxdist, prefix, lists)
+    return choose_nearest({t: reader.frequency(fieldname, t) for t in found}, word, maxdist)

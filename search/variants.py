@@ -158,13 +158,30 @@ def candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig(
                     yield a, b
 
 
+def id_order(searcher) -> np.ndarray:
+    """The index's document numbers in the order of their article ids (of
+    one id, a deleted version first).  The miner numbers articles in this
+    order rather than in the order they were indexed, so the articles it
+    samples, and so the table it finds, do not depend on the order of the
+    archive's files nor on how it is split into shards (search/cluster)."""
+    from search.matching import column
+
+    ids = column(searcher, "id", "")
+    return np.asarray(sorted(range(len(ids)), key=lambda d: (ids[d], d)), dtype=np.int64)
+
+
 class Postings:
-    """Whole-index posting lists of one field as arrays of global article numbers."""
+    """Whole-index posting lists of one field as arrays of article numbers
+    (an article's place in the order of the ids: ``docnums`` maps them back
+    to document numbers)."""
 
     def __init__(self, searcher, fieldname: str = FIELD) -> None:
         self.fieldname = fieldname
         self.segments = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
         self.articles = searcher.doc_count_all()
+        self.docnums = id_order(searcher)
+        self.numbers = np.empty(len(self.docnums), dtype=np.int64)
+        self.numbers[self.docnums] = np.arange(len(self.docnums))
 
     def vocabulary(self) -> dict[str, int]:
         """Every term with the number of live articles that have it (near
@@ -180,8 +197,8 @@ class Postings:
         for leaf, offset in self.segments:
             if (self.fieldname, term) in leaf:
                 ids, _tfs = read_postings(leaf, self.fieldname, term)
-                parts.append(np.frombuffer(ids, dtype=np.int32).astype(np.int64) + offset)
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+                parts.append(self.numbers[np.frombuffer(ids, dtype=np.int32).astype(np.int64) + offset])
+        return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
 
 class Contexts:
@@ -191,7 +208,7 @@ class Contexts:
         n = max(postings.articles, 1)
         top = max(n * config.feature_max_share, config.feature_min_top)
         words = [t for t, df in vocabulary.items() if config.feature_min_df <= df <= top and _LETTERS.issuperset(t)]
-        words = sorted(words, key=lambda t: -vocabulary[t])[: config.max_features]
+        words = sorted(words, key=lambda t: (-vocabulary[t], t))[: config.max_features]
         self.index = {w: i for i, w in enumerate(words)}
         docs, feats = [], []
         for i, word in enumerate(words):
@@ -280,7 +297,7 @@ class Neighbours:
         self._dfs: dict[str, int] | None = None
 
     def _text(self, doc: int) -> str:
-        stored = self.searcher.stored_fields(doc)
+        stored = self.searcher.stored_fields(int(self.postings.docnums[doc]))
         return f"{stored.get('title') or ''}\n{(stored.get('body') or '')[: self.TEXT_CHARS]}"
 
     def profile(self, stem: str) -> Mapping[tuple[int, str], float]:
@@ -385,7 +402,10 @@ class Outlets:
         from search.matching import column
 
         codes: dict[str, int] = {}
-        self.codes = np.array([codes.setdefault(v or "", len(codes)) for v in column(searcher, "source", "")])
+        values = column(searcher, "source", "")
+        # By article number (Postings): in the order of the ids.
+        values = [values[d] for d in id_order(searcher).tolist()]
+        self.codes = np.array([codes.setdefault(v or "", len(codes)) for v in values])
         self.count = len(codes)
         base = np.bincount(self.codes, minlength=self.count).astype(np.float64) if len(self.codes) else np.zeros(0)
         self.base = base / max(base.sum(), 1.0)

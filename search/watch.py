@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search import index as idx
+from search.cluster import shards
 from search.ingest import NOTE, SOURCE, Article, Problem, Record
 from search.ingest.fetch import ACCEPT_FEED, ACCEPT_PAGE, Fetcher, FetchError
 
@@ -144,8 +145,8 @@ class Watcher:
         try:
             if self.stop.is_set():
                 return None
-            if idx.exists(self.index_dir):
-                report = idx.add(self.index_dir, records, on_problem=tell, wait=self.lock_wait)
+            if shards.exists(self.index_dir):
+                report = shards.add(self.index_dir, records, on_problem=tell, wait=self.lock_wait)
             else:
                 report = idx.build(self.index_dir, records, on_problem=tell, wait=self.lock_wait)
         except idx.IndexLocked as error:

@@ -31,7 +31,7 @@ def test_search_json_is_the_api_shape(tmp_path):
     run("build", SEEDS, "--index-dir", ix)
     data = json.loads(run("search", "كييف", "--json", "--index-dir", ix).output)
     assert set(data) == {"query", "total", "stories", "page", "per_page", "took_ms", "hits", "facets", "timeline",
-                         "interval", "undated", "suggestion", "spellings"}
+                         "interval", "undated", "suggestion", "spellings", "partial", "missing_shards"}
     assert data["total"] == data["stories"] == data["undated"] == 1
     hit = data["hits"][0]
     assert set(hit) == {"id", "title", "url", "date", "source", "category", "score", "snippet", "cluster", "copies"}

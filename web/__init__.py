@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app
 
+from search.cluster.coordinator import Coordinator, open_searcher
 from search.searcher import Searcher
 
 EXTENSION = "akhbar_searcher"
@@ -24,14 +25,17 @@ CSP = (
 )
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app for one index: INDEX_DIR (default $AKHBAR_INDEX or "index")."""
+def create_app(config: dict[str, Any] | None = None, searcher: Searcher | Coordinator | None = None) -> Flask:
+    """Build the app for one index: INDEX_DIR (default $AKHBAR_INDEX or
+    "index").  A sharded index is searched by ``searcher`` if given (the
+    CLI's choice: local processes or a Ray cluster), else by a process per
+    shard; the app is then the coordinator."""
     app = Flask(__name__)
     app.config.update(INDEX_DIR=os.environ.get("AKHBAR_INDEX", "index"), SITE_NAME="أخبار")
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions[EXTENSION] = Searcher(app.config["INDEX_DIR"])
+    app.extensions[EXTENSION] = searcher if searcher is not None else open_searcher(app.config["INDEX_DIR"])
 
     from web import api, pages
 
@@ -42,8 +46,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def searcher() -> Searcher:
-    """The app's one Searcher."""
+def searcher() -> Searcher | Coordinator:
+    """The app's one Searcher (a Coordinator for a sharded index)."""
     return current_app.extensions[EXTENSION]
 
 

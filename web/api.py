@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, jsonify, render_template, request, stream_with_context
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from search.cluster.coordinator import ShardUnavailable
 from search.query import QueryError
 from search.serialize import article_to_dict, results_to_dict
 from web import searcher
@@ -60,7 +61,10 @@ def article(doc_id: str) -> Response | tuple[Response, int]:
         highlight = parse_prefix(request.args)
     except ParamError as bad:
         return error(400, "bad_parameter", bad.message)
-    view = searcher().article(doc_id, highlight=highlight)
+    try:
+        view = searcher().article(doc_id, highlight=highlight)
+    except ShardUnavailable as down:
+        return error(503, "shard_unavailable", f"{down}; try again later")
     if view is None:
         return error(404, "not_found", f"there is no article with id {doc_id[:100]!r}")
     return jsonify(article_to_dict(view))
@@ -84,12 +88,13 @@ def openapi() -> Response:
     return jsonify(document())
 
 
-_CODES = {404: "not_found", 405: "method_not_allowed", 500: "internal_error"}
+_CODES = {404: "not_found", 405: "method_not_allowed", 500: "internal_error", 503: "unavailable"}
 
 _ARABIC = {
     404: "لم نجد هذه الصفحة.",
     405: "هذه الطريقة غير مسموح بها هنا.",
     500: "حدث خطأ في الخادم. حاول مرة أخرى بعد قليل.",
+    503: "جزء من الأرشيف غير متاح الآن. حاول مرة أخرى بعد قليل.",
 }
 
 

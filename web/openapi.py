@@ -88,7 +88,7 @@ def document() -> dict:
     results = {
         "type": "object",
         "required": ["query", "total", "stories", "page", "per_page", "took_ms", "hits", "facets", "timeline",
-                     "interval", "undated", "suggestion", "spellings"],
+                     "interval", "undated", "suggestion", "spellings", "partial", "missing_shards"],
         "additionalProperties": False,
         "properties": {
             "query": {"type": "string"},
@@ -137,6 +137,17 @@ def document() -> dict:
                     "quotes is searched in its own spelling only."
                 ),
                 "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 2},
+            },
+            "partial": {
+                "type": "boolean",
+                "description": "A sharded index (akhbar build --shards N) with shards that could not answer (every "
+                               "replica down): the results, totals and counts are those of the other shards. "
+                               "Always false for a one-shard index.",
+            },
+            "missing_shards": {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 0},
+                "description": "The shards left out when partial is true (empty otherwise).",
             },
         },
     }
@@ -280,6 +291,7 @@ def document() -> dict:
                         "200": _ok("Article", "The article"),
                         "400": _ERROR,
                         "404": {"$ref": "#/components/responses/NotFound"},
+                        "503": {"$ref": "#/components/responses/Unavailable"},
                     },
                 }
             },
@@ -319,6 +331,11 @@ def document() -> dict:
                 },
                 "NotFound": {
                     "description": "No such article",
+                    "content": {_JSON: {"schema": {"$ref": "#/components/schemas/Error"}}},
+                },
+                "Unavailable": {
+                    "description": "The shard holding the article has no replica that answers (a sharded index); "
+                                   "try again later. Error code shard_unavailable.",
                     "content": {_JSON: {"schema": {"$ref": "#/components/schemas/Error"}}},
                 },
             },

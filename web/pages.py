@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, Response, abort, current_app, make_response, render_template, request, url_for
 
+from search.cluster.coordinator import ShardUnavailable
 from search.query import QueryError
 from search.searcher import SearchResults
 from search.timeline import Period
@@ -117,7 +118,10 @@ def article(doc_id: str) -> str:
         q = parse_prefix(request.args).strip()
     except ParamError:
         q = ""
-    view = searcher().article(doc_id, highlight=q)
+    try:
+        view = searcher().article(doc_id, highlight=q)
+    except ShardUnavailable:
+        abort(503)
     if view is None:
         abort(404)
     return render_template("article.html", article=view, q=q,

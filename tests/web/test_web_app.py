@@ -28,7 +28,8 @@ def test_api_search_is_exactly_the_shared_serializer(client, web_index: Path) ->
     assert all(isinstance(t, (int, float)) for t in took)
     assert body == expected
     assert list(body) == ["query", "total", "stories", "page", "per_page", "hits", "facets", "timeline", "interval",
-                          "undated", "suggestion", "spellings"]
+                          "undated", "suggestion", "spellings", "partial", "missing_shards"]
+    assert body["partial"] is False and body["missing_shards"] == []  # one index: never partial
     assert body["total"] == 13  # twelve written articles and the seed
     assert set(body["hits"][0]) == {"id", "title", "url", "date", "source", "category", "score", "snippet", "cluster",
                                     "copies"}
@@ -163,7 +164,8 @@ def test_openapi_document_matches_the_code(client) -> None:
     assert params["collapse"]["enum"] == [0, 1] and params["interval"]["enum"] == ["day", "month", "year"]
     assert {"/api/search.csv", "/search.atom"} <= set(doc["paths"])
     results = doc["components"]["schemas"]["SearchResults"]["properties"]
-    assert {"stories", "timeline", "interval", "undated"} <= set(results)
+    assert {"stories", "timeline", "interval", "undated", "partial", "missing_shards"} <= set(results)
+    assert "503" in doc["paths"]["/api/articles/{id}"]["get"]["responses"]
 
 
 # -- pages -----------------------------------------------------------------------

@@ -1,0 +1,387 @@
+"""Searching a sharded index as one: the coordinator.
+
+A search is the distributed BM25 search of Elasticsearch's "DFS query then
+fetch":
+
+1. *statistics*: every shard sends the document frequencies of the query's
+   terms, its article count and field lengths; summed, they are the
+   statistics of one index of all the articles (search.ranking.Stats);
+2. *query*: every shard scores its matches with those statistics, so its
+   scores are the ones a single index gives, and sends its total, facet and
+   timeline counts, its stories (search/clusters.py) and its best articles
+   with their sort keys; the coordinator adds the counts up and merges the
+   best articles (score, or date, then article id: the order one index uses);
+3. *fetch*: the shards that hold the page's articles send their stored
+   fields and snippets, and every shard its matches in the page's wire-copy
+   clusters, folded under the best of each as one index folds them.
+
+So the ids, order, scores, totals, facets, timeline, spellings and
+suggestions are those of one index of the same articles
+(tests/cluster/test_equivalence.py).  A shard that cannot answer (all its
+replicas down) is left out and the results say so: ``partial`` and
+``missing_shards``.  The backends that run the shards' ShardServices are in
+search/cluster/local.py and search/cluster/ray_backend.py.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from search import ranking
+from search import timeline as timelines
+from search.cluster import shards as layout
+from search.cluster.service import Candidate, Fetched, ShardAnswer, ShardRequest
+from search.query import QueryError, parse
+from search.searcher import (
+    FACET_FIELDS,
+    MAX_PER_PAGE,
+    ArticleView,
+    Copy,
+    Filters,
+    Hit,
+    Row,
+    Searcher,
+    SearchOptions,
+    SearchResults,
+    completions,
+    fold_depth,
+    spellings_searched,
+    suggest,
+)
+
+
+class ShardUnavailable(RuntimeError):
+    """No replica of a shard could answer."""
+
+    def __init__(self, shard: int) -> None:
+        self.shard = shard
+        super().__init__(f"shard {shard} is unavailable (no replica answers)")
+
+
+class Backend(Protocol):
+    """Runs each shard's ShardService somewhere and calls its methods."""
+
+    count: int
+
+    def call_all(self, method: str, args: Mapping[int, tuple], key: int = 0) -> tuple[dict[int, Any], set[int]]:
+        """Call ``method`` on each shard of ``args`` with its arguments, all
+        at once: (answers by shard, the shards that could not answer).
+        Calls with the same ``key`` go to the same replica while it lives."""
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class _Call:
+    """The shards left out of one search, over all its calls."""
+
+    backend: Backend
+    key: int
+    missing: set[int] = field(default_factory=set)
+
+    def all(self, method: str, *args, shards: Sequence[int] | None = None) -> dict[int, Any]:
+        wanted = range(self.backend.count) if shards is None else shards
+        answers, missing = self.backend.call_all(method, {n: args for n in wanted if n not in self.missing}, self.key)
+        self.missing |= missing
+        return answers
+
+    def each(self, method: str, args: Mapping[int, tuple]) -> dict[int, Any]:
+        answers, missing = self.backend.call_all(method, {n: a for n, a in args.items() if n not in self.missing},
+                                                 self.key)
+        self.missing |= missing
+        return answers
+
+
+class _ShardedWords:
+    """search.searcher.Words over every shard: frequencies added up, the
+    spelling of the article with the smallest id."""
+
+    def __init__(self, call: _Call) -> None:
+        self.call = call
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        return sum(self.call.all("doc_frequency", fieldname, term).values())
+
+    def near(self, fieldname: str, term: str, maxdist: int, prefix: int) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for found in self.call.all("near", fieldname, term, maxdist, prefix).values():
+            for t, n in found.items():
+                out[t] = out.get(t, 0) + n
+        return out
+
+    def commonest(self, fieldname: str, prefix: str, count: int) -> list[str]:
+        # Each shard's commonest few, added up: near enough for completions
+        # (a term common over all shards is common in most of them).
+        totals: dict[str, int] = {}
+        for found in self.call.all("commonest", fieldname, prefix, max(4 * count, 40)).values():
+            for t, n in found.items():
+                totals[t] = totals.get(t, 0) + n
+        return heapq.nsmallest(count, totals, key=lambda t: (-totals[t], t))
+
+    def written(self, term: str, fieldname: str) -> str:
+        found = [w for w in self.call.all("written", term, fieldname).values() if w is not None]
+        return min(found)[1] if found else term
+
+    def count(self, query: str) -> int:
+        return sum(self.call.all("count", query).values())
+
+
+def _order_key(candidate: Candidate) -> tuple:
+    """Best first: the larger score (or newer date), then the smaller id."""
+    return (-candidate.key, candidate.id)
+
+
+def merge_facets(parts: Sequence[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
+    """Facet counts added up, commonest first (ties by value), as one index orders them."""
+    out = {}
+    for name in FACET_FIELDS:
+        totals: dict[str, int] = {}
+        for part in parts:
+            for value, n in part.get(name, {}).items():
+                totals[value] = totals.get(value, 0) + n
+        out[name] = dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def merge_timeline(answers: Sequence[ShardAnswer], interval: str | None) -> timelines.Timeline:
+    """The timeline of all the matches, from each shard's day counts."""
+    if not answers:
+        return timelines.Timeline()
+    days = np.concatenate([np.repeat(a.days, a.day_counts) for a in answers])
+    return timelines.count(days.astype(np.int64), interval)
+
+
+def _heads(ranked: Sequence[Candidate]) -> list[Candidate]:
+    seen: set[str] = set()
+    out = []
+    for c in ranked:
+        if c.cluster not in seen:
+            seen.add(c.cluster)
+            out.append(c)
+    return out
+
+
+@dataclass
+class _Merged:
+    parsed: Any
+    request: ShardRequest
+    stats: ranking.Stats
+    total: int = 0
+    stories: int = 0
+    facets: dict = field(default_factory=lambda: {f: {} for f in FACET_FIELDS})
+    timeline: timelines.Timeline = field(default_factory=timelines.Timeline)
+    page: list[Candidate] = field(default_factory=list)
+    fallback: bool = False
+    fetched: dict[int, Fetched] = field(default_factory=dict)
+
+
+class Coordinator:
+    """A sharded index searched as one: the interface of search.searcher.Searcher
+    (search, export, article, complete, stats), for the CLI and the web app."""
+
+    def __init__(self, index_dir: str | Path, backend: Backend, options: SearchOptions = SearchOptions()) -> None:
+        self.index_dir = Path(index_dir)
+        self.manifest = layout.load(index_dir)
+        if self.manifest is None:
+            raise ValueError(f"{index_dir} is not a sharded index")
+        self.backend = backend
+        self.options = options
+        # The query builder and schema (shared by every shard: same analysis,
+        # same spelling table), read from the first shard.
+        self.local = Searcher(self.manifest.dirs(index_dir)[0], options)
+
+    @property
+    def schema(self):
+        return self.local.schema
+
+    def _builder(self):
+        self.local._searcher()  # the spelling table as it is on disk now
+        return self.local._builder
+
+    # -- searching -------------------------------------------------------------------------------
+
+    def search(self, query: str, page: int = 1, per_page: int = 10, sort: str = "relevance",
+               filters: Filters | Mapping | None = None, mode: str | None = None, collapse: bool = True,
+               interval: str | None = None) -> SearchResults:
+        """As Searcher.search, over every shard (see the module's docstring)."""
+        started = time.perf_counter()
+        if not isinstance(query, str):
+            raise QueryError("query must be text")
+        if page < 1:
+            raise QueryError("page must be 1 or more")
+        if not 1 <= per_page <= MAX_PER_PAGE:
+            raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        call = _Call(self.backend, zlib.crc32(query.encode("utf-8", "surrogatepass")))
+        merged = self._find(call, query, page, per_page, sort, filters, mode, collapse, interval, snippets=True)
+        hits = []
+        for head in merged.page:
+            hit = merged.fetched.get(head.shard, Fetched()).hits.get(head.id)
+            if hit is None:
+                call.missing.add(head.shard)
+                continue
+            hits.append(replace(hit, cluster=head.cluster, copies=self._copies(merged, head)))
+        builder = self._builder()
+        words = _ShardedWords(call)
+        suggestion = suggest(words, self.schema, merged.parsed, query, merged.total) if merged.total < 3 else None
+        # The spellings as written are kept as one index keeps them (until the table changes).
+        spellings = spellings_searched(words, self.schema, builder, merged.parsed, self.local._written)
+        return SearchResults(
+            query=query, total=merged.total, page=page, per_page=per_page, hits=hits, facets=merged.facets,
+            suggestion=suggestion, took_ms=(time.perf_counter() - started) * 1000, sort=sort,
+            fallback=merged.fallback, spellings=spellings, stories=merged.stories, collapse=collapse,
+            timeline=merged.timeline, partial=bool(call.missing), missing_shards=sorted(call.missing),
+        )
+
+    def export(self, query: str, sort: str = "relevance", filters: Filters | Mapping | None = None,
+               limit: int = 10_000, collapse: bool = True, mode: str | None = None) -> Iterator[Row]:
+        """As Searcher.export, over every shard."""
+        if limit < 1:
+            raise QueryError("limit must be 1 or more")
+        call = _Call(self.backend, zlib.crc32(query.encode("utf-8", "surrogatepass")) if isinstance(query, str) else 0)
+        merged = self._find(call, query, 1, limit, sort, filters, mode, collapse, None, snippets=False)
+        rows = []
+        for head in merged.page:
+            found = merged.fetched.get(head.shard, Fetched()).hits.get(head.id)
+            if found is None:
+                continue
+            for item in [found, *self._copies(merged, head)]:
+                rows.append(Row(item.id, item.title, item.date, item.source, item.category, item.url, item.score,
+                                head.cluster))
+        return iter(rows[:limit])
+
+    def _find(self, call: _Call, query, page, per_page, sort, filters, mode, collapse, interval,
+              snippets: bool) -> _Merged:
+        parsed, filters, mode = self.local.checked(query, sort, filters, mode, interval)
+        start, end = (page - 1) * per_page, page * per_page
+        depth = fold_depth(end) if collapse else end
+        parts = call.all("term_stats", query)
+        stats = ranking.summed(parts[n] for n in sorted(parts))
+        request = ShardRequest(query, mode, sort, filters, depth, collapse)
+        merged = _Merged(parsed, request, stats)
+        answers = self._query(call, request, stats)
+        total = sum(a.total for a in answers)
+        if answers and self.local.falls_back(parsed, mode, total):
+            request = replace(request, mode="or")
+            merged.request, merged.fallback = request, True
+            answers = self._query(call, request, stats)
+        if not answers:
+            return merged
+        merged.total = total = sum(a.total for a in answers)
+        merged.facets = merge_facets([a.facets for a in answers])
+        merged.timeline = merge_timeline(answers, interval)
+        grouped = set().union(*(a.grouped for a in answers))
+        merged.stories = stories = sum(a.singles for a in answers) + len(grouped) if collapse else total
+        if start >= stories:
+            return merged
+        ranked = sorted((c for a in answers for c in a.best), key=_order_key)
+        if not collapse:
+            merged.page = ranked[start:end]
+        else:
+            count = min(total, depth)
+            while True:
+                if count > request.depth:  # the shards' best ``count`` each (rare: copies filled the page)
+                    request = merged.request = replace(request, depth=count)
+                    answers = self._query(call, request, stats)
+                    ranked = sorted((c for a in answers for c in a.best), key=_order_key)
+                heads = _heads(ranked[:count])
+                if len(heads) >= end or count >= total:
+                    break
+                count = min(total, count * 4)
+            merged.page = heads[start:end]
+        by_shard: dict[int, list[str]] = {}
+        for c in merged.page:
+            by_shard.setdefault(c.shard, []).append(c.id)
+        folded = sorted({c.cluster for c in merged.page if c.grouped}) if collapse else []
+        asked = range(self.backend.count) if folded else sorted(by_shard)
+        merged.fetched = call.each("fetch", {n: (request, stats, by_shard.get(n, []), folded, snippets)
+                                             for n in asked})
+        return merged
+
+    def _query(self, call: _Call, request: ShardRequest, stats: ranking.Stats) -> list[ShardAnswer]:
+        answers = call.all("query", request, stats)
+        return [answers[n] for n in sorted(answers) if answers[n] is not None]
+
+    @staticmethod
+    def _copies(merged: _Merged, head: Candidate) -> list[Copy]:
+        """The matches of the head's cluster but the head, best (or newest)
+        first, equal ones by id: as one index folds them."""
+        if not head.grouped or not merged.request.collapse:
+            return []
+        members = [m for f in merged.fetched.values() for m in f.members
+                   if m.cluster == head.cluster and m.copy.id != head.id]
+        members.sort(key=lambda m: (-m.key, m.copy.id))
+        return [m.copy for m in members]
+
+    # -- articles, words, statistics ---------------------------------------------------------------
+
+    def article(self, doc_id: str, highlight: str = "", related: int = 5) -> ArticleView | None:
+        """One article, from its shard; ShardUnavailable if that shard has no
+        live replica.  Related articles come from the same shard."""
+        try:
+            doc_id.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        shard = self.manifest.shard(doc_id)
+        answers, missing = self.backend.call_all("article", {shard: (doc_id, highlight, related)})
+        if missing:
+            raise ShardUnavailable(shard)
+        return answers[shard]
+
+    def complete(self, prefix: str, limit: int = 8) -> list[str]:
+        """Words of the index that start with ``prefix``, commonest first
+        (each shard's commonest, added up)."""
+        call = _Call(self.backend, 0)
+        return completions(_ShardedWords(call), prefix, limit)
+
+    def stats(self) -> dict:
+        """The shards' statistics added up (``missing_shards``: those that
+        could not answer)."""
+        answers, missing = self.backend.call_all("stats", {n: () for n in range(self.backend.count)})
+        parts = [answers[n] for n in sorted(answers)]
+        dates_from = [p["date_from"] for p in parts if p["date_from"]]
+        dates_to = [p["date_to"] for p in parts if p["date_to"]]
+        out: dict[str, Any] = {
+            "articles": sum(p["articles"] for p in parts),
+            "date_from": min(dates_from) if dates_from else None,
+            "date_to": max(dates_to) if dates_to else None,
+        }
+        for key in ("sources", "categories"):
+            totals: dict[str, int] = {}
+            for p in parts:
+                for value, n in p[key].items():
+                    totals[value] = totals.get(value, 0) + n
+            out[key] = dict(sorted(totals.items(), key=lambda kv: -kv[1]))
+        out["size_bytes"] = sum(p["size_bytes"] for p in parts)
+        out["index_dir"] = str(self.index_dir)
+        out["shards"] = self.backend.count
+        out["missing_shards"] = sorted(missing)
+        return out
+
+    def warm(self) -> None:
+        self.backend.call_all("warm", {n: () for n in range(self.backend.count)})
+
+    def close(self) -> None:
+        self.backend.close()
+        self.local.close()
+
+
+def open_searcher(index_dir: str | Path, backend_factory: Callable[[Path, layout.Manifest], Backend] | None = None):
+    """A Searcher for a plain index, a Coordinator for a sharded one (its
+    shards searched by ``backend_factory``'s backend: local processes by
+    default)."""
+    manifest = layout.load(index_dir)
+    if manifest is None:
+        return Searcher(index_dir)
+    if backend_factory is None:
+        from search.cluster.local import LocalProcesses
+
+        backend_factory = LocalProcesses
+    return Coordinator(index_dir, backend_factory(Path(index_dir), manifest))

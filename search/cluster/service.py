@@ -1,0 +1,234 @@
+"""One shard's searcher, answering the coordinator (search/cluster/coordinator.py).
+
+A ShardService runs wherever the shard is searched: in this process, in a
+local process of its own (search/cluster/local.py) or in a Ray actor
+(search/cluster/ray_backend.py).  It is the Searcher of the shard's index
+(search/searcher.py) with the coordinator's statistics put into its scoring
+(search.ranking.with_stats): the matching, scoring, facet, timeline and
+cluster code is the one-index code.  Everything it returns is plain data
+(dataclasses, numbers, strings), cheap to send between processes.
+
+A search is two calls: ``query`` (the total, facet and timeline counts,
+the stories, and the best articles with their sort keys) and ``fetch``
+(the stored fields and snippets of the articles the merged page shows, and
+the copies folded under them).  The matches of a ``query`` are kept for a
+while, so the ``fetch`` that follows reads them rather than searching again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from search import arrays, matching, ranking
+from search.query import parse
+from search.ranking import Stats
+from search.searcher import FACET_FIELDS, ArticleView, Copy, Filters, Hit, Matched, Searcher
+
+# The fields whose lengths BM25F averages.
+SCORED_FIELDS = ("text", "title", "lead", "text_exact")
+KEPT_SEARCHES = 16
+
+
+@dataclass(frozen=True)
+class ShardRequest:
+    """A search as every shard runs it: the mode already chosen ("and" or
+    "or") and ``depth``, how many of its best articles a shard returns."""
+
+    query: str
+    mode: str
+    sort: str
+    filters: Filters
+    depth: int
+    collapse: bool = True
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One of a shard's best articles: what the merge orders them by."""
+
+    id: str
+    key: float | int  # the score, or the date's key (-1: no date)
+    cluster: str  # its wire-copy cluster's id
+    grouped: bool  # the cluster has other members
+    shard: int = 0
+
+
+@dataclass(frozen=True)
+class ShardAnswer:
+    shard: int
+    total: int
+    facets: dict[str, dict[str, int]]
+    days: np.ndarray  # the matches' distinct day numbers (search/timeline.py)
+    day_counts: np.ndarray
+    singles: int  # matches in no cluster of two or more
+    grouped: list[str]  # the clusters of two or more that matches are in
+    best: list[Candidate]
+
+
+@dataclass(frozen=True)
+class Member:
+    """A match in one of the clusters asked for (a copy to fold)."""
+
+    cluster: str
+    key: float
+    copy: Copy
+
+
+@dataclass(frozen=True)
+class Fetched:
+    hits: dict[str, Hit | Copy] = field(default_factory=dict)
+    members: list[Member] = field(default_factory=list)
+
+
+class ShardService:
+    """A shard's Searcher, answering the coordinator's calls."""
+
+    def __init__(self, shard_dir: str | Path, number: int) -> None:
+        self.number = number
+        self.searcher = Searcher(shard_dir)
+        self._kept: OrderedDict[tuple, tuple] = OrderedDict()  # request -> (state of the index, Matched or None)
+        self._lock = threading.Lock()
+
+    def ping(self) -> int:
+        return self.number
+
+    def warm(self) -> None:
+        self.searcher.warm()
+
+    # -- phase one: the statistics ---------------------------------------------------------------
+
+    def term_stats(self, query: str) -> Stats:
+        """This shard's statistics for every term the query scores, in
+        either mode (an all-words search may fall back to any word)."""
+        parsed = parse(query)
+        searcher = self.searcher._searcher()
+        builder = self.searcher._builder
+        built = [q for q in (builder.build(parsed, "and"), builder.build(parsed, "or")) if q is not None]
+        return ranking.term_stats(searcher, built, SCORED_FIELDS)
+
+    # -- phase two: the matches --------------------------------------------------------------------
+
+    def _matched(self, request: ShardRequest, stats: Stats) -> Matched | None:
+        """The matches of ``request``: kept from its ``query`` call if the
+        shard has not changed since, read with this thread's Whoosh searcher
+        (readers are not shared between threads)."""
+        owner = self.searcher
+        searcher = ranking.with_stats(owner._searcher(), stats)
+        state = arrays.view_key(searcher)
+        key = (request, stats.doc_count, tuple(sorted(stats.field_lengths.items())),
+               tuple(sorted(stats.doc_frequencies.items())))
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+        if kept is not None and kept[0] == state:
+            found = kept[1]
+            if found is None:
+                return None
+            return Matched(owner, searcher, owner._view(searcher), found.ranked, found.sort, found.shown, found.docs,
+                           found.scored, found.exact_top)
+        allowed = owner._allowed(searcher, request.filters)
+        found = owner.matched(searcher, parse(request.query), request.mode, request.sort, allowed, request.depth)
+        with self._lock:
+            self._kept[key] = (state, found)
+            while len(self._kept) > KEPT_SEARCHES:
+                self._kept.popitem(last=False)
+        return found
+
+    def query(self, request: ShardRequest, stats: Stats) -> ShardAnswer | None:
+        """The counts over this shard's matches and its best ``depth`` articles
+        (None: the query has no searchable word)."""
+        found = self._matched(request, stats)
+        if found is None:
+            return None
+        view, searcher, docs = found.view, found.searcher, found.docs
+        facets = matching.facet_counts(view, searcher, docs, FACET_FIELDS)
+        days, day_counts = np.unique(view.days(searcher)[docs], return_counts=True)
+        codes, multi, names = view.clusters(searcher, self.searcher._roots)
+        in_groups = multi[docs]
+        grouped = sorted({names[c] for c in np.unique(codes[docs[in_groups]]).tolist()})
+        top = found.best(min(len(docs), request.depth))
+        ids, values = view.ids(searcher)
+        if request.sort == "date":
+            dates = view.dates(searcher)
+            keys = [int(dates[d]) for d in top]
+        else:
+            keys = [found.score(d) for d in top]
+        best = [Candidate(values[ids[d]], key, names[codes[d]], bool(multi[d]), self.number)
+                for d, key in zip(top, keys)]
+        return ShardAnswer(self.number, len(docs), facets, days, day_counts, int(np.count_nonzero(~in_groups)),
+                           grouped, best)
+
+    # -- the fetch phase ---------------------------------------------------------------------------
+
+    def fetch(self, request: ShardRequest, stats: Stats, ids: list[str], clusters: list[str],
+              snippets: bool = True) -> Fetched:
+        """The articles ``ids`` of the merged page (with snippets, or without
+        for an export), and this shard's matches in ``clusters`` (the copies
+        to fold under the page's hits), with their sort keys."""
+        found = self._matched(request, stats)
+        if found is None:
+            return Fetched()
+        owner = self.searcher
+        view, searcher, docs = found.view, found.searcher, found.docs
+        found.score_all()
+        marker = owner.marker(parse(request.query)) if snippets else None
+        codes, multi, names = view.clusters(searcher, owner._roots)
+        hits: dict[str, Hit | Copy] = {}
+        for doc_id in ids:
+            d = searcher.document_number(id=doc_id)
+            if d is None:
+                continue
+            stored = searcher.stored_fields(d)
+            score = found.score(d) if request.sort != "date" else 0.0
+            hits[doc_id] = owner._hit(stored, score, marker) if snippets else owner._copy(stored, score)
+        members: list[Member] = []
+        if clusters:
+            chosen = np.asarray([names[c] in set(clusters) for c in range(len(names))], dtype=bool) \
+                if len(names) else np.zeros(0, bool)
+            inside = docs[multi[docs] & chosen[codes[docs]]] if len(docs) else docs
+            dates = view.dates(searcher) if request.sort == "date" else None
+            for d in inside.tolist():
+                stored = searcher.stored_fields(d)
+                if dates is not None:
+                    key, score = float(np.float64(dates[d])), 0.0
+                else:
+                    key = score = found.score(d)
+                members.append(Member(names[codes[d]], key, owner._copy(stored, score)))
+        return Fetched(hits, members)
+
+    # -- single articles, words, statistics ---------------------------------------------------------
+
+    def article(self, doc_id: str, highlight: str = "", related: int = 5) -> ArticleView | None:
+        return self.searcher.article(doc_id, highlight=highlight, related=related)
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        return self.searcher.words(self.searcher._searcher()).doc_frequency(fieldname, term)
+
+    def near(self, fieldname: str, term: str, maxdist: int, prefix: int) -> dict[str, int]:
+        return self.searcher.words(self.searcher._searcher()).near(fieldname, term, maxdist, prefix)
+
+    def commonest(self, fieldname: str, prefix: str, count: int) -> dict[str, int]:
+        """This shard's ``count`` commonest terms with the prefix, with their
+        document frequencies (to add up over the shards)."""
+        searcher = self.searcher._searcher()
+        terms = self.searcher.words(searcher).commonest(fieldname, prefix, count)
+        reader = searcher.reader()
+        return {t: reader.doc_frequency(fieldname, t) for t in terms}
+
+    def written(self, term: str, fieldname: str) -> tuple[str, str] | None:
+        return self.searcher.written_by(self.searcher._searcher(), term, fieldname)
+
+    def count(self, query: str) -> int:
+        return self.searcher.count(self.searcher._searcher(), query)
+
+    def stats(self) -> dict:
+        return self.searcher.stats()
+
+    def close(self) -> None:
+        self.searcher.close()

@@ -1,0 +1,83 @@
+"""Four shards searched as one give the answers of one index of the same
+articles: in this process and in a process per shard (the Ray cluster's
+run is in test_ray.py)."""
+
+from __future__ import annotations
+
+import json
+
+from search.cluster import shards
+from search.cluster.coordinator import Coordinator
+from search.cluster.local import InProcess, LocalProcesses
+from search.searcher import Searcher
+from cluster.conftest import assert_same_answers
+
+
+def test_the_shards_answer_as_one_index(built, queries):
+    one_dir, sharded_dir = built
+    one = Searcher(one_dir)
+    sharded = Coordinator(sharded_dir, InProcess(sharded_dir, shards.load(sharded_dir)))
+    try:
+        assert assert_same_answers(one, sharded, queries) == 400
+        # Filters, an any-word query, suggestions and completions too.
+        for filters in ({"source": "bbc-arabic"}, {"category": "sport"}):
+            assert_same_answers(one, sharded, queries[:20], ({"filters": filters},))
+        assert_same_answers(one, sharded, ["الحكومه السعوديه OR ترمب", "ترامب -بوتين", "وزارت"], ({},))
+        for prefix in ("ال", "وزي", "ترا"):
+            assert sharded.complete(prefix) == one.complete(prefix)
+        stats, merged = one.stats(), sharded.stats()
+        for key in ("articles", "date_from", "date_to", "sources", "categories"):
+            assert merged[key] == stats[key]
+        assert merged["missing_shards"] == []
+        assert [r.id for r in sharded.export("ترامب")] == [r.id for r in one.export("ترامب")]
+        some = one.search("ترامب").hits[0].id
+        assert sharded.article(some, "ترامب").body_html == one.article(some, "ترامب").body_html
+        assert sharded.article("no-such-article") is None
+    finally:
+        one.close()
+        sharded.close()
+
+
+def test_a_process_per_shard_answers_as_one_index(built, queries):
+    one_dir, sharded_dir = built
+    one = Searcher(one_dir)
+    sharded = Coordinator(sharded_dir, LocalProcesses(sharded_dir, shards.load(sharded_dir)))
+    try:
+        assert assert_same_answers(one, sharded, queries, ({},)) == 100
+    finally:
+        one.close()
+        sharded.close()
+
+
+def test_a_killed_shard_process_gives_partial_answers_then_is_started_again(built):
+    import os
+    import signal
+    import time
+
+    _one_dir, sharded_dir = built
+    backend = LocalProcesses(sharded_dir, shards.load(sharded_dir))
+    sharded = Coordinator(sharded_dir, backend)
+    try:
+        full = sharded.search("ترامب")
+        assert not full.partial and full.missing_shards == []
+        os.kill(backend.pids()[2], signal.SIGKILL)
+        time.sleep(0.5)
+        hurt = sharded.search("ترامب")
+        assert hurt.partial and hurt.missing_shards == [2]
+        assert hurt.total < full.total
+        deadline = time.monotonic() + 60
+        while sharded.search("ترامب").partial and time.monotonic() < deadline:
+            time.sleep(0.5)
+        again = sharded.search("ترامب")
+        assert not again.partial and again.total == full.total
+        assert [h.id for h in again.hits] == [h.id for h in full.hits]
+    finally:
+        sharded.close()
+
+
+def test_the_manifest_and_shards_on_disk(built):
+    _one_dir, sharded_dir = built
+    manifest = json.loads((sharded_dir / shards.MANIFEST).read_text())
+    assert manifest == {"count": 4, "routing": shards.ROUTING}
+    assert sorted(p.name for p in sharded_dir.glob("shard-*")) == ["shard-000", "shard-001", "shard-002", "shard-003"]
+    assert not (sharded_dir / "current").exists()
