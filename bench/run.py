@@ -387,7 +387,14 @@ def write(res: Results, args: argparse.Namespace) -> None:
     """The Markdown report, and the raw figures if asked."""
     info = machine(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(render(res, info), encoding="utf-8")
+    # The Cluster section is --shards' (bench/shards.py): measured by
+    # another run, kept as it is.
+    kept = ""
+    if args.out.exists():
+        previous = args.out.read_text(encoding="utf-8")
+        if "\n## Cluster\n" in previous:
+            kept = "\n## Cluster\n" + previous.split("\n## Cluster\n", 1)[1]
+    args.out.write_text(render(res, info).rstrip("\n") + "\n" + kept, encoding="utf-8")
     if args.json:
         raw = {
             "sizes": res.sizes,
