@@ -93,6 +93,7 @@ class ShardService:
         self.searcher = Searcher(shard_dir)
         self._kept: OrderedDict[tuple, tuple] = OrderedDict()  # request -> (state of the index, Matched or None)
         self._lock = threading.Lock()
+        self._codes_of: tuple[list[str], dict[str, int]] | None = None  # cluster names -> codes, for the last table
 
     def ping(self) -> int:
         return self.number
@@ -189,8 +190,9 @@ class ShardService:
             hits[doc_id] = owner._hit(stored, score, marker) if snippets else owner._copy(stored, score)
         members: list[Member] = []
         if clusters:
-            chosen = np.asarray([names[c] in set(clusters) for c in range(len(names))], dtype=bool) \
-                if len(names) else np.zeros(0, bool)
+            chosen = np.zeros(len(names), dtype=bool)
+            codes_of = self._codes(names)
+            chosen[[codes_of[c] for c in clusters if c in codes_of]] = True
             inside = docs[multi[docs] & chosen[codes[docs]]] if len(docs) else docs
             dates = view.dates(searcher) if request.sort == "date" else None
             for d in inside.tolist():
@@ -201,6 +203,13 @@ class ShardService:
                     key = score = found.score(d)
                 members.append(Member(names[codes[d]], key, owner._copy(stored, score)))
         return Fetched(hits, members)
+
+    def _codes(self, names: list[str]) -> dict[str, int]:
+        """Each cluster's code in the clusters table ``names`` (made once a table)."""
+        kept = self._codes_of
+        if kept is None or kept[0] is not names:
+            kept = self._codes_of = (names, {name: code for code, name in enumerate(names)})
+        return kept[1]
 
     # -- single articles, words, statistics ---------------------------------------------------------
 
