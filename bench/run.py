@@ -48,6 +48,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import engines as eng  # noqa: E402
+from bench import shards  # noqa: E402
 from bench.measure import dir_size, machine, run_worker, summary  # noqa: E402
 from bench.report import CORPUS_SIZE, FULL_SIZES, WARMUP, Results, render  # noqa: E402
 from bench.serving import measure_serve  # noqa: E402
@@ -387,13 +388,7 @@ def write(res: Results, args: argparse.Namespace) -> None:
     """The Markdown report, and the raw figures if asked."""
     info = machine(args.out)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    # The Cluster section is --shards' (bench/shards.py): measured by
-    # another run, kept as it is.
-    kept = ""
-    if args.out.exists():
-        previous = args.out.read_text(encoding="utf-8")
-        if "\n## Cluster\n" in previous:
-            kept = "\n## Cluster\n" + previous.split("\n## Cluster\n", 1)[1]
+    kept = shards.kept_section(args.out)  # measured by --shards, another run
     args.out.write_text(render(res, info).rstrip("\n") + "\n" + kept, encoding="utf-8")
     if args.json:
         raw = {
@@ -414,8 +409,6 @@ def write(res: Results, args: argparse.Namespace) -> None:
 
 def _cluster(args: argparse.Namespace) -> int:
     """``--shards K``: bench/shards.py's figures, into the Cluster section of --out."""
-    from bench import shards as cluster
-
     if args.shards < 2:
         raise SystemExit("--shards takes 2 or more")
     n = args.shard_articles or (2_000 if args.quick else 20_000)
@@ -425,13 +418,13 @@ def _cluster(args: argparse.Namespace) -> int:
     try:
         qfile = work / "queries.json"
         qfile.write_text(json.dumps(query_sets(args.titles, count), ensure_ascii=False), encoding="utf-8")
-        figures = cluster.measure(args.shards, n, args.corpus, qfile, work, say)
+        figures = shards.measure(args.shards, n, args.corpus, qfile, work, say)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     figures["count"] = count
     info = machine(args.out)
     described = f"{info.get('cpu') or 'this machine'}, {info.get('cores', '?')} cores"
-    cluster.write_section(args.out, cluster.section(figures, described))
+    shards.write_section(args.out, shards.section(figures, described))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
     print(json.dumps(figures, indent=1))
@@ -456,15 +449,11 @@ def _worker(argv: list[str]) -> int:
         n, qfile, index_dir, target, corpus = rest
         out = worker_profile(int(n), Path(qfile), Path(index_dir), Path(target), Path(corpus))
     elif kind == "shard-build":
-        from bench import shards as cluster
-
         which, n, target, corpus, count = rest
-        out = cluster.worker_build(which, int(n), Path(target), Path(corpus), int(count))
+        out = shards.worker_build(which, int(n), Path(target), Path(corpus), int(count))
     elif kind == "shard-query":
-        from bench import shards as cluster
-
         which, target, qfile = rest
-        out = cluster.worker_query(which, Path(target), Path(qfile))
+        out = shards.worker_query(which, Path(target), Path(qfile))
     else:
         raise SystemExit(f"unknown worker {kind!r}")
     print(json.dumps(out))

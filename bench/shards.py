@@ -22,6 +22,7 @@ from bench.measure import dir_size, run_worker, summary
 
 WARMUP = 20
 START, END = "<!-- cluster:start -->", "<!-- cluster:end -->"
+HEADING = "\n## Cluster\n"
 
 
 def worker_build(kind: str, n: int, target: Path, corpus: Path, count: int) -> dict:
@@ -114,6 +115,13 @@ def section(figures: dict, machine: str) -> str:
     ])
 
 
+def kept_section(out: Path) -> str:
+    """The Cluster section of ``out`` as it is (from its heading to the end):
+    a full run of bench/run.py rewrites the rest of the report around it."""
+    current = out.read_text(encoding="utf-8") if out.exists() else ""
+    return HEADING + current.split(HEADING, 1)[1] if HEADING in current else ""
+
+
 def write_section(out: Path, text: str) -> None:
     """Replace the Cluster section's measured part in ``out`` (or add it)."""
     current = out.read_text(encoding="utf-8") if out.exists() else ""
@@ -122,5 +130,5 @@ def write_section(out: Path, text: str) -> None:
         _old, tail = rest.split(END, 1)
         current = head + text + tail
     else:
-        current = current.rstrip("\n") + "\n\n## Cluster\n\n" + text + "\n"
+        current = current.rstrip("\n") + "\n" + HEADING + "\n" + text + "\n"
     out.write_text(current, encoding="utf-8")

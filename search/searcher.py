@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.reading import TermNotFound
 
 from search import index as idx
 from search import arrays, lexicon, matching, ranking
@@ -218,6 +217,16 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 
 RELATED_CHARS = 50_000  # of a body, looked at for related articles
+
+
+def check_page(query, page: int, per_page: int) -> None:
+    """QueryError for a search's query that is not text or a page out of range."""
+    if not isinstance(query, str):
+        raise QueryError("query must be text")
+    if page < 1:
+        raise QueryError("page must be 1 or more")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
 
 
 def fold_depth(end: int) -> int:
@@ -507,12 +516,7 @@ class Searcher:
         folded under it and pages count stories.  Raises QueryError on bad
         arguments."""
         started = time.perf_counter()
-        if not isinstance(query, str):
-            raise QueryError("query must be text")
-        if page < 1:
-            raise QueryError("page must be 1 or more")
-        if not 1 <= per_page <= MAX_PER_PAGE:
-            raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        check_page(query, page, per_page)
         searcher, parsed, found, fallback = self._find(query, page, per_page, sort, filters, mode, collapse, interval)
         total = found.total if found is not None else 0
         marker = self.marker(parsed)

@@ -41,7 +41,7 @@ CONJUNCTIONS = ("", "و", "ف")
 PREPOSITIONS = ("", "ب", "ك", "ل")
 ARTICLE = ("", "ال")
 PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "نا", "ي")
-SECOND_PERSON = ("ك", "كم", "كما")
+SECOND_PERSON = ("كما", "كم", "ك")  # longest first: the one an ending ends with
 # Feminine, dual, plural and nisba endings (teh marbuta already folded to ه).
 ENDINGS = ("ه", "ات", "ان", "ين", "ون", "وا", "ي", "يه", "يا", "يين", "يون", "يات", "تان", "تين")
 # Endings that a pronoun can follow: teh marbuta turns back into teh (the
@@ -235,12 +235,9 @@ def _not_addressed(whole: str, rest: str, config: StemConfig) -> bool:
     ending = whole[len(rest) :]
     if margin is None or not ending.endswith(SECOND_PERSON):
         return False
-    pronoun = next(p for p in sorted(SECOND_PERSON, key=len, reverse=True) if ending.endswith(p))
+    pronoun = next(p for p in SECOND_PERSON if ending.endswith(p))
     base = whole[: len(whole) - len(pronoun)]
-    if base.endswith("ت"):
-        base_zipf = max(zipf(base), zipf(base[:-1] + "ه"))
-    else:
-        base_zipf = zipf(base)
+    base_zipf = max(zipf(base), zipf(base[:-1] + "ه")) if base.endswith("ت") else zipf(base)
     return base_zipf < config.word_zipf or base_zipf < zipf(whole) + margin
 
 

@@ -39,18 +39,17 @@ from search import ranking
 from search import timeline as timelines
 from search.cluster import shards as layout
 from search.cluster.service import Candidate, Fetched, ShardAnswer, ShardRequest
-from search.query import QueryError, parse
+from search.query import QueryError
 from search.searcher import (
     FACET_FIELDS,
-    MAX_PER_PAGE,
     ArticleView,
     Copy,
     Filters,
-    Hit,
     Row,
     Searcher,
     SearchOptions,
     SearchResults,
+    check_page,
     completions,
     fold_depth,
     spellings_searched,
@@ -213,12 +212,7 @@ class Coordinator:
                interval: str | None = None) -> SearchResults:
         """As Searcher.search, over every shard (see the module's docstring)."""
         started = time.perf_counter()
-        if not isinstance(query, str):
-            raise QueryError("query must be text")
-        if page < 1:
-            raise QueryError("page must be 1 or more")
-        if not 1 <= per_page <= MAX_PER_PAGE:
-            raise QueryError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        check_page(query, page, per_page)
         call = _Call(self.backend, zlib.crc32(query.encode("utf-8", "surrogatepass")))
         merged = self._find(call, query, page, per_page, sort, filters, mode, collapse, interval, snippets=True)
         hits = []
