@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import pytest
 from hypothesis import given
@@ -188,6 +188,19 @@ SEGMENTS = ["..", ".", "%2e%2e", "%2E%2E%2F", "..%2f", "%2f", "%00", "%ff", "%",
             "style.css", "..\\..\\", "~", ";", "%3Cscript%3E", quote(ZEL), quote("<img src=x>"), "a" * 300, "?", "#"]
 
 
+def _get_path(client, path: str):
+    """GET ``path`` as a server hands it to the app.  The test client reads
+    a path that starts with // as a host (//../x: host "..", which Werkzeug
+    3.1.9 refuses to encode), so such a path goes in as the WSGI PATH_INFO
+    and QUERY_STRING that a server would give for it."""
+    if not path.startswith("//"):
+        return client.get(path)
+    path, _, query = path.partition("#")[0].partition("?")
+    decoded = unquote(path, errors="surrogateescape").encode("utf-8", "surrogateescape").decode("latin-1")
+    return client.get("/", environ_overrides={"PATH_INFO": decoded, "QUERY_STRING": query,
+                                              "REQUEST_URI": path, "RAW_URI": path})
+
+
 def test_any_path(app) -> None:
     client = app.test_client()
 
@@ -195,7 +208,7 @@ def test_any_path(app) -> None:
            segments=st.lists(st.one_of(st.sampled_from(SEGMENTS), st.text(max_size=10).map(quote)), max_size=6))
     def run(prefix: str, segments: list[str]) -> None:
         path = prefix + "/".join(segments)
-        response = client.get(path)
+        response = _get_path(client, path)
         check(response, path)
         assert "root:" not in response.get_data(as_text=True)
 
