@@ -353,10 +353,10 @@ def next_steps(prof: dict | None) -> list[str]:
             "  - A long headline query still scores every article that has any of its words; skipping those whose "
             "best possible score cannot reach the page (MaxScore over the arrays, with per-term upper bounds) would "
             "leave most of them unscored, and matters more as the archive grows.",
-            "  - Snippets look at each distinct word of the page's articles once a query (a word the analysis "
-            "has not seen is only normalized, and analysed only if it could contain a query term), then walk "
-            "each article's words once more to place the marks. Keeping each article's word offsets in the "
-            "index would replace both walks by a read, at the cost of index size.",
+            "  - Snippets: each article of the page is scanned once per query stem for the places where it "
+            "writes the stem's letters (any hamza or alef form, marks between them), and only the words around "
+            "those places are analysed (search/analysis.py, Marker); reading the page's stored text and cutting "
+            "the passages is most of what is left.",
         ]
     lines += ["- Tantivy and FTS5 do the same work in native code: the figures above are the distance.", ""]
     return lines

@@ -14,7 +14,8 @@ pointing into the original text, which is what makes highlighting right.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from bisect import bisect_right
+from functools import cached_property, lru_cache
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -345,12 +346,83 @@ Span = tuple[int, int, str]
 _PROBE = -(10**9)  # a position no renumbering can produce
 
 
-def _parts_pattern(terms: frozenset[str]) -> re.Pattern:
+def _parts(terms: frozenset[str]) -> list[str]:
     """What a word's normalized form must contain to analyse into one of
     ``terms``: a stem is part of its word's normalized form, but for an alef
     the stemmer may put back at its start (ينتقد → انتقد)."""
     parts = {t[1:] if t[:1] == "ا" and len(t) > 1 else t for t in terms}
-    return re.compile("|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True)))
+    return sorted(filter(None, parts), key=len, reverse=True)
+
+
+def _parts_pattern(terms: frozenset[str]) -> re.Pattern:
+    return re.compile("|".join(re.escape(p) for p in _parts(terms)))
+
+
+# The Unicode blocks news text is written in (Latin, Greek, Cyrillic, the
+# Arabic blocks, punctuation and symbols); _written_forms knows their
+# characters, a text with any other character is looked at word by word.
+_BLOCKS = ((0x0000, 0x08FF), (0x1E00, 0x1EFF), (0x2000, 0x2BFF))
+
+
+@lru_cache(maxsize=1)
+def _written_forms() -> tuple[dict[str, str], re.Pattern]:
+    """For each character a normalized word can hold, the characters an
+    NFKC-normal text writes it with (ا: ا أ إ آ ٱ ...; ه: ه ة; 4: 4 ٤ ۴;
+    a: a A), and a pattern of the characters it cannot say that of: those
+    whose normal form is more than one character (ß → ss) and those outside
+    _BLOCKS.  Marks, tatweel and invisible controls normalize to nothing:
+    they may stand between any two letters."""
+    import unicodedata
+
+    forms: dict[str, list[str]] = {}
+    several = []
+    for first, last in _BLOCKS:
+        for code in range(first, last + 1):
+            c = chr(code)
+            if unicodedata.normalize("NFKC", c) != c or _IGNORED.fullmatch(c):
+                continue
+            n = norm.normalize(c)
+            if len(n) == 1:
+                forms.setdefault(n, []).append(c)
+            else:
+                several.append(c)
+    classes = {n: "[" + "".join(re.escape(c) for c in cs) + "]" for n, cs in forms.items()}
+    blocks = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _BLOCKS)
+    return classes, re.compile(f"[^{blocks}]|[" + "".join(re.escape(c) for c in several) + "]")
+
+
+_IGNORED = re.compile(f"[{norm.MARK_CLASS}{norm.TATWEEL}{norm.INVISIBLE_CLASS}]")
+_IN_WORD_CHAR = re.compile(rf"[\w{norm.MARK_CLASS}{norm.TATWEEL}{norm.INVISIBLE_CLASS}]")
+
+
+@lru_cache(maxsize=50_000)
+def _written_part(part: str) -> re.Pattern | None:
+    """Where a text as written, less its marks, tatweel and invisible
+    controls, may hold ``part`` (one of _parts): each letter in any of its
+    written forms; None for a part with a character _written_forms does not
+    know.  Compiled once per part and process."""
+    classes, _several = _written_forms()
+    if any(c not in classes for c in part):
+        return None
+    return re.compile("".join(classes[c] for c in part))
+
+
+def _written_patterns(terms: frozenset[str]) -> tuple[re.Pattern, ...] | None:
+    """The _written_part of each part of ``terms``: one scan each finds
+    every place where a text could write a word that analyses into a term,
+    so that the other words of an article are never looked at."""
+    patterns = tuple(_written_part(part) for part in _parts(terms))
+    return None if not patterns or None in patterns else patterns
+
+
+def _letter_by_letter(text: str) -> bool:
+    """Whether every word of ``text`` normalizes letter by letter into
+    characters _written_forms knows: true of nearly all news text."""
+    if text.isascii():
+        return True
+    import unicodedata
+
+    return unicodedata.is_normalized("NFKC", text) and not _written_forms()[1].search(text)
 
 
 @lru_cache(maxsize=300_000)
@@ -571,8 +643,14 @@ class Marker:
         self.analyzer = analyzer
         self.terms = frozenset(terms)
         self._by_word = isinstance(analyzer, CachedChain) and analyzer.marks_by_word() and bool(self.terms)
-        self._could_be = _parts_pattern(self.terms) if self._by_word else None
+        self._written = _written_patterns(self.terms) if self._by_word else None
         self._words: dict[str, tuple[tuple[int, int, str], ...]] = {}
+
+    @cached_property
+    def _could_be(self) -> re.Pattern:
+        """Compiled only if a word the analyzer has not seen comes up: most
+        pages of a running server have none."""
+        return _parts_pattern(self.terms)
 
     def spans(self, text: str) -> list[Span]:
         """(start, end, term) of each matched word or word part, in order."""
@@ -581,6 +659,8 @@ class Marker:
         if not self._by_word:
             tokens = self.analyzer(text, chars=True, mode="index", removestops=False)
             return [(t.startchar, t.endchar, t.text) for t in tokens if t.text in self.terms]
+        if self._written is not None and _letter_by_letter(text):
+            return self._spans_where_written(text)
         words = self._words
         distinct = set(_WORD.findall(text))
         self.analyzer.look_up(distinct.difference(words), self.terms, self._could_be, words)
@@ -591,6 +671,39 @@ class Marker:
                 if parts:
                     base = match.start()
                     spans.extend((base + start, base + end, term) for start, end, term in parts)
+        return spans
+
+    def _spans_where_written(self, text: str) -> list[Span]:
+        """The same spans, from only the words around the places where the
+        text writes a term's part: a word that analyses into a term holds
+        its part, so every other word can be passed over.  The parts are
+        looked for in the text less what normalizing removes (marks inside
+        a word: الدّولة), then each place is widened to its stretch of word
+        characters, which _WORD cuts as it cuts the whole text (no word runs
+        across its ends)."""
+        gaps = [m.start() for m in _IGNORED.finditer(text)]
+        plain = _IGNORED.sub("", text) if gaps else text
+        shifted = [g - k for k, g in enumerate(gaps)]  # where each removed character was, in plain
+        words, spans = self._words, []
+        in_word = _IN_WORD_CHAR.match
+        done = 0
+        places = sorted(m.span() for pattern in self._written for m in pattern.finditer(plain))
+        for first, last in places:
+            start = first + bisect_right(shifted, first) if gaps else first
+            end = last + bisect_right(shifted, last - 1) if gaps else last
+            if start < done:
+                continue
+            while start > done and in_word(text, start - 1):
+                start -= 1
+            while end < len(text) and in_word(text, end):
+                end += 1
+            for match in _WORD.finditer(text, start, end):
+                raw = match.group()
+                if raw not in words:
+                    self.analyzer.look_up((raw,), self.terms, self._could_be, words)
+                base = match.start()
+                spans.extend((base + s, base + e, term) for s, e, term in words[raw])
+            done = end
         return spans
 
 

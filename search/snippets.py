@@ -16,6 +16,7 @@ from search.analysis import Marker, Span
 
 BETWEEN = " … "
 _SPACE = re.compile(r"\s+")
+_LAST_SPACE = re.compile(r"\s+(?=\S*\Z)")  # the last run of spaces before where the search ends
 
 
 def snippet(text: str, marker: Marker, top: int = 2, maxchars: int = 220, surround: int = 70) -> str:
@@ -73,10 +74,8 @@ def _word_end(text: str, limit: int, end: int) -> int:
     """``end``, moved back to where a word ends (no further than ``limit``)."""
     if end >= len(text):
         return len(text)
-    cut = limit
-    for space in _SPACE.finditer(text, limit, end + 1):
-        cut = space.start()
-    return cut
+    space = _LAST_SPACE.search(text, limit, end + 1)
+    return space.start() if space else limit
 
 
 def _marked(text: str, start: int, end: int, spans: list[Span]) -> str:

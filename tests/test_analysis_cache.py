@@ -133,3 +133,34 @@ def test_a_marker_finds_the_chains_matched_tokens(shared_news_small):
                 assert snippets.snippet(text, one_query) == snippets.snippet(text, Marker(reference, terms)), query
                 compared += bool(expected)
     assert compared > 100
+
+
+def test_a_marker_finds_words_however_they_are_written():
+    """A Marker looks for the query's stems in the text as written before
+    it looks at any word (Marker._spans_where_written): marks and tatweel
+    inside a word, invisible controls, every hamza and alef form, Persian
+    letters, other digits and letter case must not hide a word from it, and
+    a text it cannot read letter by letter (presentation forms, ß, emoji)
+    must still be marked as the chain marks it."""
+    from search.analysis import Marker
+
+    texts = [
+        "قالت الحُكُومَةُ إن الحـكـومة والحكومات تعمل، وحكومتهم أيضاً",
+        "أعلنت الدّولة عن ميزانية ٢٠٢٠ و2020 في الدولة\u200cالجديدة",
+        "\u202bالحكومة\u202c قالت: ﻻ للحكومة، ﺍﻟﺤﻜﻮﻣﺔ",
+        "مسؤول ومسئول ومسو\u0654ول في GOOGLE وGoogle وgoogle",
+        "Straße STRASSE strasse 😀 الحكومة",
+        "الحكومهٔ کابل ی یک الحكومة",
+        "لا شيء هنا",
+        "",
+    ]
+    queries = ["الحكومة", "الدولة 2020", "مسؤول google", "strasse الحكومة", "كابل", "حكومتهم"]
+    for query in queries:
+        fresh = stem_analyzer()
+        reference = CompositeAnalyzer(*fresh.items)
+        terms = frozenset(t.text for t in fresh(query, mode="query"))
+        marker = Marker(fresh, terms)
+        for text in texts:
+            tokens = reference(text, chars=True, mode="index", removestops=False)
+            expected = [(t.startchar, t.endchar, t.text) for t in tokens if t.text in terms]
+            assert marker.spans(text) == expected, (query, text)
