@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from search import arrays
 from search import index as idx
 from search.cluster import shards as shard_layout
 from search.cluster.coordinator import Coordinator
@@ -396,12 +397,17 @@ def _default_workers() -> int:
               help="Processes serving requests, each with its own searcher and caches (default: the number of "
                    "cores). More than one runs under gunicorn and needs fork (Unix); one is served by waitress.")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Threads per process.")
+@click.option("--cache-mb", type=click.IntRange(1), default=arrays.DEFAULT_CACHE_MB, show_default=True,
+              envvar="AKHBAR_CACHE_MB",
+              help="Megabytes of decoded posting lists each process keeps for later searches (env AKHBAR_CACHE_MB). "
+                   "Reading a list again costs more than searching it: give a large archive room for its "
+                   "common words.")
 @ray_option
 @click.option("--replicas", default=1, show_default=True, type=click.IntRange(1, 16),
               help="With --ray: copies of each shard's searcher, on different nodes while there are enough.")
 @index_dir_option
-def serve(host: str, port: int, workers: int | None, threads: int, ray_address: str | None, replicas: int,
-          index_dir: Path) -> None:
+def serve(host: str, port: int, workers: int | None, threads: int, cache_mb: int, ray_address: str | None,
+          replicas: int, index_dir: Path) -> None:
     """Serve the search page and the JSON API.
 
     Python runs one thread at a time per process, so a search uses one core:
@@ -417,6 +423,7 @@ def serve(host: str, port: int, workers: int | None, threads: int, ray_address: 
     """
     if replicas > 1 and not ray_address:
         raise click.UsageError("--replicas needs --ray")
+    arrays.STORE.resize(cache_mb)  # before workers fork: each inherits the size
     if not shard_layout.exists(index_dir):
         seeds = Path(DEFAULT_SOURCES[0])
         if not seeds.exists():

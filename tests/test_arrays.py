@@ -130,3 +130,32 @@ def test_first_orders_by_key_then_older_document_like_a_full_sort():
         count = int(rng.integers(0, 70))
         expected = sorted(range(n), key=lambda i: (-keys[i], docs[i]))[:count]
         assert arrays.first(docs, keys, count).tolist() == [int(docs[i]) for i in expected]
+
+
+def test_the_store_keeps_posting_lists_up_to_its_size_most_recent_first(small_index):
+    index_dir, _ = small_index
+    searcher = Searcher(index_dir)
+    try:
+        whoosh = searcher._searcher()
+        (leaf, _offset), = whoosh.reader().leaf_readers()
+        key = arrays.segment_key(leaf)
+        terms = [text.decode("utf-8") for text, _info in leaf.iter_field("text")]
+        lengths = {t: len(arrays.read_postings(leaf, "text", t)[0]) for t in terms}
+        store = arrays.Store(cache_mb=1)
+        store.max_postings = 100  # a hundred postings, so that this small index overflows it
+        for t in terms:
+            store.postings(key, leaf, "text", t)
+            assert store._size <= 100 or len(store._postings) == 1
+        kept = [entry[2] for entry in store._postings]
+        # The most recently read lists are the ones kept.
+        assert kept == terms[len(terms) - len(kept):]
+        assert store._size == sum(lengths[t] for t in kept)
+        # Asking again for a kept list moves it last instead of reading it.
+        first = store.postings(key, leaf, "text", kept[0])
+        assert [e[2] for e in store._postings][-1] == kept[0] and first is store.postings(key, leaf, "text", kept[0])
+        store.resize(1)  # a megabyte: 125,000 postings, and nothing is dropped
+        assert store.max_postings == 125_000 and len(store._postings) == len(kept)
+        store.resize(0)
+        assert len(store._postings) == 1  # the last list read stays
+    finally:
+        searcher.close()
