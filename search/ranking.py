@@ -24,6 +24,7 @@ from math import log
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from search.arrays import IndexView, first
@@ -51,6 +52,7 @@ def scores(
     only: np.ndarray | None = None,
     top: int | None = None,
     among: np.ndarray | None = None,
+    pending: list | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(score of every article, mask of the articles with any positive term).
 
@@ -63,7 +65,9 @@ def scores(
     is then checked (positions, through Whoosh's phrase matcher) only for the
     articles it could lift into them, rather than for every article with all
     of its words.  A phrase of common words otherwise cost tens of
-    milliseconds, most of a long query's time.
+    milliseconds, most of a long query's time.  The PhraseBonuses that
+    did it is appended to ``pending``, if given, to make more scores exact
+    later (a deeper page) without scoring again.
     """
     out = np.zeros(view.n, dtype=np.float64)
     touched = np.zeros(view.n, dtype=bool)
@@ -102,64 +106,129 @@ def scores(
                     touched[docnum] = True
                     matcher.next()
     if phrases:
-        _phrase_bonuses(view, searcher, phrases, out, touched if among is None else touched & among, top)
+        bonuses = PhraseBonuses(view, searcher, phrases, touched if among is None else touched & among)
+        bonuses.add(out, top)
+        if pending is not None:
+            pending.append(bonuses)
     return out, touched
 
 
-def _phrase_bonuses(view: IndexView, searcher, phrases: list, out: np.ndarray, shown: np.ndarray, top: int) -> None:
-    """Add the bonus of each phrase (of a ranked query, where its words also
-    count on their own, so the phrase adds to articles already scored) to
-    the articles that could be among the ``top`` best of ``shown``.
+class PhraseBonuses:
+    """The bonus of each phrase of a ranked query (where its words also
+    count on their own, so the phrase adds to articles already scored),
+    added only where it could change the best scores.
 
     Whoosh scores a phrase as the sum of its words' BM25 scores, boosted:
-    that sum, for the articles with all the words, bounds the bonus.  An
-    article whose score without bonuses plus every bound it could get stays
-    under the ``top``-th best score without bonuses cannot reach the top, so
-    its positions are never read; the others are checked by Whoosh's own
-    phrase matcher, skipping from one to the next, and get its score."""
-    k1_1 = view.k1 + 1
-    bound = np.zeros(view.n, dtype=np.float64)
-    candidates = []
-    for node, boost in phrases:
-        norm = view.norms(searcher, node.fieldname)
-        has_all = np.ones(view.n, dtype=bool)
-        total = np.zeros(view.n, dtype=np.float64)
-        for word in node.words:
-            lists = view.postings(searcher, node.fieldname, word)
-            present = np.zeros(view.n, dtype=bool)
-            if any(len(ids) for ids, _ in lists):
-                idf = searcher.idf(node.fieldname, word)
-                for (start, end), (ids, tfs) in zip(view.slices(), lists):
-                    tf = tfs.astype(np.float64)
-                    total[start:end][ids] += idf * ((tf * k1_1) / (tf + norm[start:end][ids]))
-                    present[start:end][ids] = True
-            has_all &= present
-        has_all &= shown
-        bound[has_all] += total[has_all] * boost * node.boost
-        candidates.append(has_all)
-    docs = np.flatnonzero(shown)
-    if len(docs) > top:
-        threshold = np.partition(out[docs], len(docs) - top)[len(docs) - top]
+    that sum, for the articles with all the words, bounds the bonus.  Only
+    positions say whether an article has the phrase (read one article at a
+    time, search/ranking._having), so they are read for as few as can decide
+    the page: the articles with the highest score plus bound first, a batch
+    at a time, until the next one's score plus bound stays under the
+    ``top``-th best score (which the bonuses found so far raise).  Articles
+    never read keep their score without bonus; ``add`` with a larger ``top``
+    reads on from there."""
+
+    def __init__(self, view: IndexView, searcher, phrases: list, shown: np.ndarray) -> None:
+        self.searcher, self.phrases, self.shown = searcher, phrases, shown
+        k1_1 = view.k1 + 1
+        self.bound = np.zeros(view.n, dtype=np.float64)
+        self.candidates = []
+        for node, boost in phrases:
+            norm = view.norms(searcher, node.fieldname)
+            has_all = np.ones(view.n, dtype=bool)
+            total = np.zeros(view.n, dtype=np.float64)
+            for word in node.words:
+                lists = view.postings(searcher, node.fieldname, word)
+                present = np.zeros(view.n, dtype=bool)
+                if any(len(ids) for ids, _ in lists):
+                    idf = searcher.idf(node.fieldname, word)
+                    for (start, end), (ids, tfs) in zip(view.slices(), lists):
+                        tf = tfs.astype(np.float64)
+                        total[start:end][ids] += idf * ((tf * k1_1) / (tf + norm[start:end][ids]))
+                        present[start:end][ids] = True
+                has_all &= present
+            has_all &= shown
+            self.bound[has_all] += total[has_all] * boost * node.boost
+            self.candidates.append(has_all)
+        self.read = np.zeros(view.n, dtype=bool)  # the articles whose bonuses are in the scores
+
+    def add(self, out: np.ndarray, top: int) -> None:
+        """Make the ``top`` best scores in ``out`` exact."""
+        docs = np.flatnonzero(self.shown)
+        threshold = _kth(out, docs, top)
         # A margin for rounding: the bonus Whoosh adds is the bound summed in another order.
-        reachable = out + bound * (1 + 1e-9) + 1e-9 >= threshold
-    else:
-        reachable = shown
-    for (node, boost), has_all in zip(phrases, candidates):
-        check = np.flatnonzero(has_all & reachable)
-        for sub, offset in searcher.leaf_searchers():
-            local = check[(check >= offset) & (check < offset + sub.reader().doc_count_all())] - offset
-            if not len(local):
-                continue
-            matcher = node.matcher(sub)
-            for docnum in local.tolist():
+        upper = out + self.bound * (1 + 1e-9) + 1e-9
+        pending = np.flatnonzero((self.bound > 0) & ~self.read & (upper >= threshold))
+        pending = pending[np.argsort(-upper[pending], kind="stable")]
+        batch = max(2 * top, 64)
+        for at in range(0, len(pending), batch):
+            if upper[pending[at]] < threshold:
+                break
+            check = np.sort(pending[at : at + batch])
+            for (node, boost), has_all in zip(self.phrases, self.candidates):
+                _add_phrase(self.searcher, node, boost, check[has_all[check]], out)
+            self.read[check] = True
+            if len(docs) > top:
+                threshold = _kth(out, docs[out[docs] >= threshold], top)
+
+
+def _kth(out: np.ndarray, docs: np.ndarray, top: int) -> float:
+    """The ``top``-th best of ``docs``' scores (0 if there are fewer): no
+    article of the page scores less, and scores only grow."""
+    if len(docs) <= top:
+        return 0.0
+    return float(np.partition(out[docs], len(docs) - top)[len(docs) - top])
+
+
+def _add_phrase(searcher, node: wq.Phrase, boost: float, docs: np.ndarray, out: np.ndarray) -> None:
+    """Add the phrase's score to those of ``docs`` (ascending) that have it,
+    skipping from one to the next with Whoosh's phrase matcher."""
+    for sub, offset in searcher.leaf_searchers():
+        local = docs[(docs >= offset) & (docs < offset + sub.reader().doc_count_all())] - offset
+        if len(local) and node.slop == 1:
+            local = _having(sub.reader(), node, local.tolist())
+        if not len(local):
+            continue
+        matcher = node.matcher(sub)
+        for docnum in list(local):
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
                 if not matcher.is_active():
                     break
-                if matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                    if not matcher.is_active():
-                        break
-                if matcher.id() == docnum:
-                    out[docnum + offset] += matcher.score() * boost
+            if matcher.id() == docnum:
+                out[docnum + offset] += matcher.score() * boost
+
+
+def _having(reader, node: wq.Phrase, docs: list[int]) -> list[int]:
+    """Those of ``docs`` (ascending, one segment) that have the phrase: its
+    words at consecutive positions, as Whoosh's phrase matcher (slop 1)
+    finds them.  That matcher, asked to skip to an article, reads the
+    positions of every article with all the words on the way to the next one
+    with the phrase: thousands for a phrase of common words.  Each word's
+    own matcher skips by block, so only the articles asked about are read;
+    the phrase matcher then goes only to articles that have it."""
+    try:
+        matchers = [reader.postings(node.fieldname, word) for word in node.words]
+    except TermNotFound:
+        return []
+    found = []
+    for docnum in docs:
+        positions = []
+        for matcher in matchers:
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active() or matcher.id() != docnum:
+                break
+            positions.append(matcher.value_as("positions"))
+        else:
+            starts = set(positions[0])
+            for i, later in enumerate(positions[1:], start=1):
+                starts.intersection_update(p - i for p in later)
+            if starts:
+                found.append(docnum)
+    return found
 
 
 def _picked(ids: np.ndarray, tfs: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

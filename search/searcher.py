@@ -263,9 +263,11 @@ class Matched:
     scores made are exact); ``best`` makes more exact as it needs them."""
 
     def __init__(self, owner: "Searcher", searcher, view: arrays.IndexView, ranked, sort: str, shown: np.ndarray,
-                 docs: np.ndarray, scored: np.ndarray | None, exact_top: int | None) -> None:
+                 docs: np.ndarray, scored: np.ndarray | None, exact_top: int | None,
+                 bonuses: ranking.PhraseBonuses | None = None) -> None:
         self.owner, self.searcher, self.view, self.ranked, self.sort = owner, searcher, view, ranked, sort
         self.shown, self.docs, self.scored, self.exact_top = shown, docs, scored, exact_top
+        self.bonuses = bonuses  # phrase bonuses not read yet (exact_top set)
 
     def score_all(self) -> None:
         """Scores for every match (an all-words search scores none until asked)."""
@@ -280,7 +282,11 @@ class Matched:
             return matching.newest_first(view, searcher, self.docs, count)
         self.score_all()
         if self.exact_top is not None and count > self.exact_top:
-            self.scored, _ = ranking.scores(view, searcher, self.ranked, top=count, among=self.shown)
+            if self.bonuses is not None:
+                self.scored = self.scored.copy()  # a shard may keep this Matched's arrays for another call
+                self.bonuses.add(self.scored, count)
+            else:
+                self.scored, _ = ranking.scores(view, searcher, self.ranked, top=count, among=self.shown)
             self.exact_top = count
         return [d for d, _ in ranking.best(self.scored, self.docs, count, view.ranks(searcher))]
 
@@ -676,6 +682,7 @@ class Searcher:
         view = self._view(searcher)
         shown = view.live if allowed is None else view.live & allowed  # never changed in place
         exact_top = None  # ranked "or": the scores are exact for the best this many
+        pending = None
         if mode == "and" or sort == "date":
             matched = matching.docset(view, searcher, self._counting.build(parsed, mode)) & shown
             scored = None
@@ -684,10 +691,14 @@ class Searcher:
             # (exactly, for the best ``depth`` of them: ranking.scores).
             for excluded in self._counting.exclusions(parsed):
                 shown = shown & ~matching.docset(view, searcher, excluded.query)
-            scored, matched = ranking.scores(view, searcher, ranked, top=depth, among=shown)
-            exact_top = depth
+            bonuses: list[ranking.PhraseBonuses] = []
+            scored, matched = ranking.scores(view, searcher, ranked, top=depth, among=shown, pending=bonuses)
+            # Every term is scored whole; only phrase bonuses wait until a
+            # page further down, or folding, needs more exact scores.
+            exact_top = depth if bonuses else None
+            pending = bonuses[0] if bonuses else None
             matched &= shown
-        return Matched(self, searcher, view, ranked, sort, shown, matching.docnums(matched), scored, exact_top)
+        return Matched(self, searcher, view, ranked, sort, shown, matching.docnums(matched), scored, exact_top, pending)
 
     def _run(self, searcher, parsed, mode, page, per_page, sort, allowed, collapse=True, interval=None) -> _Found | None:
         """The total, facets, stories and timeline over every match; the

@@ -180,3 +180,29 @@ def test_posting_lists_read_by_block_equal_the_matchers_one_by_one(news_index):
         assert {1, 2, "many", "few", "deleted"} <= kinds
     finally:
         searcher.close()
+
+
+def test_a_deeper_page_reads_on_the_phrase_bonuses_it_had_left(news_index):
+    """A ranked query with phrases makes its best scores exact; asked for
+    more, it reads the phrases of more articles rather than scoring again,
+    and gets the order a fresh scoring of that depth gives."""
+    from search import ranking
+
+    index_dir, _records = news_index
+    searcher = Searcher(index_dir)
+    try:
+        s = searcher._searcher()
+        queries = ['"المملكة العربية السعودية" وزير الخارجية يلتقي نظيره', 'مجلس "الأمن الدولي" يناقش الأوضاع في سوريا اليوم',
+                   '"وزير الخارجية" "ولي العهد" يبحثان العلاقات الثنائية']
+        for query in queries:
+            found = searcher.matched(s, parse(query), "or", "relevance", None, 5)
+            assert found.bonuses is not None and found.exact_top == 5
+            read_before = int(found.bonuses.read.sum())
+            for count in (20, 80):
+                deeper = found.best(count)
+                fresh, _ = ranking.scores(found.view, s, found.ranked, top=count, among=found.shown)
+                want = ranking.best(fresh, found.docs, count, found.view.ranks(s))
+                assert [(d, round(found.score(d), 9)) for d in deeper] == [(d, round(x, 9)) for d, x in want], query
+            assert found.bonuses.read.sum() >= read_before
+    finally:
+        searcher.close()
