@@ -243,7 +243,7 @@ class Store:
     kept most recently used first, up to ``cache_mb`` megabytes in all."""
 
     def __init__(self, cache_mb: int = DEFAULT_CACHE_MB) -> None:
-        self.max_postings = cache_mb * 1_000_000 // _POSTING_BYTES
+        self.max_postings = _postings_in(cache_mb)
         self.lock = threading.RLock()
         self.segments: dict[tuple, Segment] = {}
         self.values: dict[str, Values] = {}
@@ -271,10 +271,20 @@ class Store:
             if entry not in self._postings:
                 self._postings[entry] = found
                 self._size += len(found[0])
-                while self._size > self.max_postings and len(self._postings) > 1:
-                    _, (old, _) = self._postings.popitem(last=False)
-                    self._size -= len(old)
+                self._shrink()
         return found
+
+    def resize(self, cache_mb: int) -> None:
+        """Keep up to ``cache_mb`` megabytes of posting lists from now on."""
+        with self.lock:
+            self.max_postings = _postings_in(cache_mb)
+            self._shrink()
+
+    def _shrink(self) -> None:
+        """Drop the least recently used lists past the size (the last one read stays)."""
+        while self._size > self.max_postings and len(self._postings) > 1:
+            _, (old, _) = self._postings.popitem(last=False)
+            self._size -= len(old)
 
     def forget(self, keys: set[tuple]) -> None:
         """Forget segments that are gone (merged, or a rebuilt index)."""
@@ -291,13 +301,8 @@ class Store:
             return self.values.setdefault(fieldname, Values())
 
 
-    def resize(self, cache_mb: int) -> None:
-        """Keep up to ``cache_mb`` megabytes of posting lists from now on."""
-        with self.lock:
-            self.max_postings = cache_mb * 1_000_000 // _POSTING_BYTES
-            while self._size > self.max_postings and len(self._postings) > 1:
-                _, (old, _) = self._postings.popitem(last=False)
-                self._size -= len(old)
+def _postings_in(cache_mb: int) -> int:
+    return cache_mb * 1_000_000 // _POSTING_BYTES
 
 
 STORE = Store()  # the process's one copy (akhbar serve sizes it: --cache-mb, AKHBAR_CACHE_MB)

@@ -185,12 +185,13 @@ def _add_phrase(searcher, node: wq.Phrase, boost: float, docs: np.ndarray, out: 
     skipping from one to the next with Whoosh's phrase matcher."""
     for sub, offset in searcher.leaf_searchers():
         local = docs[(docs >= offset) & (docs < offset + sub.reader().doc_count_all())] - offset
-        if len(local) and node.slop == 1:
-            local = _having(sub.reader(), node, local.tolist())
-        if not len(local):
+        local = local.tolist()
+        if local and node.slop == 1:
+            local = _having(sub.reader(), node, local)
+        if not local:
             continue
         matcher = node.matcher(sub)
-        for docnum in list(local):
+        for docnum in local:
             if not matcher.is_active():
                 break
             if matcher.id() < docnum:

@@ -115,3 +115,11 @@ def test_real_news_sample_builds_and_searches(tmp_path):
     assert data["total"] > 5
     assert all("<mark>" in h["snippet"] for h in data["hits"])
     assert sum(data["facets"]["source"].values()) == data["total"]
+
+
+def test_serve_takes_the_posting_cache_size_and_refuses_a_bad_one(tmp_path):
+    help_text = CliRunner().invoke(main, ["serve", "--help"]).output
+    assert "--cache-mb" in help_text and "AKHBAR_CACHE_MB" in help_text
+    refused = CliRunner().invoke(main, ["serve", "--cache-mb", "0", "--index-dir", str(tmp_path / "ix")])
+    assert refused.exit_code == 2 and "Invalid value for '--cache-mb'" in refused.output
+    assert not (tmp_path / "ix").exists()  # refused before anything was built or served
