@@ -6,7 +6,8 @@ offsets into the article as written.  Two steps are kept apart because stop
 words are looked up between them: ``clean`` removes what never carries
 meaning (marks, tatweel, invisible characters, presentation forms, digit
 shapes, letter case); ``fold`` merges the spellings that writers use
-interchangeably (hamza and alef forms, alef maksura, teh marbuta).
+interchangeably (hamza and alef forms, alef maksura, teh marbuta, the
+letters of other alphabets for foreign sounds).
 """
 
 from __future__ import annotations
@@ -59,6 +60,20 @@ _FOLD = str.maketrans(
         "ة": "ه",
         "ؤ": "ء",
         "ئ": "ء",
+        # Letters added to the Arabic script for sounds Arabic lacks.  Most
+        # news writes those sounds with the nearest Arabic letter (بوتين,
+        # فيروس, غوغل), some outlets with these (پوتين, ڤيروس, گوگل), and a
+        # reader types either: p, v, ch, zh and the g's of Persian, Kurdish
+        # and Maghrebi writing.
+        "پ": "ب",
+        "ڤ": "ف",
+        "ڥ": "ف",
+        "چ": "ج",
+        "ژ": "ز",
+        "گ": "ك",
+        "ڭ": "ك",
+        "ݣ": "ك",
+        "ڨ": "ق",
     }
 )
 

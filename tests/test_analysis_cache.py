@@ -151,10 +151,11 @@ def test_a_marker_finds_words_however_they_are_written():
         "مسؤول ومسئول ومسو\u0654ول في GOOGLE وGoogle وgoogle",
         "Straße STRASSE strasse 😀 الحكومة",
         "الحكومهٔ کابل ی یک الحكومة",
+        "التقى پوتين وبوتين بمسؤولي ڤولفو",
         "لا شيء هنا",
         "",
     ]
-    queries = ["الحكومة", "الدولة 2020", "مسؤول google", "strasse الحكومة", "كابل", "حكومتهم"]
+    queries = ["الحكومة", "الدولة 2020", "مسؤول google", "strasse الحكومة", "كابل", "حكومتهم", "بوتين فولفو"]
     for query in queries:
         fresh = stem_analyzer()
         reference = CompositeAnalyzer(*fresh.items)

@@ -18,6 +18,17 @@ def test_alef_maksura_teh_marbuta_and_hamza_carriers():
     assert normalize("رئيس") == "رءيس"
 
 
+def test_letters_for_foreign_sounds_fold_to_the_arabic_letter_news_writes():
+    """پوتين / بوتين, ڤيروس / فيروس, گوگل / كوكل: one word, whichever
+    alphabet's letter the writer used for the p, v or g."""
+    assert normalize("پوتين") == normalize("بوتين") == "بوتين"
+    assert normalize("ڤيروس") == normalize("ڥيروس") == normalize("فيروس")
+    assert normalize("چين") == "جين"
+    assert normalize("ژاك") == "زاك"
+    assert {normalize(w) for w in ("گوگل", "ڭوڭل", "ݣوݣل")} == {"كوكل"}
+    assert normalize("ڨالمة") == "قالمه"
+
+
 def test_eastern_digits_become_ascii():
     assert normalize("١٤") == "14"
     assert normalize("۲۰۲۲") == "2022"
