@@ -777,4 +777,8 @@ CONFIGS: dict[str, AnalysisConfig] = {
     "no-accusative": AnalysisConfig(name="no-accusative", stem=StemConfig(accusative_margin=None)),
     "keep-nisba": AnalysisConfig(name="keep-nisba", stem=StemConfig(keep_nisba=True)),
     "any-second-person": AnalysisConfig(name="any-second-person", stem=StemConfig(second_person_margin=None)),
+    # Before 2026-12: a leading ال the lexicon sees mostly with the word was
+    # kept on it (العراق ≠ العراقية), whether or not it was the word's own.
+    "article-by-frequency": AnalysisConfig(name="article-by-frequency", stem=StemConfig(article_own_zipf=-1.0)),
+    "any-first-person": AnalysisConfig(name="any-first-person", stem=StemConfig(first_person_checked=False)),
 }

@@ -95,6 +95,8 @@ SYSTEMS: dict[str, System] = {
     "no-accusative": _akhbar("no-accusative", "the accusative alif kept (جديدا ≠ جديد)"),
     "keep-nisba": _akhbar("keep-nisba", "the nisba's ي kept (المدني ≠ المدن, سوريا = سوري ≠ سور)"),
     "any-second-person": _akhbar("any-second-person", "a final ك cut as a pronoun wherever the affix lists allow (اشتباك → اشتبا)"),
+    "article-by-frequency": _akhbar("article-by-frequency", "a leading ال kept wherever the word is far more common with it (العراق ≠ العراقية)"),
+    "any-first-person": _akhbar("any-first-person", "a final تي cut as ة + the pronoun \"my\" wherever the affix lists allow (الكويتي → كوي)"),
     "no-spellings": _akhbar("default", "no spelling variants at query time", spellings=False),
     # Folding near-copies (search/clusters.py): "default" lists each hit's
     # folded copies right after it.

@@ -93,6 +93,11 @@ class StemConfig:
     # cut leaves for the cut to be refused; None turns protection off.
     proclitic_margin: float | None = 0.0
     article_margin: float | None = 1.5
+    # ... and then only if the article is the word's own (_article_is_part):
+    # the word with another article or as a verb (يلـ) reaches this, or no
+    # form of what the cut leaves reaches article_unknown_zipf.
+    article_own_zipf: float = 2.0
+    article_unknown_zipf: float = 1.0
     suffix_margin: float | None = 1.0
     # What the lexicon must reach for a string to count as a word of its own.
     word_zipf: float = 3.0
@@ -130,6 +135,10 @@ class StemConfig:
     # when what is left is a word at least this much more common than the
     # whole.  None cuts it like any pronoun.
     second_person_margin: float | None = 1.0
+    # The first person's ي after a feminine ت (حكومتي) is cut only where
+    # what it follows is a word (_not_mine); False cuts it wherever the
+    # affix lists allow (الكويتي → كوي).
+    first_person_checked: bool = True
 
     def suffix_list(self) -> tuple[str, ...]:
         return self.suffixes if self.suffixes is not None else default_suffixes(self.keep_nisba)
@@ -200,8 +209,12 @@ def _prefix_allowed(word: str, left: int, config: StemConfig) -> bool:
     current, prefix = word, word[:left]
     while prefix:
         if prefix.startswith("ال"):
-            rest, margin, prefix = current[2:], config.article_margin, prefix[2:]
-        elif prefix.startswith("لل"):
+            rest, prefix = current[2:], prefix[2:]
+            if _refused(current, rest, config.article_margin) and _article_is_part(current, config):
+                return False
+            current = rest
+            continue
+        if prefix.startswith("لل"):
             # ل + ال is written لل: what is left is the definite word.
             rest, margin, prefix = "ال" + current[2:], config.proclitic_margin, "ال" + prefix[2:]
         else:
@@ -210,6 +223,39 @@ def _prefix_allowed(word: str, left: int, config: StemConfig) -> bool:
             return False
         current = rest
     return True
+
+
+def _siblings(word: str) -> set[str]:
+    """The word and its forms with another ending of PARADIGM (العراقي:
+    العراق، العراقية، العراقيين ...)."""
+    forms = {word, *(word + other for other in PARADIGM)}
+    for ending in PARADIGM:
+        if ending and word.endswith(ending) and len(word) - len(ending) >= 3:
+            forms.update(word[: -len(ending)] + other for other in PARADIGM)
+    return forms
+
+
+# Endings a perfect verb may carry, taken off before its imperfect is looked up.
+_PERFECT_ENDINGS = ("ت", "وا", "نا", "تم", "ه", "ها", "هم", "ته", "تها")
+
+
+def _article_is_part(word: str, config: StemConfig) -> bool:
+    """Whether a leading ال, which the lexicon says is not to be cut, is a
+    word's own letters (إلغاء، ألعاب، ألمانيا، ألقى، التزم are written
+    الغاء، العاب، المانيا، القي، التزم once normalized).  A word the
+    article is usually written with is not one: news writes العراق، الصين
+    and السوفيتي far more often than عراق، صين، سوفيتي, yet they are عراقي،
+    صيني، سوفيتي with the article, and cutting it is what makes العراق meet
+    العراقية.  Its letters are its own when the word takes an article
+    itself (الإلغاء، الألعاب، الألماني), when it is a verb (يلتزم، يلقي), or
+    when the lexicon knows no form of what the cut would leave."""
+    rest = word[2:]
+    if max(zipf("ال" + form) for form in _siblings(word)) >= config.article_own_zipf:
+        return True
+    cores = {rest, *(rest[: -len(e)] for e in _PERFECT_ENDINGS if rest.endswith(e) and len(rest) > len(e) + 1)}
+    if max(zipf("يل" + core) for core in cores) >= config.article_own_zipf:
+        return True
+    return max(zipf(form) for form in _siblings(rest)) < config.article_unknown_zipf
 
 
 def _suffix_allowed(word: str, left: int, right: int, config: StemConfig) -> bool:
@@ -224,7 +270,23 @@ def _suffix_allowed(word: str, left: int, right: int, config: StemConfig) -> boo
         _outside_paradigm(whole, rest, config)
         or _suffix_refused(whole, rest, config)
         or _not_addressed(whole, rest, config)
+        or _not_mine(whole, rest, config)
     )
+
+
+def _not_mine(whole: str, rest: str, config: StemConfig) -> bool:
+    """Whether an ending read as a feminine ت and the pronoun ي "my"
+    (حكومتي = حكومة + ي) is the nisba of a name that ends in ت instead:
+    الكويتي is كويت + ي, not كوي + تي; البيروتي not بيرو + تي.  The pronoun
+    is rare in news, so it comes off only where the word before it, its ة
+    written back, is one (حكومة، سيارات)."""
+    ending = whole[len(rest) :]
+    if not config.first_person_checked or not ending.endswith("تي"):
+        return False
+    base = whole[:-1]  # the word before the pronoun
+    # Before a pronoun ة is written ت (حكومتي) and the plural keeps its ات.
+    word = base if ending.endswith("اتي") else base[:-1] + "ه"
+    return zipf(word) < config.word_zipf
 
 
 def _not_addressed(whole: str, rest: str, config: StemConfig) -> bool:

@@ -63,6 +63,21 @@ GROUPS = [
     "الاستثمار استثمار والاستثمار للاستثمار بالاستثمار",
     "النفط نفط والنفط بالنفط للنفط",
     "المباراة مباراة والمباراة بالمباراة للمباراة",
+    # The article comes off names and nouns that news mostly writes with it,
+    # so that they meet their nisba and their indefinite forms ...
+    "العراق العراقية بالعراق العراقي عراقي",
+    "اليمن اليمني باليمن واليمنية",
+    "الصين الصينية والصين صيني",
+    "البحر بحر والبحر",
+    # The nisba of a name that ends in ت is not ة + the pronoun "my".
+    "الكويت الكويتي الكويتية كويتي",
+    "بيروت البيروتي والبيروتية",
+    "الحكومة حكومتي",
+    # ... but not off a word whose ال is its own letters (إ/أ + ل).
+    "إلغاء الإلغاء وإلغاء بإلغاء",
+    "ألعاب الألعاب والألعاب",
+    "ألمانيا الألمانية الألماني بألمانيا",
+    "إلكتروني الإلكترونية الإلكتروني",
     # Imperfect verbs meet their perfect; the perfect's feminine ت comes off.
     "يعتبر تعتبر ويعتبر يعتبرون اعتبر اعتبرت واعتبرت",
     "ينتقد تنتقد ينتقدون وينتقده انتقد انتقدت",
@@ -138,6 +153,10 @@ NOT_THE_SAME = [
     ("بيروت", "بيرو"),
     ("بنات", "بنت"),
     ("بيوت", "بيو"),
+    # An article that is the word's own letters stays.
+    ("إلغاء", "غاء"),
+    ("ألعاب", "عاب"),
+    ("التزام", "تزام"),
     # Endings that are part of the word.
     ("قانون", "قان"),
     ("فيسبوك", "فيسبو"),
@@ -179,6 +198,13 @@ def test_paradigm_and_accusative_rules_can_be_turned_off():
     assert plain.stem("قانون") == "قان"
     assert plain.stem("جديدا") == "جديدا"
     assert Stemmer().stem("جديدا") == Stemmer().stem("جديد")
+
+
+def test_the_article_can_be_kept_wherever_the_lexicon_sees_the_word_mostly_with_it():
+    """The behaviour before the article rule (evaluated as article-by-frequency)."""
+    by_frequency = Stemmer(StemConfig(article_own_zipf=-1.0))
+    assert by_frequency.stem("العراق") == "العراق" != by_frequency.stem("العراقيه")
+    assert Stemmer().stem("العراق") == Stemmer().stem("العراقيه") == "عراق"
 
 
 def test_verb_rules_can_be_turned_off():
