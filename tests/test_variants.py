@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -163,6 +164,25 @@ def test_two_spellings_stand_in_the_same_places_and_two_words_do_not(archive):
         )
         assert [e.same for e in judged] == [True, False]
         assert all(e.neighbours is not None for e in judged)
+
+
+def test_a_rare_spelling_is_judged_by_its_neighbours(tmp_path):
+    """A spelling in a handful of articles (here 6, beside 14 of the common
+    one) gives the outlet and context tests little to weigh; where they
+    leave it short, the words it stands between decide."""
+    records = _archive({"alpha": SPELLINGS["alpha"]}, per_kind=14, seed=3, europe=False)
+    records += _archive({"beta": SPELLINGS["beta"]}, per_kind=6, seed=4, start=len(records), europe=False)
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    config = variants.MinerConfig(threshold=50.0, neighbour_floor=-100.0)  # only the neighbours can say yes
+    rare = frozenset((_stem("هوليوود"), _stem("هوليود")))
+    with idx.open_index(index_dir).searcher() as searcher:
+        judged = {frozenset((e.a, e.b)): e for e in variants.mine(searcher, config, only=rare)}[rare]
+        assert min(judged.df_a, judged.df_b) == 6
+        assert judged.neighbours is not None and judged.same
+        stricter = replace(config, neighbour_min_df=7)
+        unread = {frozenset((e.a, e.b)): e for e in variants.mine(searcher, stricter, only=rare)}[rare]
+        assert unread.neighbours is None and not unread.same
 
 
 def test_a_search_finds_every_spelling_and_prefers_the_one_typed(archive):
