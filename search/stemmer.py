@@ -10,7 +10,9 @@ with two rules of its own:
 * a cut is refused when the word is far more common as a whole than what
   the cut leaves (وزارة is a word, not و + زارة; لبنان is not لبن + ان).  The
   frequencies come from :mod:`search.lexicon`, so "protected words" are not a
-  hand-kept list.
+  hand-kept list.  The article is the exception: news writes most names and
+  nouns with it, so it stays on only where it is the word's own letters
+  (إلغاء، ألمانيا; not العراق, which must meet العراقية).
 
 Verb forms that light stemming alone cannot bring together are handled
 before and after it, both checked against the lexicon: a third-person
