@@ -52,9 +52,9 @@ def scores(
     only: np.ndarray | None = None,
     top: int | None = None,
     among: np.ndarray | None = None,
-    pending: list | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(score of every article, mask of the articles with any positive term).
+) -> tuple[np.ndarray, np.ndarray, "PhraseBonuses | None"]:
+    """(score of every article, mask of the articles with any positive term,
+    the phrase bonuses still to read).
 
     With ``only`` (ascending document numbers), only those articles' scores
     are meant: a long posting list is then looked up for them rather than
@@ -66,8 +66,8 @@ def scores(
     articles it could lift into them, rather than for every article with all
     of its words.  A phrase of common words otherwise cost tens of
     milliseconds, most of a long query's time.  The PhraseBonuses that
-    did it is appended to ``pending``, if given, to make more scores exact
-    later (a deeper page) without scoring again.
+    did it (None without phrases, or without ``top``) makes more scores
+    exact later (a deeper page) without scoring again.
     """
     out = np.zeros(view.n, dtype=np.float64)
     touched = np.zeros(view.n, dtype=bool)
@@ -105,12 +105,11 @@ def scores(
                     out[docnum] += matcher.score() * boost
                     touched[docnum] = True
                     matcher.next()
+    bonuses = None
     if phrases:
         bonuses = PhraseBonuses(view, searcher, phrases, touched if among is None else touched & among)
         bonuses.add(out, top)
-        if pending is not None:
-            pending.append(bonuses)
-    return out, touched
+    return out, touched, bonuses
 
 
 class PhraseBonuses:

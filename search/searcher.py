@@ -272,7 +272,7 @@ class Matched:
     def score_all(self) -> None:
         """Scores for every match (an all-words search scores none until asked)."""
         if self.sort != "date" and self.scored is None:
-            self.scored, _ = ranking.scores(self.view, self.searcher, self.ranked, only=self.docs)
+            self.scored, _, _ = ranking.scores(self.view, self.searcher, self.ranked, only=self.docs)
 
     def best(self, count: int) -> list[int]:
         """The ``count`` first matches in the page order: best score (or
@@ -286,7 +286,7 @@ class Matched:
                 self.scored = self.scored.copy()  # a shard may keep this Matched's arrays for another call
                 self.bonuses.add(self.scored, count)
             else:
-                self.scored, _ = ranking.scores(view, searcher, self.ranked, top=count, among=self.shown)
+                self.scored, _, _ = ranking.scores(view, searcher, self.ranked, top=count, among=self.shown)
             self.exact_top = count
         return [d for d, _ in ranking.best(self.scored, self.docs, count, view.ranks(searcher))]
 
@@ -691,12 +691,10 @@ class Searcher:
             # (exactly, for the best ``depth`` of them: ranking.scores).
             for excluded in self._counting.exclusions(parsed):
                 shown = shown & ~matching.docset(view, searcher, excluded.query)
-            bonuses: list[ranking.PhraseBonuses] = []
-            scored, matched = ranking.scores(view, searcher, ranked, top=depth, among=shown, pending=bonuses)
+            scored, matched, pending = ranking.scores(view, searcher, ranked, top=depth, among=shown)
             # Every term is scored whole; only phrase bonuses wait until a
             # page further down, or folding, needs more exact scores.
-            exact_top = depth if bonuses else None
-            pending = bonuses[0] if bonuses else None
+            exact_top = depth if pending is not None else None
             matched &= shown
         return Matched(self, searcher, view, ranked, sort, shown, matching.docnums(matched), scored, exact_top, pending)
 

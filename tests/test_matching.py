@@ -200,7 +200,7 @@ def test_a_deeper_page_reads_on_the_phrase_bonuses_it_had_left(news_index):
             read_before = int(found.bonuses.read.sum())
             for count in (20, 80):
                 deeper = found.best(count)
-                fresh, _ = ranking.scores(found.view, s, found.ranked, top=count, among=found.shown)
+                fresh, _, _ = ranking.scores(found.view, s, found.ranked, top=count, among=found.shown)
                 want = ranking.best(fresh, found.docs, count, found.view.ranks(s))
                 assert [(d, round(found.score(d), 9)) for d in deeper] == [(d, round(x, 9)) for d, x in want], query
             assert found.bonuses.read.sum() >= read_before

@@ -131,6 +131,8 @@ class ShardService:
             found = kept[1]
             if found is None:
                 return None
+            # Without the kept PhraseBonuses: they read with the Whoosh searcher of the
+            # thread that made them, so a deeper page here scores again instead.
             return Matched(owner, searcher, owner._view(searcher), found.ranked, found.sort, found.shown, found.docs,
                            found.scored, found.exact_top)
         allowed = owner._allowed(searcher, request.filters)
