@@ -781,4 +781,5 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # kept on it (العراق ≠ العراقية), whether or not it was the word's own.
     "article-by-frequency": AnalysisConfig(name="article-by-frequency", stem=StemConfig(article_own_zipf=-1.0)),
     "any-first-person": AnalysisConfig(name="any-first-person", stem=StemConfig(first_person_checked=False)),
+    "any-plural-ending": AnalysisConfig(name="any-plural-ending", stem=StemConfig(number_margin=None)),
 }

@@ -96,7 +96,8 @@ SYSTEMS: dict[str, System] = {
     "keep-nisba": _akhbar("keep-nisba", "the nisba's ي kept (المدني ≠ المدن, سوريا = سوري ≠ سور)"),
     "any-second-person": _akhbar("any-second-person", "a final ك cut as a pronoun wherever the affix lists allow (اشتباك → اشتبا)"),
     "article-by-frequency": _akhbar("article-by-frequency", "a leading ال kept wherever the word is far more common with it (العراق ≠ العراقية)"),
-    "any-first-person": _akhbar("any-first-person", "a final تي cut as ة + the pronoun \"my\" wherever the affix lists allow (الكويتي → كوي)"),
+    "any-first-person": _akhbar("any-first-person", "a final تي or نا cut as the pronoun \"my\" or \"our\" wherever the affix lists allow (الكويتي → كوي, كورونا → كورو)"),
+    "any-plural-ending": _akhbar("any-plural-ending", "a final ين، ون، ان cut wherever the affix lists allow, twin or not (السودان → سود)"),
     "no-spellings": _akhbar("default", "no spelling variants at query time", spellings=False),
     # Folding near-copies (search/clusters.py): "default" lists each hit's
     # folded copies right after it.

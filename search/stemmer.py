@@ -12,7 +12,11 @@ with two rules of its own:
   frequencies come from :mod:`search.lexicon`, so "protected words" are not a
   hand-kept list.  The article is the exception: news writes most names and
   nouns with it, so it stays on only where it is the word's own letters
-  (إلغاء، ألمانيا; not العراق, which must meet العراقية).
+  (إلغاء، ألمانيا; not العراق, which must meet العراقية).  Names that end
+  like a plural, a dual or a pronoun keep their letters the same way: a
+  plural's ending comes off where the lexicon knows its twin in the other
+  case (المسؤولين / المسؤولون, not كلينتون), "our" where the word before it
+  is one (بلادنا, not كورونا).
 
 Verb forms that light stemming alone cannot bring together are handled
 before and after it, both checked against the lexicon: a third-person
@@ -137,10 +141,20 @@ class StemConfig:
     # when what is left is a word at least this much more common than the
     # whole.  None cuts it like any pronoun.
     second_person_margin: float | None = 1.0
-    # The first person's ي after a feminine ت (حكومتي) is cut only where
-    # what it follows is a word (_not_mine); False cuts it wherever the
-    # affix lists allow (الكويتي → كوي).
+    # The first person's ي after a feminine ت (حكومتي) and its نا (بلادنا)
+    # are cut only where what they follow is a word (_not_mine); False cuts
+    # them wherever the affix lists allow (الكويتي → كوي, كورونا → كورو,
+    # مكانًا → مكا).
     first_person_checked: bool = True
+    # A plural or dual ending (ين، ون، ان) is cut only where the lexicon
+    # also knows the word with the other case's ending, at most this much
+    # rarer (المسؤولين / المسؤولون, البلدين / البلدان): names that merely
+    # end like one have no such twin (الأرجنتين، كلينتون، السودان,
+    # البحرين).  None cuts them wherever the affix lists allow.
+    number_margin: float | None = 2.0
+    # A word the lexicon hardly knows keeps the ending unless some other
+    # form of what is left reaches this (غريزمان، تيلرسون stay whole).
+    number_unknown_zipf: float = 1.0
 
     def suffix_list(self) -> tuple[str, ...]:
         return self.suffixes if self.suffixes is not None else default_suffixes(self.keep_nisba)
@@ -273,22 +287,72 @@ def _suffix_allowed(word: str, left: int, right: int, config: StemConfig) -> boo
         or _suffix_refused(whole, rest, config)
         or _not_addressed(whole, rest, config)
         or _not_mine(whole, rest, config)
+        or _no_twin(whole, rest, config)
     )
 
 
-def _not_mine(whole: str, rest: str, config: StemConfig) -> bool:
-    """Whether an ending read as a feminine ت and the pronoun ي "my"
-    (حكومتي = حكومة + ي) is the nisba of a name that ends in ت instead:
-    الكويتي is كويت + ي, not كوي + تي; البيروتي not بيرو + تي.  The pronoun
-    is rare in news, so it comes off only where the word before it, its ة
-    written back, is one (حكومة، سيارات)."""
-    ending = whole[len(rest) :]
-    if not config.first_person_checked or not ending.endswith("تي"):
+# A sound plural's or a dual's ending and its other case's: the nominative
+# ون / ان beside the oblique ين, which news writes far more often (and a
+# verb's يفعلون beside its يفعلوا).
+_TWINS = {
+    "ين": ("ون", "ان"),
+    "ون": ("ين", "وا"),
+    "ان": ("ين",),
+    "يين": ("يون",),
+    "يون": ("يين",),
+    "تين": ("تان",),
+    "تان": ("تين",),
+}
+
+
+def _with_article(word: str) -> float:
+    """How common a word is, written with the article or without (news
+    writes الأرجنتين, المسؤولين far more than the bare forms)."""
+    return max(zipf(word), zipf("ال" + word))
+
+
+def _no_twin(whole: str, rest: str, config: StemConfig) -> bool:
+    """Whether a plural or dual ending is a name's own letters: the word
+    has no twin in the other case (كلينتون has no كلينتين, الأرجنتين no
+    الأرجنتون), while a plural has one (المسؤولين، المسؤولون) and a dual
+    too (الطرفين، الطرفان)."""
+    margin = config.number_margin
+    twins = _TWINS.get(whole[len(rest) :])
+    if margin is None or twins is None:
         return False
-    base = whole[:-1]  # the word before the pronoun
-    # Before a pronoun ة is written ت (حكومتي) and the plural keeps its ات.
-    word = base if ending.endswith("اتي") else base[:-1] + "ه"
-    return zipf(word) < config.word_zipf
+    whole_zipf = _with_article(whole)
+    if whole_zipf < config.word_zipf:
+        # A word the lexicon hardly knows is mostly a name (كلنتون beside
+        # كلينتون): its ending is cut only if the lexicon knows some form
+        # of what is left (الغواتيماليين: غواتيمالا).
+        forms = [rest + other for other in PARADIGM if other not in _TWINS]
+        return max(zipf(form) for form in forms) < config.number_unknown_zipf
+    return max(_with_article(rest + twin) for twin in twins) < whole_zipf - margin
+
+
+def _not_mine(whole: str, rest: str, config: StemConfig) -> bool:
+    """Whether an ending read as the first person's pronoun is the end of a
+    word or name instead: ي "my" after a feminine ت (حكومتي = حكومة + ي)
+    where الكويتي is كويت + ي, not كوي + تي, and البيروتي not بيرو + تي; نا
+    "our" (بلادنا، حكومتنا) where كورونا، فيينا، مادونا are names, and مكانًا
+    is مكان + the accusative's alif.  The pronouns are rare in news, so they
+    come off only where the word before them, a ة written back, is one
+    (حكومة، سيارات، بلاد)."""
+    ending = whole[len(rest) :]
+    if not config.first_person_checked:
+        return False
+    if ending.endswith("تي"):
+        base = whole[:-1]  # the word before the pronoun
+        # Before a pronoun ة is written ت (حكومتي) and the plural keeps its ات.
+        return zipf(base if ending.endswith("اتي") else base[:-1] + "ه") < config.word_zipf
+    if ending.endswith("نا"):
+        # ... and is more common than the whole (فيي, a typing slip of في,
+        # is not the base of فيينا).
+        base = whole[:-2]
+        feminine = base[:-1] + "ه" if base.endswith("ت") and not base.endswith("ات") else base
+        base_zipf = max(zipf(base), zipf(feminine))
+        return base_zipf < config.word_zipf or base_zipf < zipf(whole)
+    return False
 
 
 def _not_addressed(whole: str, rest: str, config: StemConfig) -> bool:

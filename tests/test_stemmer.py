@@ -114,6 +114,24 @@ GROUPS = [
     "أملاك الأملاك أملاكه",
     "بلاد البلاد بلادكم بلادك",
     "شعب الشعب شعبكم",
+    # A plural or dual ending is cut where the word has its other case's
+    # twin (المسؤولين / المسؤولون); a name that only ends like one keeps it
+    # and meets its nisba.
+    "المسؤولين المسؤولون مسؤول المسؤول",
+    "البلدين البلدان بلد البلد",
+    "الأرجنتين الأرجنتيني الأرجنتينية والأرجنتين",
+    "الفلبين الفلبيني الفلبينية",
+    "السودان السوداني السودانية بالسودان",
+    "البحرين البحريني البحرينية والبحرين",
+    "إعلان الإعلان والإعلان بالإعلان",
+    "تعيين التعيين وتعيين",
+    # نا is "our" only after a word (بلادنا); else it ends a name
+    # (كورونا، فيينا) or is a noun's ن and the accusative's alif (مكانًا).
+    "بلادنا بلاد البلاد",
+    "كورونا بكورونا وكورونا",
+    "فيينا بفيينا",
+    "مكان المكان مكانًا مكانا بمكان",
+    "بيان البيان بيانًا",
 ]
 
 
@@ -160,6 +178,14 @@ NOT_THE_SAME = [
     # Endings that are part of the word.
     ("قانون", "قان"),
     ("فيسبوك", "فيسبو"),
+    ("كلينتون", "كلينت"),
+    ("جونسون", "جونس"),
+    ("الطيران", "الطير"),
+    ("الإنسان", "أنس"),
+    ("سلمان", "سلم"),
+    ("ملايين", "ملا"),
+    ("كورونا", "كورو"),
+    ("إنديانا", "الهند"),
     # Names that end in alif keep it.
     ("أمريكا", "أمريكي"),
     ("كندا", "كند"),
@@ -194,8 +220,9 @@ def test_names_ending_in_alif_keep_it():
 
 
 def test_paradigm_and_accusative_rules_can_be_turned_off():
-    plain = Stemmer(StemConfig(paradigm_zipf=None, accusative_margin=None))
+    plain = Stemmer(StemConfig(paradigm_zipf=None, accusative_margin=None, number_margin=None))
     assert plain.stem("قانون") == "قان"
+    assert plain.stem("السودان") == plain.stem("سود") != Stemmer().stem("السودان")
     assert plain.stem("جديدا") == "جديدا"
     assert Stemmer().stem("جديدا") == Stemmer().stem("جديد")
 
@@ -205,6 +232,16 @@ def test_the_article_can_be_kept_wherever_the_lexicon_sees_the_word_mostly_with_
     by_frequency = Stemmer(StemConfig(article_own_zipf=-1.0))
     assert by_frequency.stem("العراق") == "العراق" != by_frequency.stem("العراقيه")
     assert Stemmer().stem("العراق") == Stemmer().stem("العراقيه") == "عراق"
+
+
+def test_pronoun_and_number_checks_can_be_turned_off():
+    """The behaviour before them (evaluated as any-first-person and any-plural-ending)."""
+    any_pronoun = Stemmer(StemConfig(first_person_checked=False))
+    assert any_pronoun.stem("الكويتي") == "كوي" and any_pronoun.stem("كورونا") == "كورو"
+    assert Stemmer().stem("الكويتي") == "كويت" and Stemmer().stem("كورونا") == "كورونا"
+    any_ending = Stemmer(StemConfig(number_margin=None))
+    assert any_ending.stem("كلينتون") == "كلينت" and any_ending.stem("الطيران") == "طير"
+    assert Stemmer().stem("كلينتون") == "كلينتون" and Stemmer().stem("الطيران") == "طيران"
 
 
 def test_verb_rules_can_be_turned_off():
