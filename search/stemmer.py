@@ -152,8 +152,9 @@ class StemConfig:
     # end like one have no such twin (الأرجنتين، كلينتون، السودان,
     # البحرين).  None cuts them wherever the affix lists allow.
     number_margin: float | None = 2.0
-    # A word the lexicon hardly knows keeps the ending unless some other
-    # form of what is left reaches this (غريزمان، تيلرسون stay whole).
+    # A word the lexicon hardly knows keeps the ending unless it has its
+    # twin, or some other form of what is left reaches this and the word's
+    # own frequency (غريزمان، تيلرسون، كلنتون stay whole).
     number_unknown_zipf: float = 1.0
 
     def suffix_list(self) -> tuple[str, ...]:
@@ -321,13 +322,17 @@ def _no_twin(whole: str, rest: str, config: StemConfig) -> bool:
     if margin is None or twins is None:
         return False
     whole_zipf = _with_article(whole)
+    twin_zipf = max(_with_article(rest + twin) for twin in twins)
     if whole_zipf < config.word_zipf:
         # A word the lexicon hardly knows is mostly a name (كلنتون beside
-        # كلينتون): its ending is cut only if the lexicon knows some form
-        # of what is left (الغواتيماليين: غواتيمالا).
+        # كلينتون): its ending is cut if the lexicon knows its twin
+        # (المتعاملين، المتعاملون), or another form of what is left at least
+        # as well as the word (الغواتيماليين: غواتيمالا; not كلنتون: كلنت).
+        if twin_zipf > 0 and twin_zipf >= whole_zipf - margin:
+            return False
         forms = [rest + other for other in PARADIGM if other not in _TWINS]
-        return max(zipf(form) for form in forms) < config.number_unknown_zipf
-    return max(_with_article(rest + twin) for twin in twins) < whole_zipf - margin
+        return max(zipf(form) for form in forms) < max(config.number_unknown_zipf, whole_zipf)
+    return twin_zipf < whole_zipf - margin
 
 
 def _not_mine(whole: str, rest: str, config: StemConfig) -> bool:
