@@ -58,13 +58,25 @@ class Clause:
     negated: bool = False
 
 
+@dataclass(frozen=True)
+class Respelling:
+    """The commoner spelling searched for a word the index hardly has
+    (search.searcher.respell): ``form`` as the index keeps it (its exact
+    form, ماكرون for ماكرن), ``stems`` its stem and that stem's own spellings."""
+
+    form: str
+    stems: tuple[str, ...]
+
+
 @dataclass
 class ParsedQuery:
     """Positive clauses as groups (a group matches if any of its clauses
-    does; all groups must match) and the excluded clauses."""
+    does; all groups must match) and the excluded clauses; ``respelled``:
+    for a stem the index hardly has, the commoner spelling searched too."""
 
     groups: list[list[Clause]] = field(default_factory=list)
     excluded: list[Clause] = field(default_factory=list)
+    respelled: dict[str, Respelling] = field(default_factory=dict)
 
     @property
     def words(self) -> list[str]:
@@ -177,7 +189,13 @@ class QueryBuilder:
     def stems(self, text: str) -> list[str]:
         return field_terms(self.schema, "text", text)
 
-    def clause(self, clause: Clause, ranked: bool = False) -> q.Query | None:
+    def others(self, stem: str, respelled: dict[str, Respelling]) -> tuple[str, ...]:
+        """The other spellings a word of stem ``stem`` is searched in."""
+        found = respelled.get(stem)
+        return found.stems if found is not None else self.spellings.others(stem)
+
+    def clause(self, clause: Clause, ranked: bool = False, respelled: dict[str, Respelling] | None = None,
+               ) -> q.Query | None:
         """``ranked`` (the OR mode of long queries, where every clause is
         optional): a phrase's words also count on their own, the phrase
         adding its bonus, and a word that analyses into several terms
@@ -190,7 +208,7 @@ class QueryBuilder:
             return None
         per_token = []
         for i, stem in enumerate(stems):
-            spelled = (stem,) if clause.phrase else (stem, *self.spellings.others(stem))
+            spelled = (stem,) if clause.phrase else (stem, *self.others(stem, respelled or {}))
             alternatives = [q.Term("text", s, boost=w.text) for s in spelled]
             if w.title:
                 alternatives.extend(q.Term("title", s, boost=w.title) for s in spelled)
@@ -211,13 +229,15 @@ class QueryBuilder:
     def groups(self, parsed: ParsedQuery, ranked: bool = False) -> list[q.Query]:
         out = []
         for group in parsed.groups:
-            alternatives = [c for c in (self.clause(clause, ranked) for clause in group) if c is not None]
+            alternatives = [c for c in (self.clause(clause, ranked, parsed.respelled) for clause in group)
+                            if c is not None]
             if alternatives:
                 out.append(alternatives[0] if len(alternatives) == 1 else q.Or(alternatives))
         return out
 
     def exclusions(self, parsed: ParsedQuery) -> list[q.Query]:
-        return [q.Not(c) for c in (self.clause(clause) for clause in parsed.excluded) if c is not None]
+        return [q.Not(c) for c in (self.clause(clause, respelled=parsed.respelled) for clause in parsed.excluded)
+                if c is not None]
 
     def build(self, parsed: ParsedQuery, mode: str = "and") -> q.Query | None:
         """``and``: every group must match; ``or``: any group, ranked by how
@@ -241,7 +261,7 @@ class QueryBuilder:
                 for stem in self.stems(c.text):
                     terms.add(stem)
                     if not c.phrase:
-                        terms.update(self.spellings.others(stem))
+                        terms.update(self.others(stem, parsed.respelled))
         return frozenset(terms)
 
     def spelled(self, parsed: ParsedQuery) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -252,7 +272,8 @@ class QueryBuilder:
             for c in group:
                 if c.phrase:
                     continue
-                found = {stem: others for stem in self.stems(c.text)[:MAX_WORD_TERMS] if (others := self.spellings.others(stem))}
+                found = {stem: others for stem in self.stems(c.text)[:MAX_WORD_TERMS]
+                         if (others := self.others(stem, parsed.respelled))}
                 if found:
                     out[c.text] = found
         return out

@@ -35,13 +35,14 @@ from search.query import (
     ParsedQuery,
     QueryBuilder,
     QueryError,
+    Respelling,
     Weights,
     field_terms,
     parse,
     require_valid_text,
 )
 from search.spelling import TermLists, choose_nearest, commonest, terms_within_index
-from search.variants import FILE as SPELLINGS_FILE, Spellings
+from search.variants import FILE as SPELLINGS_FILE, MinerConfig, Spellings, family_zipf, respellings
 
 SORTS = ("relevance", "date")
 MODES = ("and", "or", "auto")
@@ -57,6 +58,17 @@ SPELL_FIELD = "text_exact"
 # The query that counts matches (search/matching.py): the words in ``text``
 # alone, without the bonus fields, which match no article ``text`` does not.
 COUNTING = Weights(text=1.0, title=0.0, lead=0.0, exact=0.0)
+# A query word whose stem is in fewer articles than the spelling miner weighs
+# (so the table cannot know its spellings), and that general Arabic does not
+# know as a word (zipf below RESPELL_WORD_ZIPF, the stemmer's measure of a
+# known word), is also searched in its commonest respelling (respell) whose
+# stem is in RESPELL_RATIO times its articles or more.  Shorter words than
+# RESPELL_MIN_CHARS are left as typed: one letter more or less makes too
+# many other words of them.
+RESPELL_BELOW = MinerConfig.min_df
+RESPELL_RATIO = 5
+RESPELL_WORD_ZIPF = 3.0
+RESPELL_MIN_CHARS = 5
 
 
 @dataclass(frozen=True)
@@ -301,6 +313,9 @@ class Words(Protocol):
 
     def doc_frequency(self, fieldname: str, term: str) -> int: ...
 
+    def doc_frequencies(self, fieldname: str, terms: list[str]) -> dict[str, int]:
+        """The terms the index has, with the number of articles that have each."""
+
     def near(self, fieldname: str, term: str, maxdist: int, prefix: int) -> dict[str, int]:
         """The terms within ``maxdist`` edits of ``term`` (its first
         ``prefix`` letters kept), with how often the index has each."""
@@ -322,6 +337,10 @@ class LocalWords:
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         return self.searcher.reader().doc_frequency(fieldname, term)
+
+    def doc_frequencies(self, fieldname: str, terms: list[str]) -> dict[str, int]:
+        reader = self.searcher.reader()
+        return {t: n for t in terms if (n := reader.doc_frequency(fieldname, t))}
 
     def near(self, fieldname: str, term: str, maxdist: int, prefix: int) -> dict[str, int]:
         reader = self.searcher.reader()
@@ -358,6 +377,62 @@ def suggest(words: Words, schema, parsed: ParsedQuery, query: str, total: int) -
     return changed if words.count(changed) > total else None
 
 
+def respell(words: Words, schema, parsed: ParsedQuery, spellings: Spellings,
+            cache: dict[str, Respelling | None] | None = None) -> dict[str, Respelling]:
+    """For each query word the index hardly has, the commoner spelling
+    searched with it (keyed by the word's stem): ماكرن finds the articles
+    that write ماكرون.  The spelling table cannot hold these pairs, since a
+    spelling the archive writes in a few articles, or in none, leaves no
+    evidence to weigh; what is left is the shape (variants.respellings) and
+    the numbers: the other spelling's stem is in many times the articles,
+    and the typed word is not a word the lexicon knows.  The typed spelling
+    still ranks first (its rarer stem weighs more, and the exact-form bonus
+    is its own)."""
+    out: dict[str, Respelling] = {}
+    for group in parsed.groups:
+        for clause in group:
+            if clause.phrase:
+                continue
+            stems = field_terms(schema, "text", clause.text)
+            exact = field_terms(schema, SPELL_FIELD, clause.text)
+            if len(stems) != 1 or len(exact) != 1 or stems[0] in out:
+                continue
+            stem, form = stems[0], exact[0]
+            if not RESPELL_MIN_CHARS <= len(form) <= SUGGEST_MAX_CHARS or spellings.others(stem):
+                continue
+            if cache is not None and form in cache:
+                found = cache[form]
+            else:
+                found = _respelling(words, schema, stem, form, spellings)
+                if cache is not None and len(cache) < 10_000:
+                    cache[form] = found
+            if found is not None:
+                out[stem] = found
+    return out
+
+
+def _respelling(words: Words, schema, stem: str, form: str, spellings: Spellings) -> Respelling | None:
+    if family_zipf(stem) >= RESPELL_WORD_ZIPF:
+        return None
+    own = words.doc_frequency("text", stem)
+    if own >= RESPELL_BELOW:
+        return None
+    forms = words.doc_frequencies(SPELL_FIELD, sorted(respellings(form)))
+    stem_of = {}
+    for other in forms:
+        other_stems = field_terms(schema, "text", other)
+        if len(other_stems) == 1 and other_stems[0] != stem:
+            stem_of[other] = other_stems[0]
+    counts = words.doc_frequencies("text", sorted(set(stem_of.values())))
+    enough = max(RESPELL_BELOW, RESPELL_RATIO * own)
+    chosen = [f for f in stem_of if counts.get(stem_of[f], 0) >= enough]
+    if not chosen:
+        return None
+    best = min(chosen, key=lambda f: (-forms[f], f))  # the commonest way of writing it
+    other = stem_of[best]
+    return Respelling(best, tuple(s for s in (other, *spellings.others(other)) if s != stem))
+
+
 def spellings_searched(words: Words, schema, builder: QueryBuilder, parsed: ParsedQuery,
                        cache: dict[str, str] | None = None) -> dict[str, list[str]]:
     """The spellings each word was searched in, as the articles write
@@ -369,8 +444,12 @@ def spellings_searched(words: Words, schema, builder: QueryBuilder, parsed: Pars
         exact = field_terms(schema, SPELL_FIELD, word)
         forms = [word]
         for stem, others in stems.items():
+            typed = exact[0] if len(exact) == 1 else ""
+            respelled = parsed.respelled.get(stem)
+            if respelled is not None:  # the words the articles write, not the stems: ماكرون, not ماكر
+                typed, stem = respelled.form, others[0]
             for other in others:
-                form = _spelling_as_written(words, exact[0] if len(exact) == 1 else "", stem, other, cache)
+                form = _spelling_as_written(words, typed, stem, other, cache)
                 if form not in forms:
                     forms.append(form)
         if len(forms) > 1:
@@ -456,6 +535,7 @@ class Searcher:
         self._builder = QueryBuilder(self._schema, self.options.weights, spellings)
         self._counting = QueryBuilder(self._schema, COUNTING, spellings)
         self._written: dict[str, str] = {}
+        self._respelled: dict[str, Respelling | None] = {}
 
     def _searcher(self):
         """This thread's Whoosh searcher, current with the index on disk."""
@@ -626,6 +706,7 @@ class Searcher:
         an export."""
         parsed, filters, mode = self.checked(query, sort, filters, mode, interval)
         searcher = self._searcher()
+        self.respell(self.words(searcher), parsed)
         allowed = self._allowed(searcher, filters)
         fallback = False
         run = (searcher, parsed, page, per_page, sort, allowed, collapse, interval)
@@ -637,6 +718,13 @@ class Searcher:
 
     def words(self, searcher) -> LocalWords:
         return LocalWords(self, searcher)
+
+    def respell(self, words: Words, parsed: ParsedQuery) -> ParsedQuery:
+        """``parsed`` with the commoner spellings searched for the words the
+        index hardly has (the function respell), unless spellings are off."""
+        if self.options.spellings:
+            parsed.respelled = respell(words, self._schema, parsed, self._builder.spellings, self._respelled)
+        return parsed
 
     def marker(self, parsed: ParsedQuery) -> Marker:
         """What marks the query's words in titles and snippets."""
@@ -658,6 +746,7 @@ class Searcher:
         the relevance evaluation counts recall and leaks in."""
         parsed = parse(query)
         searcher = self._searcher()
+        self.respell(self.words(searcher), parsed)
         mode = "and" if len(parsed.groups) <= self.options.auto_and_max_words else "or"
         built = self._counting.build(parsed, mode)
         if built is None:
@@ -850,7 +939,7 @@ class Searcher:
         terms = frozenset()
         if highlight:
             try:
-                terms = self._builder.highlight_terms(parse(highlight))
+                terms = self._builder.highlight_terms(self.respell(self.words(searcher), parse(highlight)))
             except QueryError:
                 terms = frozenset()
         marker = Marker(self.schema["text"].analyzer, terms)

@@ -60,6 +60,12 @@ LONG_VOWELS = frozenset((araby.ALEF, araby.WAW, araby.YEH))
 G_SOUND = frozenset((araby.JEEM, araby.GHAIN, araby.KAF, araby.QAF))
 # A name's last letter, written or not: روسيا / روسية (ة is folded to ه).
 FINALS = frozenset((araby.ALEF, araby.HEH))
+# Letters a foreign t or s is written with (ليتوانيا / ليثوانيا, بيلوسي /
+# بيلوزي): only for a word the index hardly has (respellings), since
+# between words the archive writes often they tell words apart (سلاح / صلاح).
+T_SOUND = frozenset((araby.TEH, araby.TAH, araby.THEH))
+S_SOUND = frozenset((araby.SEEN, araby.SAD, araby.ZAIN))
+SOUND_CLASSES = (G_SOUND, T_SOUND, S_SOUND)
 _LETTERS = frozenset(araby.LETTERS) - {araby.TEH_MARBUTA, araby.ALEF_MAKSURA}
 
 
@@ -130,6 +136,34 @@ def edits(a: str, b: str) -> int:
                 row[j] = min(row[j], rows[-2][j - 2] + 1)
         rows.append(row)
     return rows[-1][-1]
+
+
+def respellings(word: str) -> set[str]:
+    """The words that are ``word`` written another way by one change of the
+    kinds names are respelled by: a long vowel written or not inside the
+    word (ماكرن / ماكرون, فينزويلا / فنزويلا), a letter of the g, t or s
+    sounds for another of its sound (أردوجان / أردوغان, الفيطو / الفيتو), or
+    ي on the other side of a neighbour (كسينجر / كيسنجر).  Stricter than the
+    miner's shapes, since there is no evidence to weigh for a word the
+    archive hardly writes: no vowel comes or goes at the word's ends, where
+    Arabic puts its endings (توليدو / توليد), nor the و of a verb's plural
+    (تجاذبا / تجاذبوا)."""
+    out: set[str] = set()
+    last = len(word) - 1
+    for i, letter in enumerate(word):
+        for sounds in SOUND_CLASSES:
+            if letter in sounds:
+                out.update(word[:i] + other + word[i + 1 :] for other in sounds if other != letter)
+        if 0 < i < last and letter in LONG_VOWELS and not (letter == araby.WAW and word.endswith(araby.ALEF) and i == last - 1):
+            out.add(word[:i] + word[i + 1 :])
+        if 0 < i < last - 1 and araby.YEH in (letter, word[i + 1]) and letter != word[i + 1]:
+            out.add(word[:i] + word[i + 1] + letter + word[i + 2 :])
+    for i in range(1, len(word)):
+        for vowel in LONG_VOWELS:
+            if not (vowel == araby.WAW and i == last and word[-1] == araby.ALEF):
+                out.add(word[:i] + vowel + word[i:])
+    out.discard(word)
+    return out
 
 
 def _g(stem: str) -> str:

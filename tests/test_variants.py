@@ -15,7 +15,8 @@ from search import index as idx
 from search import variants
 from search.ingest import Problem, read_sources
 from search.searcher import Searcher, SearchOptions
-from search.variants import Spellings, candidates, edits, skeleton
+from search.normalize import normalize
+from search.variants import Spellings, candidates, edits, respellings, skeleton
 from conftest import write_jsonl
 
 
@@ -289,3 +290,92 @@ def test_the_spelling_evaluation_measures_what_a_search_finds(archive):
     finally:
         s.close()
         off.close()
+
+
+def test_respellings_are_the_changes_names_are_respelled_by():
+    same = [
+        ("ماكرن", "ماكرون"),  # a long vowel written or not
+        ("فينزويلا", "فنزويلا"),
+        ("أردوجان", "أردوغان"),  # the g sound
+        ("جوتيريش", "غوتيريش"),  # ... as the first letter too
+        ("ليثوانيا", "ليتوانيا"),  # the t sound
+        ("الفيطو", "الفيتو"),
+        ("بيلوزي", "بيلوسي"),  # the s sound
+        ("كسينجر", "كيسنجر"),  # ي on the other side of a neighbour
+        ("أمريكي", "أميركي"),
+    ]
+    for typed, other in same:
+        assert normalize(other) in respellings(normalize(typed)), (typed, other)
+        assert normalize(typed) in respellings(normalize(other)), (other, typed)
+    apart = [
+        ("توليدو", "توليد"),  # no vowel comes or goes at either end of the word
+        ("سامو", "سامي"),
+        ("وتجاذبا", "وتجاذبوا"),  # nor the و of a verb's plural
+        ("توفقا", "تفوقا"),  # only ي changes sides
+        ("المقراب", "المغرب"),  # one change, not two
+        ("متسلطا", "متسلطه"),
+        ("سلاح", "فلاح"),  # letters of different sounds
+    ]
+    for typed, other in apart:
+        assert normalize(other) not in respellings(normalize(typed)), (typed, other)
+        assert normalize(typed) not in respellings(normalize(other)), (other, typed)
+
+
+@pytest.fixture(scope="module")
+def names(tmp_path_factory) -> Path:
+    """Two names, each written the usual way by most articles and another
+    way by one, beside two words one vowel apart."""
+    rng = random.Random(3)
+    records = []
+    for n in range(12):
+        records.append({"id": f"m{n}", "title": "ماكرون يزور المغرب", "body": _story(rng, EUROPE, "ماكرون"),
+                        "source": "alpha", "date": "2019-01-02"})
+        records.append({"id": f"k{n}", "title": "ميركل في برلين", "body": _story(rng, EUROPE, "ميركل"),
+                        "source": "beta", "date": "2019-01-03"})
+        records.append({"id": f"w{n}", "title": "الأمر", "body": _story(rng, MATTER, "الأمر"),
+                        "source": "alpha", "date": "2019-01-04"})
+    records.append({"id": "k-rare", "title": "ميركيل تستقبل", "body": _story(rng, EUROPE, "ميركيل"),
+                    "source": "gamma", "date": "2019-01-05"})
+    root = tmp_path_factory.mktemp("respell")
+    index_dir = root / "index"
+    idx.build(index_dir, read_sources([write_jsonl(root / "names.jsonl", records)]))
+    return index_dir
+
+
+def test_a_spelling_the_archive_hardly_writes_finds_the_usual_one(names):
+    s = Searcher(names)
+    try:
+        # Written by no article: the usual spelling's articles, and the page says so.
+        results = s.search("ماكرن", per_page=100)
+        assert {h.id for h in results.hits} == {f"m{n}" for n in range(12)}
+        assert results.spellings == {"ماكرن": ["ماكرن", "ماكرون"]}
+        assert "<mark>ماكرون</mark>" in results.hits[0].title_html
+        assert s.matching_ids("ماكرن") == {f"m{n}" for n in range(12)}
+        # Written by one article: that article first, then the usual spelling's.
+        results = s.search("ميركيل", per_page=100)
+        assert results.total == 13 and results.hits[0].id == "k-rare"
+        assert results.spellings == {"ميركيل": ["ميركيل", "ميركل"]}
+        # The usual spelling does not take the rare one in: nothing weighed them as one.
+        assert "k-rare" not in {h.id for h in s.search("ميركل", per_page=100).hits}
+        # In quotes, the spelling typed only.
+        assert s.search('"ماكرن"').total == 0
+        assert s.search('"ميركيل"').total == 1
+        # A word general Arabic knows is a word of its own, not a spelling of الأمر.
+        assert s.search("الأمير").total == 0
+        # With spellings off (to measure them), as typed.
+        off = Searcher(names, SearchOptions(spellings=False))
+        try:
+            assert off.search("ماكرن").total == 0
+        finally:
+            off.close()
+    finally:
+        s.close()
+
+
+def test_the_api_shows_a_respelling(names):
+    from web import create_app
+
+    client = create_app({"INDEX_DIR": str(names), "TESTING": True}).test_client()
+    body = client.get("/api/search", query_string={"q": "ماكرن ميركيل", "mode": "or"}).get_json()
+    assert body["spellings"] == {"ماكرن": ["ماكرن", "ماكرون"], "ميركيل": ["ميركيل", "ميركل"]}
+    assert body["total"] == 25

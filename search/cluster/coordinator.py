@@ -109,6 +109,13 @@ class _ShardedWords:
     def doc_frequency(self, fieldname: str, term: str) -> int:
         return sum(self.call.all("doc_frequency", fieldname, term).values())
 
+    def doc_frequencies(self, fieldname: str, terms: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for found in self.call.all("doc_frequencies", fieldname, terms).values():
+            for t, n in found.items():
+                out[t] = out.get(t, 0) + n
+        return out
+
     def near(self, fieldname: str, term: str, maxdist: int, prefix: int) -> dict[str, int]:
         out: dict[str, int] = {}
         for found in self.call.all("near", fieldname, term, maxdist, prefix).values():
@@ -254,11 +261,13 @@ class Coordinator:
     def _find(self, call: _Call, query, page, per_page, sort, filters, mode, collapse, interval,
               snippets: bool) -> _Merged:
         parsed, filters, mode = self.local.checked(query, sort, filters, mode, interval)
+        self._builder()  # the spelling table as it is on disk now
+        respelled = tuple(sorted(self.local.respell(_ShardedWords(call), parsed).respelled.items()))
         start, end = (page - 1) * per_page, page * per_page
         depth = fold_depth(end) if collapse else end
-        parts = call.all("term_stats", query)
+        parts = call.all("term_stats", query, respelled)
         stats = ranking.summed(parts[n] for n in sorted(parts))
-        request = ShardRequest(query, mode, sort, filters, depth, collapse)
+        request = ShardRequest(query, mode, sort, filters, depth, collapse, respelled)
         merged = _Merged(parsed, request, stats)
         answers = self._query(call, request, stats)
         total = sum(a.total for a in answers)

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from search import arrays, matching, ranking
-from search.query import parse
+from search.query import ParsedQuery, Respelling, parse
 from search.ranking import Stats
 from search.searcher import FACET_FIELDS, ArticleView, Copy, Filters, Hit, Matched, Searcher
 
@@ -45,6 +45,18 @@ class ShardRequest:
     filters: Filters
     depth: int
     collapse: bool = True
+    # The commoner spellings searched for words the archive hardly has,
+    # chosen by the coordinator from the counts of every shard.
+    respelled: tuple[tuple[str, Respelling], ...] = ()
+
+    def parsed(self) -> ParsedQuery:
+        return _parsed(self.query, self.respelled)
+
+
+def _parsed(query: str, respelled: tuple[tuple[str, Respelling], ...]) -> ParsedQuery:
+    parsed = parse(query)
+    parsed.respelled = dict(respelled)
+    return parsed
 
 
 @dataclass(frozen=True)
@@ -103,10 +115,10 @@ class ShardService:
 
     # -- phase one: the statistics ---------------------------------------------------------------
 
-    def term_stats(self, query: str) -> Stats:
+    def term_stats(self, query: str, respelled: tuple[tuple[str, Respelling], ...] = ()) -> Stats:
         """This shard's statistics for every term the query scores, in
         either mode (an all-words search may fall back to any word)."""
-        parsed = parse(query)
+        parsed = _parsed(query, respelled)
         searcher = self.searcher._searcher()
         builder = self.searcher._builder
         built = [q for q in (builder.build(parsed, "and"), builder.build(parsed, "or")) if q is not None]
@@ -136,7 +148,7 @@ class ShardService:
             return Matched(owner, searcher, owner._view(searcher), found.ranked, found.sort, found.shown, found.docs,
                            found.scored, found.exact_top)
         allowed = owner._allowed(searcher, request.filters)
-        found = owner.matched(searcher, parse(request.query), request.mode, request.sort, allowed, request.depth)
+        found = owner.matched(searcher, request.parsed(), request.mode, request.sort, allowed, request.depth)
         with self._lock:
             self._kept[key] = (state, found)
             while len(self._kept) > KEPT_SEARCHES:
@@ -180,7 +192,7 @@ class ShardService:
         owner = self.searcher
         view, searcher, docs = found.view, found.searcher, found.docs
         found.score_all()
-        marker = owner.marker(parse(request.query)) if snippets else None
+        marker = owner.marker(request.parsed()) if snippets else None
         codes, multi, names = view.clusters(searcher, owner._roots)
         hits: dict[str, Hit | Copy] = {}
         for doc_id in ids:
@@ -220,6 +232,9 @@ class ShardService:
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         return self.searcher.words(self.searcher._searcher()).doc_frequency(fieldname, term)
+
+    def doc_frequencies(self, fieldname: str, terms: list[str]) -> dict[str, int]:
+        return self.searcher.words(self.searcher._searcher()).doc_frequencies(fieldname, terms)
 
     def near(self, fieldname: str, term: str, maxdist: int, prefix: int) -> dict[str, int]:
         return self.searcher.words(self.searcher._searcher()).near(fieldname, term, maxdist, prefix)

@@ -9,7 +9,9 @@ import json
 from search.cluster import shards
 from search.cluster.coordinator import Coordinator
 from search.cluster.local import InProcess, LocalProcesses
+from search.normalize import normalize
 from search.searcher import Searcher
+from search.variants import respellings
 from cluster.conftest import assert_same_answers
 
 
@@ -33,6 +35,30 @@ def test_the_shards_answer_as_one_index(built, queries):
         some = one.search("ترامب").hits[0].id
         assert sharded.article(some, "ترامب").body_html == one.article(some, "ترامب").body_html
         assert sharded.article("no-such-article") is None
+    finally:
+        one.close()
+        sharded.close()
+
+
+def test_words_the_archive_hardly_has_are_respelled_as_one_index_respells_them(built, queries):
+    """The coordinator chooses the respelling from every shard's counts, so
+    a word rare in the archive but absent from a shard is respelled alike."""
+    one_dir, sharded_dir = built
+    one = Searcher(one_dir)
+    sharded = Coordinator(sharded_dir, InProcess(sharded_dir, shards.load(sharded_dir)))
+    try:
+        typed = []
+        words = sorted({normalize(w) for q in queries for w in q.replace('"', " ").split() if len(w) >= 6})
+        for word in words:
+            for respelled in sorted(respellings(word))[:20]:
+                # Respelled, not a spelling of the table: in quotes, it finds (almost) nothing.
+                if one.search(respelled, per_page=1).spellings and one.search(f'"{respelled}"').total < 5:
+                    typed.append(respelled)
+                    break
+            if len(typed) == 10:
+                break
+        assert len(typed) >= 5, typed
+        assert assert_same_answers(one, sharded, typed) == 4 * len(typed)
     finally:
         one.close()
         sharded.close()
