@@ -388,49 +388,55 @@ def respell(words: Words, schema, parsed: ParsedQuery, spellings: Spellings,
     and the typed word is not a word the lexicon knows.  The typed spelling
     still ranks first (its rarer stem weighs more, and the exact-form bonus
     is its own)."""
-    out: dict[str, Respelling] = {}
+    asked: dict[str, str] = {}  # form -> stem, of the words that could be respelled
     for group in parsed.groups:
         for clause in group:
             if clause.phrase:
                 continue
             stems = field_terms(schema, "text", clause.text)
             exact = field_terms(schema, SPELL_FIELD, clause.text)
-            if len(stems) != 1 or len(exact) != 1 or stems[0] in out:
+            if len(stems) != 1 or len(exact) != 1:
                 continue
             stem, form = stems[0], exact[0]
             if not RESPELL_MIN_CHARS <= len(form) <= SUGGEST_MAX_CHARS or spellings.others(stem):
                 continue
-            if cache is not None and form in cache:
-                found = cache[form]
-            else:
-                found = _respelling(words, schema, stem, form, spellings)
-                if cache is not None and len(cache) < 10_000:
-                    cache[form] = found
-            if found is not None:
-                out[stem] = found
-    return out
+            if family_zipf(stem) < RESPELL_WORD_ZIPF:
+                asked[form] = stem
+    found = {form: cache[form] for form in asked if cache is not None and form in cache}
+    todo = {form: stem for form, stem in asked.items() if form not in found}
+    if todo:
+        new = _respellings(words, schema, todo, spellings)
+        found.update(new)
+        if cache is not None and len(cache) < 10_000:
+            cache.update(new)
+    return {asked[form]: respelled for form, respelled in found.items() if respelled is not None}
 
 
-def _respelling(words: Words, schema, stem: str, form: str, spellings: Spellings) -> Respelling | None:
-    if family_zipf(stem) >= RESPELL_WORD_ZIPF:
-        return None
-    own = words.doc_frequency("text", stem)
-    if own >= RESPELL_BELOW:
-        return None
-    forms = words.doc_frequencies(SPELL_FIELD, sorted(respellings(form)))
+def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spellings) -> dict[str, Respelling | None]:
+    """``respell``'s answer for each form (with its stem) of ``todo``: three
+    lookups of the index's counts whatever the number of words, since on a
+    sharded index each is a call to every shard."""
+    out: dict[str, Respelling | None] = dict.fromkeys(todo)
+    own = words.doc_frequencies("text", sorted(set(todo.values())))
+    rare = {form: stem for form, stem in todo.items() if own.get(stem, 0) < RESPELL_BELOW}
+    if not rare:
+        return out
+    options = {form: respellings(form) for form in rare}
+    written = words.doc_frequencies(SPELL_FIELD, sorted(set().union(*options.values())))
     stem_of = {}
-    for other in forms:
+    for other in written:
         other_stems = field_terms(schema, "text", other)
-        if len(other_stems) == 1 and other_stems[0] != stem:
+        if len(other_stems) == 1:
             stem_of[other] = other_stems[0]
     counts = words.doc_frequencies("text", sorted(set(stem_of.values())))
-    enough = max(RESPELL_BELOW, RESPELL_RATIO * own)
-    chosen = [f for f in stem_of if counts.get(stem_of[f], 0) >= enough]
-    if not chosen:
-        return None
-    best = min(chosen, key=lambda f: (-forms[f], f))  # the commonest way of writing it
-    other = stem_of[best]
-    return Respelling(best, tuple(s for s in (other, *spellings.others(other)) if s != stem))
+    for form, stem in rare.items():
+        enough = max(RESPELL_BELOW, RESPELL_RATIO * own.get(stem, 0))
+        chosen = [o for o in options[form] if o in stem_of and stem_of[o] != stem and counts.get(stem_of[o], 0) >= enough]
+        if chosen:
+            best = min(chosen, key=lambda o: (-written[o], o))  # the commonest way of writing it
+            other = stem_of[best]
+            out[form] = Respelling(best, tuple(s for s in (other, *spellings.others(other)) if s != stem))
+    return out
 
 
 def spellings_searched(words: Words, schema, builder: QueryBuilder, parsed: ParsedQuery,
