@@ -149,21 +149,28 @@ def respellings(word: str) -> set[str]:
     Arabic puts its endings (توليدو / توليد), nor the و of a verb's plural
     (تجاذبا / تجاذبوا)."""
     out: set[str] = set()
-    last = len(word) - 1
+    inner = range(1, len(word) - 1)  # the positions inside the word
     for i, letter in enumerate(word):
         for sounds in SOUND_CLASSES:
             if letter in sounds:
-                out.update(word[:i] + other + word[i + 1 :] for other in sounds if other != letter)
-        if 0 < i < last and letter in LONG_VOWELS and not (letter == araby.WAW and word.endswith(araby.ALEF) and i == last - 1):
-            out.add(word[:i] + word[i + 1 :])
-        if 0 < i < last - 1 and araby.YEH in (letter, word[i + 1]) and letter != word[i + 1]:
-            out.add(word[:i] + word[i + 1] + letter + word[i + 2 :])
+                out.update(word[:i] + other + word[i + 1 :] for other in sounds - {letter})
+    for i in inner:
+        if word[i] in LONG_VOWELS and not _plural_waw(word, i):
+            out.add(word[:i] + word[i + 1 :])  # a vowel left out
+        if i + 1 in inner and araby.YEH in word[i : i + 2] and word[i] != word[i + 1]:
+            out.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])  # ي on the other side
     for i in range(1, len(word)):
         for vowel in LONG_VOWELS:
-            if not (vowel == araby.WAW and i == last and word[-1] == araby.ALEF):
-                out.add(word[:i] + vowel + word[i:])
+            longer = word[:i] + vowel + word[i:]
+            if not _plural_waw(longer, i):
+                out.add(longer)  # a vowel written in
     out.discard(word)
     return out
+
+
+def _plural_waw(word: str, i: int) -> bool:
+    """Whether ``word[i]`` is the و of a verb's plural ending وا."""
+    return word[i] == araby.WAW and i == len(word) - 2 and word[-1] == araby.ALEF
 
 
 def _g(stem: str) -> str:
