@@ -9,10 +9,17 @@ and keyed by our normalized form, so lookups agree with the analyzer.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import marshal
 import math
+import os
+import sys
 import threading
 from functools import lru_cache
+from pathlib import Path
 
+from search import normalize as normalizing
 from search.normalize import normalize
 
 _lock = threading.Lock()
@@ -20,25 +27,67 @@ _table: dict[str, float] | None = None
 
 
 def load() -> dict[str, float]:
-    """Read the frequency list (about a second); later calls return at once."""
+    """Read the frequency list; later calls return at once.  Normalizing
+    its 600,000 words takes a second and a half, paid by every process that
+    starts (a server's workers, a build's, each test run), so the table is
+    kept in the user's cache directory, keyed by what made it."""
     global _table
     if _table is not None:
         return _table
     with _lock:
         if _table is None:
-            import wordfreq
-
-            table: dict[str, float] = {}
-            for word, freq in wordfreq.get_frequency_dict("ar", wordlist="large").items():
-                key = normalize(word)
-                table[key] = table.get(key, 0.0) + freq
+            cached = _cache_file()
+            table = _read(cached)
+            if table is None:
+                table = _normalized_list()
+                _write(cached, table)
             _table = table
-            # wordfreq keeps its own dict and bucket lists of every word in
-            # unbounded caches: twice the memory of this table, in every
-            # process (a server, each indexing worker), for nothing.
-            wordfreq.get_frequency_dict.cache_clear()
-            wordfreq.get_frequency_list.cache_clear()
     return _table
+
+
+def _normalized_list() -> dict[str, float]:
+    import wordfreq
+
+    table: dict[str, float] = {}
+    for word, freq in wordfreq.get_frequency_dict("ar", wordlist="large").items():
+        key = normalize(word)
+        table[key] = table.get(key, 0.0) + freq
+    # wordfreq keeps its own dict and bucket lists of every word in
+    # unbounded caches: twice the memory of this table, in every
+    # process (a server, each indexing worker), for nothing.
+    wordfreq.get_frequency_dict.cache_clear()
+    wordfreq.get_frequency_list.cache_clear()
+    return table
+
+
+def _cache_file() -> Path:
+    """Where the normalized table is kept: named for the wordfreq release,
+    the normalizing code and the Python that wrote it (marshal's format)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "akhbar"
+    made_by = hashlib.sha256()
+    made_by.update(importlib.metadata.version("wordfreq").encode())
+    made_by.update(Path(normalizing.__file__).read_bytes())
+    made_by.update(sys.version.encode())
+    return base / f"lexicon-ar-{made_by.hexdigest()[:16]}.marshal"
+
+
+def _read(path: Path) -> dict[str, float] | None:
+    try:
+        table = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return table if isinstance(table, dict) else None
+
+
+def _write(path: Path, table: dict[str, float]) -> None:
+    """Atomically, and only if it can: a read-only home costs the second, nothing else."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_bytes(marshal.dumps(table))
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 @lru_cache(maxsize=65_536)  # only a word's first sight reaches here (see CachedChain)
