@@ -415,27 +415,37 @@ def respell(words: Words, schema, parsed: ParsedQuery, spellings: Spellings,
 def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spellings) -> dict[str, Respelling | None]:
     """``respell``'s answer for each form (with its stem) of ``todo``: three
     lookups of the index's counts whatever the number of words, since on a
-    sharded index each is a call to every shard."""
+    sharded index each is a call to every shard.  The word as written is
+    respelled first (ماكرن → ماكرون, whose stem the stemmer cuts to ماكر);
+    failing that its stem, for a word whose clitics no article writes with
+    the usual spelling (لماكرن, بالفيطو → فيتو)."""
     out: dict[str, Respelling | None] = dict.fromkeys(todo)
     own = words.doc_frequencies("text", sorted(set(todo.values())))
     rare = {form: stem for form, stem in todo.items() if own.get(stem, 0) < RESPELL_BELOW}
     if not rare:
         return out
     options = {form: respellings(form) for form in rare}
+    stem_options = {form: respellings(stem) for form, stem in rare.items()}
     written = words.doc_frequencies(SPELL_FIELD, sorted(set().union(*options.values())))
     stem_of = {}
     for other in written:
         other_stems = field_terms(schema, "text", other)
         if len(other_stems) == 1:
             stem_of[other] = other_stems[0]
-    counts = words.doc_frequencies("text", sorted(set(stem_of.values())))
+    counts = words.doc_frequencies("text", sorted(set(stem_of.values()).union(*stem_options.values())))
     for form, stem in rare.items():
         enough = max(RESPELL_BELOW, RESPELL_RATIO * own.get(stem, 0))
         chosen = [o for o in options[form] if o in stem_of and stem_of[o] != stem and counts.get(stem_of[o], 0) >= enough]
         if chosen:
             best = min(chosen, key=lambda o: (-written[o], o))  # the commonest way of writing it
             other = stem_of[best]
-            out[form] = Respelling(best, tuple(s for s in (other, *spellings.others(other)) if s != stem))
+        else:
+            stems = [o for o in stem_options[form] if counts.get(o, 0) >= enough]
+            if not stems:
+                continue
+            other = min(stems, key=lambda o: (-counts[o], o))
+            best = form.replace(stem, other, 1) if stem in form else other
+        out[form] = Respelling(best, tuple(s for s in (other, *spellings.others(other)) if s != stem))
     return out
 
 

@@ -355,6 +355,9 @@ def test_a_spelling_the_archive_hardly_writes_finds_the_usual_one(names):
         results = s.search("ميركيل", per_page=100)
         assert results.total == 13 and results.hits[0].id == "k-rare"
         assert results.spellings == {"ميركيل": ["ميركيل", "ميركل"]}
+        # With a clitic no article writes with the usual spelling: its stem is respelled.
+        results = s.search("لميركيل", per_page=100)
+        assert results.total == 13 and results.spellings == {"لميركيل": ["لميركيل", "ميركل"]}
         # The usual spelling does not take the rare one in: nothing weighed them as one.
         assert "k-rare" not in {h.id for h in s.search("ميركل", per_page=100).hits}
         # In quotes, the spelling typed only.
