@@ -941,8 +941,12 @@ class Searcher:
 
     # -- single articles ------------------------------------------------------
 
-    def article(self, doc_id: str, highlight: str = "", related: int = 5) -> ArticleView | None:
-        """One article, the words of ``highlight`` marked, with similar articles."""
+    def article(self, doc_id: str, highlight: str = "", related: int = 5,
+                respelled: Mapping[str, Respelling] | None = None) -> ArticleView | None:
+        """One article, the words of ``highlight`` marked, with similar
+        articles.  ``respelled``: the respellings of highlight's words as a
+        coordinator chose them from every shard's counts (None: from this
+        index's, as its searches choose them)."""
         try:
             doc_id.encode("utf-8")
         except UnicodeEncodeError:
@@ -955,7 +959,12 @@ class Searcher:
         terms = frozenset()
         if highlight:
             try:
-                terms = self._builder.highlight_terms(self.respell(self.words(searcher), parse(highlight)))
+                parsed = parse(highlight)
+                if respelled is None:
+                    self.respell(self.words(searcher), parsed)
+                else:
+                    parsed.respelled = dict(respelled)
+                terms = self._builder.highlight_terms(parsed)
             except QueryError:
                 terms = frozenset()
         marker = Marker(self.schema["text"].analyzer, terms)

@@ -355,6 +355,10 @@ def test_a_spelling_the_archive_hardly_writes_finds_the_usual_one(names):
         results = s.search("ميركيل", per_page=100)
         assert results.total == 13 and results.hits[0].id == "k-rare"
         assert results.spellings == {"ميركيل": ["ميركيل", "ميركل"]}
+        # The article page marks the respelling too, unless told the respellings (a
+        # coordinator tells a shard the ones it chose from every shard's counts).
+        assert "<mark>ماكرون</mark>" in s.article("m0", "ماكرن").title_html
+        assert "<mark>" not in s.article("m0", "ماكرن", respelled={}).title_html
         # With a clitic no article writes with the usual spelling: its stem is respelled.
         results = s.search("لميركيل", per_page=100)
         assert results.total == 13 and results.spellings == {"لميركيل": ["لميركيل", "ميركل"]}

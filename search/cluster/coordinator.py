@@ -39,7 +39,7 @@ from search import ranking
 from search import timeline as timelines
 from search.cluster import shards as layout
 from search.cluster.service import Candidate, Fetched, ShardAnswer, ShardRequest
-from search.query import QueryError
+from search.query import QueryError, parse
 from search.searcher import (
     FACET_FIELDS,
     ArticleView,
@@ -333,7 +333,17 @@ class Coordinator:
         except UnicodeEncodeError:
             return None
         shard = self.manifest.shard(doc_id)
-        answers, missing = self.backend.call_all("article", {shard: (doc_id, highlight, related)})
+        respelled: tuple = ()
+        if highlight:  # the words are respelled as the search that led here respelled them
+            try:
+                parsed = parse(highlight)
+            except QueryError:
+                parsed = None
+            if parsed is not None:
+                self._builder()
+                call = _Call(self.backend, zlib.crc32(highlight.encode("utf-8", "surrogatepass")))
+                respelled = tuple(sorted(self.local.respell(_ShardedWords(call), parsed).respelled.items()))
+        answers, missing = self.backend.call_all("article", {shard: (doc_id, highlight, related, respelled)})
         if missing:
             raise ShardUnavailable(shard)
         return answers[shard]

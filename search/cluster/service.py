@@ -227,8 +227,10 @@ class ShardService:
 
     # -- single articles, words, statistics ---------------------------------------------------------
 
-    def article(self, doc_id: str, highlight: str = "", related: int = 5) -> ArticleView | None:
-        return self.searcher.article(doc_id, highlight=highlight, related=related)
+    def article(self, doc_id: str, highlight: str = "", related: int = 5,
+                respelled: tuple[tuple[str, Respelling], ...] | None = None) -> ArticleView | None:
+        return self.searcher.article(doc_id, highlight=highlight, related=related,
+                                     respelled=None if respelled is None else dict(respelled))
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         return self.searcher.words(self.searcher._searcher()).doc_frequency(fieldname, term)
