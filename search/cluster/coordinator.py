@@ -208,6 +208,12 @@ class Coordinator:
     def schema(self):
         return self.local.schema
 
+    def _respelled(self, call: _Call, parsed) -> tuple:
+        """The respellings of the query's rare words (search.searcher.respell),
+        chosen from every shard's counts, as the shards receive them."""
+        self._builder()  # the spelling table as it is on disk now
+        return tuple(sorted(self.local.respell(_ShardedWords(call), parsed).respelled.items()))
+
     def _builder(self):
         self.local._searcher()  # the spelling table as it is on disk now
         return self.local._builder
@@ -261,8 +267,7 @@ class Coordinator:
     def _find(self, call: _Call, query, page, per_page, sort, filters, mode, collapse, interval,
               snippets: bool) -> _Merged:
         parsed, filters, mode = self.local.checked(query, sort, filters, mode, interval)
-        self._builder()  # the spelling table as it is on disk now
-        respelled = tuple(sorted(self.local.respell(_ShardedWords(call), parsed).respelled.items()))
+        respelled = self._respelled(call, parsed)
         start, end = (page - 1) * per_page, page * per_page
         depth = fold_depth(end) if collapse else end
         parts = call.all("term_stats", query, respelled)
@@ -340,9 +345,8 @@ class Coordinator:
             except QueryError:
                 parsed = None
             if parsed is not None:
-                self._builder()
                 call = _Call(self.backend, zlib.crc32(highlight.encode("utf-8", "surrogatepass")))
-                respelled = tuple(sorted(self.local.respell(_ShardedWords(call), parsed).respelled.items()))
+                respelled = self._respelled(call, parsed)
         answers, missing = self.backend.call_all("article", {shard: (doc_id, highlight, related, respelled)})
         if missing:
             raise ShardUnavailable(shard)
