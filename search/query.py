@@ -209,11 +209,13 @@ class QueryBuilder:
         per_token = []
         for i, stem in enumerate(stems):
             spelled = (stem,) if clause.phrase else (stem, *self.others(stem, respelled or {}))
-            alternatives = [q.Term("text", s, boost=w.text) for s in spelled]
+            # A hardly written spelling weighs as the usual one (Spellings.weight).
+            factor = [1.0] + [self.spellings.weight(s) for s in spelled[1:]]
+            alternatives = [q.Term("text", s, boost=w.text * f) for s, f in zip(spelled, factor)]
             if w.title:
-                alternatives.extend(q.Term("title", s, boost=w.title) for s in spelled)
+                alternatives.extend(q.Term("title", s, boost=w.title * f) for s, f in zip(spelled, factor))
             if w.lead:
-                alternatives.extend(q.Term("lead", s, boost=w.lead) for s in spelled)
+                alternatives.extend(q.Term("lead", s, boost=w.lead * f) for s, f in zip(spelled, factor))
             if w.exact and i < len(exact):
                 alternatives.append(q.Term("text_exact", exact[i], boost=w.exact))
             per_token.append(q.Or(alternatives))

@@ -66,8 +66,8 @@ COUNTING = Weights(text=1.0, title=0.0, lead=0.0, exact=0.0)
 # RESPELL_MIN_CHARS are left as typed: one letter more or less makes too
 # many other words of them.
 RESPELL_BELOW = MinerConfig.min_df
-RESPELL_RATIO = 5
-RESPELL_WORD_ZIPF = 3.0
+RESPELL_RATIO = MinerConfig.rare_ratio  # the same numbers as the table's hardly written spellings
+RESPELL_WORD_ZIPF = MinerConfig.rare_word_zipf
 RESPELL_MIN_CHARS = 5
 
 

@@ -6,7 +6,7 @@ Arabic news writes the same word several ways: a long vowel written or not
 إنغلترا), a name's final ا or ة.  No fixed rule can merge these without also
 merging real words one letter apart (الأمير / الأمر, القادم / القدم), and no
 list can know the next new name.  So every build mines the index's stems for
-them (an add, the pairs its new words make), in two steps:
+them (an add, the pairs its new words make), in three steps:
 
 1. *Shape.*  Stems that share a skeleton (the stem with its long vowels
    after the first letter dropped, the g-sound letters made one, a final
@@ -23,6 +23,12 @@ them (an add, the pairs its new words make), in two steps:
    - the lexicon: a rarer spelling that general Arabic knows well as a
      word of its own (wordfreq) is more likely a different word, and two
      established words of about the same frequency are never merged.
+
+3. *Hardly written spellings.*  A stem in fewer articles than the evidence
+   needs (ميركيل, in one) is joined to its commonest respelling (the
+   shapes of ``respellings``) when the lexicon does not know it as a word
+   and the two stand in the same places (Neighbours).  It is searched with
+   every search for the usual spelling, weighed as that spelling would be.
 
 The pairs kept are saved beside the index (``spellings.json``); the query
 builder searches every spelling of a query word that they join.
@@ -52,7 +58,8 @@ from search.stemmer import PARADIGM
 
 FILE = "spellings.json"
 # The spelling table's contents: {"config": MinerConfig as a dict,
-# "segments": the segment ids mined, "pairs": [[stem, stem], ...] kept}.
+# "segments": the segment ids mined, "pairs": [[stem, stem], ...] kept,
+# "leaves": [[rare stem, usual stem, weight], ...] the spellings hardly written}.
 FIELD = "text"  # the stems every query word is matched by
 
 LONG_VOWELS = frozenset((araby.ALEF, araby.WAW, araby.YEH))
@@ -111,6 +118,21 @@ class MinerConfig:
     # (بوينغ / بوينج, غواتيمالا / جواتيمالا, تريليون / ترليون), a few a verb
     # and its noun (استنشق / استنشاق, docs/relevance.md).
     neighbour_min_df: int = 5
+    # A stem in fewer than min_df articles is not a candidate above, but a
+    # search for the usual spelling should still find it (ميركل and the one
+    # article that writes ميركيل).  Such a stem joins its commonest
+    # respelling (respellings: the shapes a name is respelled by) when the
+    # lexicon does not know it as a word (family zipf below rare_word_zipf),
+    # the respelling's stem is in rare_ratio times its articles or more, and
+    # the two stand in the same places (neighbour_min).  On the full corpus:
+    # 890 of 5,364 such stems of 5 letters or more, about 58 in 60 of a
+    # sample spellings (جوتيريش / غوتيريش, هيغواين / هغواين, تغيرد / تغريد),
+    # docs/relevance.md.  Read from those few articles, the neighbours are the
+    # only evidence there is.  Shorter stems are left: 4,128 more to read, of
+    # which 102 would join, many of them two words (سايف / سيف, يورت / يورط).
+    rare_ratio: int = 5
+    rare_word_zipf: float = 3.0
+    rare_min_length: int = 5
 
 
 def skeleton(stem: str) -> str:
@@ -204,6 +226,18 @@ def candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig(
             for b in members[i + 1 :]:
                 if _close(a, b, config):
                     yield a, b
+
+
+def rare_candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig()) -> Iterator[tuple[str, str]]:
+    """Each stem the archive hardly writes, with the spelling it would be
+    of: its commonest respelling in enough articles (see rare_ratio)."""
+    for stem, df in vocabulary.items():
+        if not (0 < df < config.min_df and len(stem) >= config.rare_min_length and _LETTERS.issuperset(stem)):
+            continue
+        enough = max(config.min_df, config.rare_ratio * df)
+        options = [o for o in respellings(stem) if vocabulary.get(o, 0) >= enough]
+        if options and family_zipf(stem) < config.rare_word_zipf:
+            yield stem, min(options, key=lambda o: (-vocabulary[o], o))
 
 
 def id_order(searcher) -> np.ndarray:
@@ -420,6 +454,7 @@ class Evidence:
     score: float = 0.0
     neighbours: float | None = None  # Neighbours.similarity, where it was read
     same: bool = False
+    leaf: bool = False  # a rare_candidates pair: ``a`` is in fewer than min_df articles
 
     def features(self) -> tuple[float, ...]:
         """What the weights of MinerConfig multiply, the bias first."""
@@ -540,7 +575,8 @@ def mine(
     postings = Postings(searcher)
     vocabulary = postings.vocabulary()
     pairs = [(a, b) for a, b in candidates(vocabulary, config) if only is None or a in only or b in only]
-    if not pairs:
+    leaves = [(a, b) for a, b in rare_candidates(vocabulary, config) if only is None or a in only or b in only]
+    if not pairs and not leaves:
         return []
     built: dict[str, Contexts | Neighbours] = {}
 
@@ -554,7 +590,12 @@ def mine(
             built["neighbours"] = Neighbours(searcher, postings, vocabulary, config, analyzer)
         return built["neighbours"]
 
-    return list(judge(pairs, postings, Outlets(searcher), contexts, config, neighbours))
+    evidence = list(judge(pairs, postings, Outlets(searcher), contexts, config, neighbours))
+    for a, b in leaves:
+        overlap = neighbours().similarity(a, b)
+        evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], neighbours=overlap,
+                                 same=overlap >= config.neighbour_min, leaf=True))
+    return evidence
 
 
 def _segments(searcher) -> list[str]:
@@ -580,15 +621,30 @@ def update(directory: str | Path, ix, config: MinerConfig = MinerConfig(), analy
     with ix.searcher() as searcher:
         segments = _segments(searcher)
         mined = set(previous.get("segments", ())) if previous.get("config") == _as_json(config) else set()
+        articles = searcher.doc_count_all()
         if mined and mined <= set(segments):
             new = _terms(searcher, set(segments) - mined)
             kept = {tuple(p) for p in previous.get("pairs", ()) if p[0] not in new and p[1] not in new}
+            leaves = {p[0]: tuple(p) for p in previous.get("leaves", ()) if p[0] not in new and p[1] not in new}
             evidence = mine(searcher, config, only=new, analyzer=analyzer) if new else []
         else:
-            kept, evidence = set(), mine(searcher, config, analyzer=analyzer)
-    kept.update((e.a, e.b) for e in evidence if e.same)
-    _write(directory, {"config": _as_json(config), "segments": segments, "pairs": sorted(kept)})
-    return len(kept)
+            kept, leaves, evidence = set(), {}, mine(searcher, config, analyzer=analyzer)
+    kept.update((e.a, e.b) for e in evidence if e.same and not e.leaf)
+    leaves.update((e.a, (e.a, e.b, leaf_weight(e.df_a, e.df_b, articles))) for e in evidence if e.same and e.leaf)
+    _write(directory, {"config": _as_json(config), "segments": segments, "pairs": sorted(kept),
+                       "leaves": sorted(leaves.values())})
+    return len(kept) + len(leaves)
+
+
+def leaf_weight(rare_df: int, common_df: int, articles: int) -> float:
+    """The boost that scores a hardly written spelling as its usual one
+    would be (the ratio of their idfs, as Whoosh's BM25 weighs them): else
+    its one article, with the idf of a word in one article, comes first in
+    every search for the usual spelling."""
+    def idf(df: int) -> float:
+        return math.log(max(articles, 1) / (df + 1)) + 1
+
+    return round(min(1.0, idf(common_df) / idf(rare_df)), 4)
 
 
 def _as_json(config: MinerConfig) -> dict:
@@ -622,9 +678,12 @@ class Spellings:
     Spellings join through shared ones (إنجلترا، إنكلترا، إنغلترا), up to
     ``max_group``: a longer chain is more likely to run from one word to
     another through near spellings, so its stems keep only their direct
-    pairs."""
+    pairs.  A hardly written spelling (a leaf: stem, usual stem, weight)
+    joins its usual spelling's group without counting towards it, and is
+    searched with its weight as a boost."""
 
-    def __init__(self, pairs: Iterable[Iterable[str]] = (), max_group: int = MinerConfig.max_spellings) -> None:
+    def __init__(self, pairs: Iterable[Iterable[str]] = (), max_group: int = MinerConfig.max_spellings,
+                 leaves: Iterable[tuple[str, str, float]] = ()) -> None:
         neighbours: dict[str, set[str]] = defaultdict(set)
         for a, b in pairs:
             neighbours[a].add(b)
@@ -642,6 +701,18 @@ class Spellings:
             for member in group:
                 others = group - {member} if len(group) <= max_group else neighbours[member]
                 self._others[member] = tuple(sorted(others))
+        self._weights: dict[str, float] = {}
+        added: dict[str, set[str]] = defaultdict(set)  # usual stem -> its leaves
+        for leaf, usual, weight in leaves:
+            if leaf not in self._others:  # a stem of the pairs above is no leaf
+                self._weights[leaf] = weight
+                added[usual].add(leaf)
+        for usual, new in added.items():
+            group = {usual, *self._others.get(usual, ())}
+            for member in group:
+                self._others[member] = tuple(sorted({*self._others.get(member, ()), *new}))
+            for leaf in new:
+                self._others[leaf] = tuple(sorted((group | new) - {leaf}))
 
     def __len__(self) -> int:
         return len(self._others)
@@ -650,9 +721,16 @@ class Spellings:
         """The other spellings of ``stem`` (none if it has one spelling)."""
         return self._others.get(stem, ())
 
+    def weight(self, stem: str) -> float:
+        """The boost ``stem`` is searched with as another word's spelling."""
+        return self._weights.get(stem, 1.0)
+
     @classmethod
     def load(cls, directory: str | Path) -> "Spellings":
         """The table saved beside an index; empty if it has none (an index
         built before spellings were mined)."""
-        pairs = _read(directory).get("pairs", ())
-        return cls(p for p in pairs if isinstance(p, list) and len(p) == 2)
+        data = _read(directory)
+        pairs = data.get("pairs", ())
+        leaves = data.get("leaves", ())
+        return cls((p for p in pairs if isinstance(p, list) and len(p) == 2),
+                   leaves=(tuple(p) for p in leaves if isinstance(p, list) and len(p) == 3))

@@ -68,6 +68,28 @@ def test_spellings_join_through_shared_ones_up_to_a_size():
     assert set(long.others("w3")) == {"w2", "w4"}  # a long chain keeps the direct pairs only
 
 
+def test_a_hardly_written_spelling_joins_the_whole_group_without_growing_it():
+    pairs = [("w0", "w1"), ("w1", "w2"), ("w2", "w3")]
+    leaves = [(f"r{i}", "w1", 0.5) for i in range(5)]
+    table = Spellings(pairs, max_group=4, leaves=leaves)
+    # Nine stems in all, yet the four of the pairs are still one group.
+    assert set(table.others("w3")) == {"w0", "w1", "w2", *(f"r{i}" for i in range(5))}
+    assert set(table.others("r0")) == {"w0", "w1", "w2", "w3", "r1", "r2", "r3", "r4"}
+    assert table.weight("r0") == 0.5 and table.weight("w0") == 1.0
+    # A stem of the pairs is never a leaf: the evidence for a pair outweighs.
+    assert Spellings(pairs, leaves=[("w0", "w3", 0.5)]).weight("w0") == 1.0
+
+
+def test_a_rare_stem_is_a_candidate_of_its_usual_spelling_only():
+    config = variants.MinerConfig()
+    vocabulary = {"ميركل": 300, "ميركيل": 1, "الامر": 900, "الامير": 2, "بروكسل": 8, "بروكسيل": 4}
+    # الأمير is a word the lexicon knows; بروكسل is not in 5 times بروكسيل's articles.
+    assert list(variants.rare_candidates(vocabulary, config)) == [("ميركيل", "ميركل")]
+    # Its weight scores it as the usual spelling would be, never above.
+    weight = variants.leaf_weight(1, 300, 60_000)
+    assert 0.4 < weight < 0.7 and variants.leaf_weight(4, 5, 60_000) <= 1.0
+
+
 # A small archive of two outlets, each with its own spelling of three names,
 # writing stories of the same kinds; and two different words one letter apart
 # (الأمير / الأمر) that both outlets write.
@@ -325,6 +347,13 @@ def test_respellings_are_the_changes_names_are_respelled_by():
 def names(tmp_path_factory) -> Path:
     """Two names, each written the usual way by most articles and another
     way by one, beside two words one vowel apart."""
+    root = tmp_path_factory.mktemp("respell")
+    index_dir = root / "index"
+    idx.build(index_dir, read_sources([write_jsonl(root / "names.jsonl", _names())]))
+    return index_dir
+
+
+def _names() -> list[dict]:
     rng = random.Random(3)
     records = []
     for n in range(12):
@@ -336,10 +365,25 @@ def names(tmp_path_factory) -> Path:
                         "source": "alpha", "date": "2019-01-04"})
     records.append({"id": "k-rare", "title": "ميركيل تستقبل", "body": _story(rng, EUROPE, "ميركيل"),
                     "source": "gamma", "date": "2019-01-05"})
-    root = tmp_path_factory.mktemp("respell")
-    index_dir = root / "index"
-    idx.build(index_dir, read_sources([write_jsonl(root / "names.jsonl", records)]))
-    return index_dir
+    # One vowel from ميركل too, but written among other words: no spelling of it.
+    records.append({"id": "p-rare", "title": "الديوان", "body": _story(rng, PALACE, "ميركال"),
+                    "source": "gamma", "date": "2019-01-06"})
+    return records
+
+
+def test_an_add_joins_a_hardly_written_spelling_to_the_usual_one(tmp_path):
+    records = _names()
+    rare = [r for r in records if r["id"] == "k-rare"]
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "old.jsonl", [r for r in records if r not in rare])]))
+    s = Searcher(index_dir)
+    try:
+        assert s.search("ميركل").spellings == {}
+        idx.add(index_dir, read_sources([write_jsonl(tmp_path / "new.jsonl", rare)]))
+        results = s.search("ميركل", per_page=100)
+        assert results.spellings == {"ميركل": ["ميركل", "ميركيل"]} and "k-rare" in {h.id for h in results.hits}
+    finally:
+        s.close()
 
 
 def test_a_spelling_the_archive_hardly_writes_finds_the_usual_one(names):
@@ -362,8 +406,12 @@ def test_a_spelling_the_archive_hardly_writes_finds_the_usual_one(names):
         # With a clitic no article writes with the usual spelling: its stem is respelled.
         results = s.search("لميركيل", per_page=100)
         assert results.total == 13 and results.spellings == {"لميركيل": ["لميركيل", "ميركل"]}
-        # The usual spelling does not take the rare one in: nothing weighed them as one.
-        assert "k-rare" not in {h.id for h in s.search("ميركل", per_page=100).hits}
+        # The usual spelling finds the rare one where it stands among the same words,
+        # after the articles that write it as typed; not where it stands among others.
+        results = s.search("ميركل", per_page=100)
+        ids = [h.id for h in results.hits]
+        assert "k-rare" in ids and ids[0] != "k-rare" and "p-rare" not in ids
+        assert results.spellings == {"ميركل": ["ميركل", "ميركيل"]}
         # In quotes, the spelling typed only.
         assert s.search('"ماكرن"').total == 0
         assert s.search('"ميركيل"').total == 1

@@ -133,9 +133,10 @@ def document() -> dict:
                 "description": (
                     "For each query word that was searched in more than one spelling (أمريكية / أميركية, "
                     "إنجلترا / إنكلترا): the spellings searched, the one typed first, as the articles write "
-                    "them. The spellings are mined from the index at build and add time; a word the index "
-                    "hardly has (in fewer than 5 articles) is also searched in its commonest respelling "
-                    "(ماكرن / ماكرون). A word in double quotes is searched in its own spelling only."
+                    "them. The spellings are mined from the index at build and add time, with the spellings "
+                    "the index hardly has (in fewer than 5 articles) that stand where the usual one does "
+                    "(غوتيريش / جوتيريش); a word the index hardly has is also searched in its commonest "
+                    "respelling (ماكرن / ماكرون). A word in double quotes is searched in its own spelling only."
                 ),
                 "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 2},
             },
