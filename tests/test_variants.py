@@ -85,9 +85,10 @@ def test_a_rare_stem_is_a_candidate_of_its_usual_spelling_only():
     vocabulary = {"ميركل": 300, "ميركيل": 1, "الامر": 900, "الامير": 2, "بروكسل": 8, "بروكسيل": 4}
     # الأمير is a word the lexicon knows; بروكسل is not in 5 times بروكسيل's articles.
     assert list(variants.rare_candidates(vocabulary, config)) == [("ميركيل", "ميركل")]
-    # Its weight scores it as the usual spelling would be, never above.
-    weight = variants.leaf_weight(1, 300, 60_000)
-    assert 0.4 < weight < 0.7 and variants.leaf_weight(4, 5, 60_000) <= 1.0
+    # Its weight scores it as half the usual spelling would be, never above.
+    full = variants.leaf_weight(1, 300, 60_000, share=1.0)
+    assert 0.4 < full < 0.7 and variants.leaf_weight(4, 5, 60_000, share=1.0) <= 1.0
+    assert variants.leaf_weight(1, 300, 60_000) == pytest.approx(full * config.rare_share, abs=1e-4)
 
 
 # A small archive of two outlets, each with its own spelling of three names,
