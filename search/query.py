@@ -209,7 +209,7 @@ class QueryBuilder:
         per_token = []
         for i, stem in enumerate(stems):
             spelled = (stem,) if clause.phrase else (stem, *self.others(stem, respelled or {}))
-            # A hardly written spelling weighs as the usual one (Spellings.weight).
+            # A hardly written spelling weighs half the usual one (Spellings.weight).
             factor = [1.0] + [self.spellings.weight(s) for s in spelled[1:]]
             alternatives = [q.Term("text", s, boost=w.text * f) for s, f in zip(spelled, factor)]
             if w.title:

@@ -28,7 +28,8 @@ them (an add, the pairs its new words make), in three steps:
    needs (ميركيل, in one) is joined to its commonest respelling (the
    shapes of ``respellings``) when the lexicon does not know it as a word
    and the two stand in the same places (Neighbours).  It is searched with
-   every search for the usual spelling, weighed as that spelling would be.
+   every search for the usual spelling, at half the weight that spelling
+   would have.
 
 The pairs kept are saved beside the index (``spellings.json``); the query
 builder searches every spelling of a query word that they join.
@@ -119,8 +120,8 @@ class MinerConfig:
     # and its noun (استنشق / استنشاق, docs/relevance.md).
     neighbour_min_df: int = 5
     # A stem in fewer than min_df articles is not a candidate above, but a
-    # search for the usual spelling should still find it (ميركل and the one
-    # article that writes ميركيل).  Such a stem joins its commonest
+    # search for the usual spelling should still find it (غوتيريش and the one
+    # article that writes جوتيريش).  Such a stem joins its commonest
     # respelling (respellings: the shapes a name is respelled by) when the
     # lexicon does not know it as a word (family zipf below rare_word_zipf),
     # the respelling's stem is in rare_ratio times its articles or more, and
