@@ -1,4 +1,4 @@
-"""What the spelling mining costs a build, with and without the neighbour evidence.
+"""What the spelling mining costs a build, with and without the neighbour evidence and the leaves.
 
     python bench/spelling_cost.py --index-dir INDEX
 
@@ -32,16 +32,20 @@ def main() -> None:
                 pass
     print(f"analysis of every article (a build's share): {time.process_time() - started:.1f} s CPU")
     shipped = variants.MinerConfig()
+    no_leaves = dataclasses.replace(shipped, rare_min_length=10**9)  # no stem is that long
     for name, config in (
-        ("without neighbours", dataclasses.replace(shipped, neighbour_floor=float("inf"))),
-        ("with neighbours (shipped)", shipped),
+        ("without neighbours", dataclasses.replace(no_leaves, neighbour_floor=float("inf"))),
+        ("with neighbours, without the hardly written spellings", no_leaves),
+        ("with both (shipped)", shipped),
     ):
         started = time.process_time()
         with ix.searcher() as searcher:
             evidence = variants.mine(searcher, config, analyzer=analyzer)
-        kept = sum(e.same for e in evidence)
+        kept = sum(e.same and not e.leaf for e in evidence)
+        leaves = sum(e.same and e.leaf for e in evidence)
         read = sum(e.neighbours is not None for e in evidence)
-        print(f"{name}: {time.process_time() - started:.1f} s CPU, {kept} pairs kept, neighbours read for {read}")
+        print(f"{name}: {time.process_time() - started:.1f} s CPU, {kept} pairs and {leaves} leaves kept, "
+              f"neighbours read for {read}")
 
 
 if __name__ == "__main__":
