@@ -193,6 +193,10 @@ def build(sources: tuple[str, ...], fetch_pages: bool | None, shards: int | None
     a source could not be read at all (the rest is indexed).  Only one build
     or add writes an index at a time: another one fails at once (exit status
     75), or after --wait SECONDS.
+
+    Once written, the index is mined for the words its articles write in
+    several ways (أمريكي / أميركي; a name in a handful of articles beside its
+    usual spelling), which every search then matches together.
     """
     existing = shard_layout.load(index_dir)
     count = shards or (existing.count if existing else 1)
@@ -360,8 +364,10 @@ def search_command(query: str, limit: int, page: int, sort: str, collapse: bool,
     """Search the index for QUERY and print ranked results with snippets.
 
     QUERY takes words (all must match), "exact phrases", -excluded words and
-    OR between words.  Matched words are shown in colour on a terminal and
-    [in brackets] otherwise.
+    OR between words.  A word also matches the other ways the archive writes
+    it (أمريكي finds أميركي), the typed one ranking first; a word in quotes
+    matches its own spelling only.  Matched words are shown in colour on a
+    terminal and [in brackets] otherwise.
     """
     searcher = _open(index_dir)
     try:
