@@ -62,12 +62,13 @@ COUNTING = Weights(text=1.0, title=0.0, lead=0.0, exact=0.0)
 # (so the table cannot know its spellings), and that general Arabic does not
 # know as a word (zipf below RESPELL_WORD_ZIPF, the stemmer's measure of a
 # known word), is also searched in its commonest respelling (respell) whose
-# stem is in RESPELL_RATIO times its articles or more.  Shorter words than
+# stem is in enough articles (MinerConfig.usual_floor: the same numbers as
+# the table's hardly written spellings).  Shorter words than
 # RESPELL_MIN_CHARS are left as typed: one letter more or less makes too
 # many other words of them.
-RESPELL_BELOW = MinerConfig.min_df
-RESPELL_RATIO = MinerConfig.rare_ratio  # the same numbers as the table's hardly written spellings
-RESPELL_WORD_ZIPF = MinerConfig.rare_word_zipf
+RESPELL = MinerConfig()
+RESPELL_BELOW = RESPELL.min_df
+RESPELL_WORD_ZIPF = RESPELL.rare_word_zipf
 RESPELL_MIN_CHARS = 5
 
 
@@ -434,7 +435,7 @@ def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spelling
             stem_of[other] = other_stems[0]
     counts = words.doc_frequencies("text", sorted(set(stem_of.values()).union(*stem_options.values())))
     for form, stem in rare.items():
-        enough = max(RESPELL_BELOW, RESPELL_RATIO * own.get(stem, 0))
+        enough = RESPELL.usual_floor(own.get(stem, 0))
         chosen = [o for o in options[form] if o in stem_of and stem_of[o] != stem and counts.get(stem_of[o], 0) >= enough]
         if chosen:
             best = min(chosen, key=lambda o: (-written[o], o))  # the commonest way of writing it

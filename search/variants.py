@@ -142,6 +142,11 @@ class MinerConfig:
     # without these joins.
     rare_share: float = 0.5
 
+    def usual_floor(self, df: int) -> int:
+        """The articles the usual spelling of a stem in ``df`` articles is
+        in, at least: the table's leaves and the query's respellings alike."""
+        return max(self.min_df, self.rare_ratio * df)
+
 
 def skeleton(stem: str) -> str:
     """What the spellings of one word have in common."""
@@ -242,7 +247,7 @@ def rare_candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerCo
     for stem, df in vocabulary.items():
         if not (0 < df < config.min_df and len(stem) >= config.rare_min_length and _LETTERS.issuperset(stem)):
             continue
-        enough = max(config.min_df, config.rare_ratio * df)
+        enough = config.usual_floor(df)
         options = [o for o in respellings(stem) if vocabulary.get(o, 0) >= enough]
         if options and family_zipf(stem) < config.rare_word_zipf:
             yield stem, min(options, key=lambda o: (-vocabulary[o], o))
