@@ -144,8 +144,11 @@ class MinerConfig:
 
     def usual_floor(self, df: int) -> int:
         """The articles the usual spelling of a stem in ``df`` articles is
-        in, at least: the table's leaves and the query's respellings alike."""
-        return max(self.min_df, self.rare_ratio * df)
+        in, at least: the table's leaves and the query's respellings alike.
+        A word no article writes needs no evidence against it: any
+        respelling the archive has is more than the nothing it finds
+        (زيلنسكي, typed, and the two articles that write زيلينسكي)."""
+        return max(self.min_df, self.rare_ratio * df) if df else 1
 
 
 def skeleton(stem: str) -> str:

@@ -133,10 +133,15 @@ def test_paging(searcher):
 
 
 def test_suggestion_is_a_real_word(searcher):
-    results = searcher.search("زيلنسكي")
+    # A slip of a letter no spelling rule changes: nothing found, and the word meant offered.
+    results = searcher.search("زيلينسكب")
     assert results.total == 0
     assert results.suggestion == "زيلينسكي"
     assert searcher.search("زيلينسكي").suggestion is None
+    # A vowel left out is a respelling: its articles are found, so nothing to suggest.
+    results = searcher.search("زيلنسكي")
+    assert results.total == 1 and results.suggestion is None
+    assert results.spellings == {"زيلنسكي": ["زيلنسكي", "زيلينسكي"]}
 
 
 def test_suggestion_shows_the_word_as_articles_write_it(searcher):

@@ -435,3 +435,28 @@ def test_the_api_shows_a_respelling(names):
     body = client.get("/api/search", query_string={"q": "ماكرن ميركيل", "mode": "or"}).get_json()
     assert body["spellings"] == {"ماكرن": ["ماكرن", "ماكرون"], "ميركيل": ["ميركيل", "ميركل"]}
     assert body["total"] == 25
+
+
+def test_a_spelling_no_article_writes_finds_one_the_archive_hardly_writes(tmp_path):
+    # زيلينسكي in two articles: too few to be anyone's usual spelling, but a
+    # search for زيلنسكي, which no article writes, has nothing better to find.
+    rng = random.Random(5)
+    records = [{"id": f"z{n}", "title": "زيلينسكي في بروكسل", "body": _story(rng, EUROPE, "زيلينسكي"),
+                "source": "alpha", "date": "2022-03-01"} for n in range(2)]
+    records += [{"id": f"w{n}", "title": "الأمر", "body": _story(rng, MATTER, "الأمر"),
+                 "source": "beta", "date": "2022-03-02"} for n in range(6)]
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "z.jsonl", records)]))
+    s = Searcher(index_dir)
+    try:
+        results = s.search("زيلنسكي")
+        assert {h.id for h in results.hits} == {"z0", "z1"}
+        assert results.spellings == {"زيلنسكي": ["زيلنسكي", "زيلينسكي"]}
+        assert s.search('"زيلنسكي"').total == 0
+        # A spelling written in one article is not respelled to one written in two.
+        records.append({"id": "z-rare", "title": "زيلنسكي", "body": _story(rng, EUROPE, "زيلنسكي"),
+                        "source": "gamma", "date": "2022-03-03"})
+        idx.add(index_dir, read_sources([write_jsonl(tmp_path / "more.jsonl", records[-1:])]))
+        assert {h.id for h in s.search("زيلنسكي").hits} == {"z-rare"}
+    finally:
+        s.close()
