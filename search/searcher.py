@@ -61,7 +61,8 @@ COUNTING = Weights(text=1.0, title=0.0, lead=0.0, exact=0.0)
 # A query word whose stem is in fewer articles than the spelling miner weighs
 # (so the table cannot know its spellings), and that general Arabic does not
 # know as a word (zipf below RESPELL_WORD_ZIPF, the stemmer's measure of a
-# known word), is also searched in its commonest respelling (respell) whose
+# known word; or whose stem it knows but no article has, for a word it does
+# not know), is also searched in its commonest respelling (respell) whose
 # stem is in enough articles (MinerConfig.usual_floor: the same numbers as
 # the table's hardly written spellings).  Shorter words than
 # RESPELL_MIN_CHARS are left as typed: one letter more or less makes too
@@ -386,10 +387,12 @@ def respell(words: Words, schema, parsed: ParsedQuery, spellings: Spellings,
     spelling the archive writes in a few articles, or in none, leaves no
     evidence to weigh; what is left is the shape (variants.respellings) and
     the numbers: the other spelling's stem is in many times the articles,
-    and the typed word is not a word the lexicon knows.  The typed spelling
+    and the typed word is not a word the lexicon knows (nor is its stem,
+    unless no article has it).  The typed spelling
     still ranks first (its rarer stem weighs more, and the exact-form bonus
     is its own)."""
     asked: dict[str, str] = {}  # form -> stem, of the words that could be respelled
+    unwritten: set[str] = set()  # ... of those, the ones respelled only if their stem is in no article
     for group in parsed.groups:
         for clause in group:
             if clause.phrase:
@@ -403,17 +406,23 @@ def respell(words: Words, schema, parsed: ParsedQuery, spellings: Spellings,
                 continue
             if family_zipf(stem) < RESPELL_WORD_ZIPF:
                 asked[form] = stem
+            elif lexicon.zipf(form) < RESPELL_WORD_ZIPF:
+                # A word the lexicon does not know, cut to one it does (بلنكن: ب +
+                # لنكن, "let us be"): respelled only if no article has that stem.
+                asked[form] = stem
+                unwritten.add(form)
     found = {form: cache[form] for form in asked if cache is not None and form in cache}
     todo = {form: stem for form, stem in asked.items() if form not in found}
     if todo:
-        new = _respellings(words, schema, todo, spellings)
+        new = _respellings(words, schema, todo, spellings, unwritten)
         found.update(new)
         if cache is not None and len(cache) < 10_000:
             cache.update(new)
     return {asked[form]: respelled for form, respelled in found.items() if respelled is not None}
 
 
-def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spellings) -> dict[str, Respelling | None]:
+def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spellings,
+                 unwritten: set[str] = frozenset()) -> dict[str, Respelling | None]:
     """``respell``'s answer for each form (with its stem) of ``todo``: three
     lookups of the index's counts whatever the number of words, since on a
     sharded index each is a call to every shard.  The word as written is
@@ -422,7 +431,8 @@ def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spelling
     the usual spelling (لماكرن, بالفيطو → فيتو)."""
     out: dict[str, Respelling | None] = dict.fromkeys(todo)
     own = words.doc_frequencies("text", sorted(set(todo.values())))
-    rare = {form: stem for form, stem in todo.items() if own.get(stem, 0) < RESPELL_BELOW}
+    rare = {form: stem for form, stem in todo.items()
+            if own.get(stem, 0) < RESPELL_BELOW and not (form in unwritten and own.get(stem, 0))}
     if not rare:
         return out
     options = {form: respellings(form) for form in rare}
