@@ -450,6 +450,8 @@ def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spelling
         if chosen:
             best = min(chosen, key=lambda o: (-written[o], o))  # the commonest way of writing it
             other = stem_of[best]
+        elif form in unwritten:
+            continue  # a known stem's respellings are mostly other words (شملتها: شمل, not شمال)
         else:
             stems = [o for o in stem_options[form] if counts.get(o, 0) >= enough]
             if not stems:

@@ -447,6 +447,8 @@ def test_a_spelling_no_article_writes_finds_one_the_archive_hardly_writes(tmp_pa
                  "source": "beta", "date": "2022-03-02"} for n in range(6)]
     records += [{"id": f"b{n}", "title": "بلينكن في بروكسل", "body": _story(rng, EUROPE, "بلينكن"),
                  "source": "beta", "date": "2022-03-02"} for n in range(2)]
+    records += [{"id": f"n{n}", "title": "أمطار في الشمال", "body": _story(rng, MATTER, "الشمال"),
+                 "source": "beta", "date": "2022-03-02"} for n in range(6)]
     index_dir = tmp_path / "index"
     idx.build(index_dir, read_sources([write_jsonl(tmp_path / "z.jsonl", records)]))
     s = Searcher(index_dir)
@@ -459,6 +461,8 @@ def test_a_spelling_no_article_writes_finds_one_the_archive_hardly_writes(tmp_pa
         results = s.search("بلنكن")
         assert {h.id for h in results.hits} == {"b0", "b1"}
         assert results.spellings == {"بلنكن": ["بلنكن", "بلينكن"]}
+        # ... but the stem's own respellings are mostly other words: شملتها (شمل) is not الشمال.
+        assert s.search("شملتها").total == 0
         # A spelling written in one article is not respelled to one written in two.
         records.append({"id": "z-rare", "title": "زيلنسكي", "body": _story(rng, EUROPE, "زيلنسكي"),
                         "source": "gamma", "date": "2022-03-03"})
