@@ -186,9 +186,14 @@ def ids(searcher: Searcher, text: str) -> list[str]:
 def test_wildcards_and_fields_are_punctuation(fuzz_searcher: Searcher, vocabulary: list[str]) -> None:
     """``*`` and ``?`` never expand: a word with them finds exactly what the
     word finds; ``field:`` selects no field."""
-    assert fuzz_searcher.search("زيلينسكي").total >= 1
+    zelensky = set(ids(fuzz_searcher, "زيلينسكي"))
+    assert zelensky
     for text in ("زيلي*", "زيلين?", "*زيلي", "زيل*ي"):  # prefixes and patterns of زيلينسكي
-        assert fuzz_searcher.search(text).total == 0, text
+        # None of its articles; what the bare word finds (no article writes زيلين, so
+        # it is respelled, to a word of one change, never to زيلينسكي).
+        assert not zelensky & set(ids(fuzz_searcher, text)), text
+    for text in ("زيلي*", "زيلين?", "*زيلي"):
+        assert ids(fuzz_searcher, text) == ids(fuzz_searcher, text.strip("*?")), text
     for text in ("*", "?", "**", "*:*", "?*", "[* TO *]", "{* TO *}"):  # no match-all, no range
         results = fuzz_searcher.search(text)
         assert results.total == 0 and results.hits == [], text
