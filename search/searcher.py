@@ -422,13 +422,14 @@ def respell(words: Words, schema, parsed: ParsedQuery, spellings: Spellings,
 
 
 def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spellings,
-                 unwritten: set[str] = frozenset()) -> dict[str, Respelling | None]:
+                 unwritten: frozenset[str] | set[str] = frozenset()) -> dict[str, Respelling | None]:
     """``respell``'s answer for each form (with its stem) of ``todo``: three
     lookups of the index's counts whatever the number of words, since on a
     sharded index each is a call to every shard.  The word as written is
     respelled first (ماكرن → ماكرون, whose stem the stemmer cuts to ماكر);
     failing that its stem, for a word whose clitics no article writes with
-    the usual spelling (لماكرن, بالفيطو → فيتو)."""
+    the usual spelling (لماكرن, بالفيطو → فيتو); but not the stem of an
+    ``unwritten`` form, a word the lexicon knows (شمل: شمال is another)."""
     out: dict[str, Respelling | None] = dict.fromkeys(todo)
     own = words.doc_frequencies("text", sorted(set(todo.values())))
     rare = {form: stem for form, stem in todo.items()
