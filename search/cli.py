@@ -365,9 +365,11 @@ def search_command(query: str, limit: int, page: int, sort: str, collapse: bool,
 
     QUERY takes words (all must match), "exact phrases", -excluded words and
     OR between words.  A word also matches the other ways the archive writes
-    it (أمريكي finds أميركي), the typed one ranking first; a word in quotes
-    matches its own spelling only.  Matched words are shown in colour on a
-    terminal and [in brackets] otherwise.
+    it (أمريكي finds أميركي), the typed one ranking first, and a word the
+    archive does not write is searched in its nearest spelling that it does
+    (زيلنسكي finds زيلينسكي); a word in quotes matches its own spelling only.
+    Matched words are shown in colour on a terminal and [in brackets]
+    otherwise.
     """
     searcher = _open(index_dir)
     try:
