@@ -132,22 +132,32 @@ class PhraseBonuses:
         k1_1 = view.k1 + 1
         self.bound = np.zeros(view.n, dtype=np.float64)
         self.candidates = []
+        self.bonuses = []  # each phrase's score where an article has it, as Whoosh computes it
         for node, boost in phrases:
             norm = view.norms(searcher, node.fieldname)
             has_all = np.ones(view.n, dtype=bool)
-            total = np.zeros(view.n, dtype=np.float64)
+            words = []
             for word in node.words:
                 lists = view.postings(searcher, node.fieldname, word)
                 present = np.zeros(view.n, dtype=bool)
+                score = np.zeros(view.n, dtype=np.float64)
                 if any(len(ids) for ids, _ in lists):
                     idf = searcher.idf(node.fieldname, word)
                     for (start, end), (ids, tfs) in zip(view.slices(), lists):
                         tf = tfs.astype(np.float64)
-                        total[start:end][ids] += idf * ((tf * k1_1) / (tf + norm[start:end][ids]))
+                        score[start:end][ids] = idf * ((tf * k1_1) / (tf + norm[start:end][ids]))
                         present[start:end][ids] = True
                 has_all &= present
+                words.append(score)
             has_all &= shown
-            self.bound[has_all] += total[has_all] * boost * node.boost
+            # Whoosh's phrase matcher scores the intersection of its words'
+            # matchers, a binary tree of sums (make_binary_tree), times the
+            # phrase's boost; added times the boost above the phrase.
+            bonus = _tree_sum(words)
+            if node.boost != 1.0:
+                bonus = bonus * node.boost
+            self.bonuses.append(bonus)
+            self.bound[has_all] += bonus[has_all] * boost
             self.candidates.append(has_all)
         self.read = np.zeros(view.n, dtype=bool)  # the articles whose bonuses are in the scores
 
@@ -164,8 +174,8 @@ class PhraseBonuses:
             if upper[pending[at]] < threshold:
                 break
             check = np.sort(pending[at : at + batch])
-            for (node, boost), has_all in zip(self.phrases, self.candidates):
-                _add_phrase(self.searcher, node, boost, check[has_all[check]], out)
+            for (node, boost), has_all, bonus in zip(self.phrases, self.candidates, self.bonuses):
+                _add_phrase(self.searcher, node, boost, check[has_all[check]], out, bonus)
             self.read[check] = True
             if len(docs) > top:
                 threshold = _kth(out, docs[out[docs] >= threshold], top)
@@ -179,14 +189,33 @@ def _kth(out: np.ndarray, docs: np.ndarray, top: int) -> float:
     return float(np.partition(out[docs], len(docs) - top)[len(docs) - top])
 
 
-def _add_phrase(searcher, node: wq.Phrase, boost: float, docs: np.ndarray, out: np.ndarray) -> None:
-    """Add the phrase's score to those of ``docs`` (ascending) that have it,
-    skipping from one to the next with Whoosh's phrase matcher."""
+def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
+    """The sum of ``parts`` in the order of whoosh.util.make_binary_tree
+    (the first half's sum plus the second's), so that a sum of floats is
+    exactly the one Whoosh's intersection matchers make."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
+
+
+def _add_phrase(searcher, node: wq.Phrase, boost: float, docs: np.ndarray, out: np.ndarray,
+                bonus: np.ndarray | None = None) -> None:
+    """Add the phrase's score to those of ``docs`` (ascending) that have it.
+    Of a phrase of adjacent words, which ones have it is read from the
+    words' positions (_having) and its score is ``bonus``, Whoosh's own
+    sum; otherwise Whoosh's phrase matcher skips from one to the next
+    (it reads the positions of every article with all the words on its
+    way, and scores one article at a time)."""
     for sub, offset in searcher.leaf_searchers():
         local = docs[(docs >= offset) & (docs < offset + sub.reader().doc_count_all())] - offset
         local = local.tolist()
         if local and node.slop == 1:
             local = _having(sub.reader(), node, local)
+            if bonus is not None:
+                having = np.asarray(local, dtype=np.int64) + offset
+                out[having] += bonus[having] * boost
+                continue
         if not local:
             continue
         matcher = node.matcher(sub)

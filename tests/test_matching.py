@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from whoosh import sorting
 
@@ -150,7 +151,6 @@ def test_posting_lists_read_by_block_equal_the_matchers_one_by_one(news_index):
     articles), for terms of one posting (stored inline), of one block and
     of many.  The arrays keep deleted articles (an IndexView masks them);
     Whoosh's matchers leave them out."""
-    import numpy as np
 
     from search.arrays import read_postings
 
@@ -208,5 +208,36 @@ def test_a_deeper_page_reads_on_the_phrase_bonuses_it_had_left(news_index):
                 want = ranking.best(fresh, found.docs, count, found.view.ranks(s))
                 assert [(d, round(found.score(d), 9)) for d in deeper] == [(d, round(x, 9)) for d, x in want], query
             assert found.bonuses.read.sum() >= read_before
+    finally:
+        searcher.close()
+
+
+def test_a_phrase_bonus_is_the_score_whooshs_phrase_matcher_gives(news_index, monkeypatch):
+    """The bonus of a phrase of adjacent words is summed from its words'
+    arrays in the order Whoosh's matchers sum them: the same floats, to the
+    last bit, as scoring each article with Whoosh's phrase matcher."""
+    from search import ranking
+
+    index_dir, _records = news_index
+    searcher = Searcher(index_dir)
+    try:
+        s = searcher._searcher()
+        view = searcher._view(s)
+        queries = ['"المملكة العربية السعودية" وزير الخارجية يلتقي نظيره', '"مجلس الأمن الدولي" يناقش سوريا',
+                   '"وزير الخارجية" "ولي العهد" يبحثان العلاقات الثنائية']
+        whooshs = ranking._add_phrase
+
+        def by_matcher(searcher, node, boost, docs, out, bonus=None):
+            whooshs(searcher, node, boost, docs, out, None)
+
+        for query in queries:
+            ranked = searcher._builder.build(parse(query), "or")
+            arrays_scores, _, bonuses = ranking.scores(view, s, ranked, top=50, among=view.live)
+            assert bonuses is not None and bonuses.read.any(), query
+            monkeypatch.setattr(ranking, "_add_phrase", by_matcher)
+            matcher_scores, _, _ = ranking.scores(view, s, ranked, top=50, among=view.live)
+            monkeypatch.setattr(ranking, "_add_phrase", whooshs)
+            assert np.array_equal(arrays_scores, matcher_scores), query
+            assert not np.array_equal(arrays_scores, ranking.scores(view, s, ranked)[0]), query  # bonuses were added
     finally:
         searcher.close()
