@@ -165,7 +165,7 @@ class PhraseBonuses:
         """Make the ``top`` best scores in ``out`` exact."""
         docs = np.flatnonzero(self.shown)
         threshold = _kth(out, docs, top)
-        # A margin for rounding: the bonus Whoosh adds is the bound summed in another order.
+        # A margin for rounding: the bound sums the phrases' bonuses, which are added to a score one by one.
         upper = out + self.bound * (1 + 1e-9) + 1e-9
         pending = np.flatnonzero((self.bound > 0) & ~self.read & (upper >= threshold))
         pending = pending[np.argsort(-upper[pending], kind="stable")]
