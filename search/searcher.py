@@ -42,7 +42,7 @@ from search.query import (
     require_valid_text,
 )
 from search.spelling import TermLists, choose_nearest, commonest, terms_within_index
-from search.variants import FILE as SPELLINGS_FILE, MinerConfig, Spellings, family_zipf, respellings
+from search.variants import FILE as SPELLINGS_FILE, MinerConfig, Spellings, family_zipf, respellings, usual_spelling
 
 SORTS = ("relevance", "date")
 MODES = ("and", "or", "auto")
@@ -437,7 +437,8 @@ def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spelling
     if not rare:
         return out
     options = {form: respellings(form) for form in rare}
-    stem_options = {form: respellings(stem) for form, stem in rare.items()}
+    # A stem of an unwritten form is a word the lexicon knows: not respelled.
+    stem_options = {form: respellings(stem) for form, stem in rare.items() if form not in unwritten}
     written = words.doc_frequencies(SPELL_FIELD, sorted(set().union(*options.values())))
     stem_of = {}
     for other in written:
@@ -454,10 +455,9 @@ def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spelling
         elif form in unwritten:
             continue  # a known stem's respellings are mostly other words (شملتها: شمل, not شمال)
         else:
-            stems = [o for o in stem_options[form] if counts.get(o, 0) >= enough]
-            if not stems:
+            other = usual_spelling(stem_options[form], counts, enough)
+            if other is None:
                 continue
-            other = min(stems, key=lambda o: (-counts[o], o))
             best = form.replace(stem, other, 1) if stem in form else other
         out[form] = Respelling(best, tuple(s for s in (other, *spellings.others(other)) if s != stem))
     return out

@@ -244,16 +244,23 @@ def candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig(
                     yield a, b
 
 
+def usual_spelling(options: Iterable[str], counts: Mapping[str, int], floor: int) -> str | None:
+    """Of ``options``, the one in the most articles (of equal ones the
+    first in letter order), if in ``floor`` articles or more: the usual
+    spelling a rare one is joined to (build) or respelled as (query)."""
+    enough = [o for o in options if counts.get(o, 0) >= floor]
+    return min(enough, key=lambda o: (-counts[o], o)) if enough else None
+
+
 def rare_candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig()) -> Iterator[tuple[str, str]]:
     """Each stem the archive hardly writes, with the spelling it would be
     of: its commonest respelling in enough articles (see rare_ratio)."""
     for stem, df in vocabulary.items():
         if not (0 < df < config.min_df and len(stem) >= config.rare_min_length and _LETTERS.issuperset(stem)):
             continue
-        enough = config.usual_floor(df)
-        options = [o for o in respellings(stem) if vocabulary.get(o, 0) >= enough]
-        if options and family_zipf(stem) < config.rare_word_zipf:
-            yield stem, min(options, key=lambda o: (-vocabulary[o], o))
+        usual = usual_spelling(respellings(stem), vocabulary, config.usual_floor(df))
+        if usual is not None and family_zipf(stem) < config.rare_word_zipf:
+            yield stem, usual
 
 
 def id_order(searcher) -> np.ndarray:
