@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
+from pyarabic.araby import YEH
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
@@ -320,6 +321,47 @@ class StemFilter(Filter):
         for t in tokens:
             t.text = stem(t.text)
             yield t
+
+
+class NisbaFilter(Filter):
+    """Keeps only the words whose light stem cut the nisba's ي (المدني,
+    الأمريكية, عملية), each as its stem with the ي (مدني, امريكي, عملي).
+
+    The light stem makes a noun and its adjective one word, which is right
+    for ranking a long query but wrong for what a short one matches: a
+    search for المدن (cities) should not bring every article that writes
+    المدني (civil), nor عملية (an operation) every article that writes
+    العمل (work).  These words, beside their stems, let a search match a
+    word with or without its nisba (search/matching.py)."""
+
+    # The words it drops were numbered by the stop filter before it, which
+    # CachedChain does not replay: in the cached chain the words after a
+    # dropped one come one position earlier.  The field keeps no positions.
+
+    def __init__(self, stemmer: Stemmer, keeping: Stemmer) -> None:
+        self.stemmer = stemmer  # the light stemmer of the ``text`` field
+        self.keeping = keeping  # the same, with the nisba kept
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and (self.stemmer.config, self.keeping.config) == (
+            other.stemmer.config,
+            other.keeping.config,
+        )
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            nisba = nisba_stem(self.stemmer.stem(t.text))
+            if nisba in t.text and self.keeping.stem(t.text) == nisba:
+                t.text = nisba
+                yield t
+
+
+NISBA_FIELD = "nisba"  # the field of NisbaFilter's words (search/index.py)
+
+
+def nisba_stem(stem: str) -> str:
+    """A light stem with the nisba's ي: what NisbaFilter indexes."""
+    return stem + YEH
 
 
 class LowercaseOnlyFilter(Filter):
@@ -753,12 +795,26 @@ def stem_analyzer(config: AnalysisConfig = AnalysisConfig()):
     return CachedChain(*items)
 
 
+def nisba_analyzer(config: AnalysisConfig = AnalysisConfig(), stems=None):
+    """The words of a text that carry the nisba (NisbaFilter), or None for a
+    configuration without the light stemmer.  ``stems``: the ``text``
+    field's analyzer, whose stemmer it shares (a word is stemmed once for
+    both)."""
+    if config.stemmer != "akhbar" or config.stem.keep_nisba:
+        return None
+    shared = [item.stemmer for item in getattr(stems, "items", ()) if isinstance(item, StemFilter)]
+    stemmer = shared[0] if shared and isinstance(shared[0], Stemmer) else Stemmer(config.stem)
+    keeping = Stemmer(replace(config.stem, keep_nisba=True))
+    return CachedChain(*_exact_items(config), NisbaFilter(stemmer, keeping))
+
+
 CachedChain.PER_TOKEN = (
     CleanFilter,
     SplitRunTogetherFilter,
     ArabicStopFilter,
     FoldFilter,
     StemFilter,
+    NisbaFilter,
     LowercaseOnlyFilter,
     LowercaseFilter,
 )

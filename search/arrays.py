@@ -367,6 +367,13 @@ class IndexView:
             out[start:end][ids] = True
         return out
 
+    def frequencies(self, searcher, fieldname: str, text: str) -> np.ndarray:
+        """The term's frequency in each article (0 where it is not)."""
+        out = np.zeros(self.n, dtype=np.float32)
+        for (start, end), (ids, tfs) in zip(self.slices(), self.postings(searcher, fieldname, text)):
+            out[start:end][ids] = tfs
+        return out
+
     # -- per-article arrays
 
     def _built(self, cache: dict, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:

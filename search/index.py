@@ -41,7 +41,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from search import clusters, pool, variants
-from search.analysis import AnalysisConfig, exact_analyzer, stem_analyzer
+from search.analysis import NISBA_FIELD, AnalysisConfig, exact_analyzer, nisba_analyzer, stem_analyzer
 from search.ingest import NOTE, Article, Problem, Record
 
 CURRENT = "current"
@@ -174,6 +174,11 @@ def make_schema(config: AnalysisConfig = AnalysisConfig()) -> Schema:
     for snippets."""
     stems = stem_analyzer(config)
     exact = exact_analyzer(config)
+    # The words with the nisba's ي (the light stem cuts it): what lets a
+    # short query's matching tell المدن from المدني (search/analysis.py,
+    # NisbaFilter); only their frequencies are kept.
+    nisba = nisba_analyzer(config, stems)
+    extra = {NISBA_FIELD: TEXT(analyzer=nisba, phrase=False)} if nisba is not None else {}
     return Schema(
         # Sortable: a column of the ids by document number, which the
         # searcher maps to wire-copy clusters (search/clusters.py).
@@ -187,6 +192,7 @@ def make_schema(config: AnalysisConfig = AnalysisConfig()) -> Schema:
         source=ID(stored=True, sortable=True),
         category=ID(stored=True, sortable=True),
         url=STORED(),
+        **extra,
     )
 
 
@@ -247,7 +253,9 @@ def truncation_note(article: Article) -> Problem | None:
     )
 
 
-def document(article: Article) -> dict:
+def document(article: Article, schema: Schema | None = None) -> dict:
+    """The fields of ``article`` as the schema (the default one, unless
+    given) indexes them."""
     body = article.body
     indexed = body if len(body) <= MAX_INDEXED_CHARS else body[: indexed_length(body)]
     text = article_text(article.title, indexed)
@@ -264,6 +272,8 @@ def document(article: Article) -> dict:
     }
     if article.date is not None:
         doc["date"] = article.date
+    if schema is None or NISBA_FIELD in schema:
+        doc[NISBA_FIELD] = text
     return doc
 
 
@@ -359,10 +369,10 @@ def _write(
             dedup.seen[record.id] = (_digest(record), record.origin)
             if exists(record.id):
                 report.updated += 1
-                writer.update_document(**document(record))
+                writer.update_document(**document(record, writer.schema))
             else:
                 report.indexed += 1
-                writer.add_document(**document(record))
+                writer.add_document(**document(record, writer.schema))
             if collector is not None:
                 collector.add(record.id, record.title, record.body)
         else:
@@ -388,7 +398,7 @@ def _replace_duplicates(ix, dedup: _Dedup) -> None:
     writer = pool.writer(ix, limitmb=128, timeout=WHOOSH_LOCK_TIMEOUT)
     try:
         for article in dedup.later.values():
-            writer.update_document(**document(article))
+            writer.update_document(**document(article, writer.schema))
     except BaseException:
         writer.cancel()
         raise

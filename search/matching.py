@@ -12,7 +12,10 @@ QueryBuilder with search.searcher.COUNTING weights): every other field a
 word is searched in (title, lead, exact form) holds a subset of the
 articles whose ``text`` has it, so both queries match the same articles.
 A word that expands into alternative terms is an Or of Terms, combined like
-any other Or.
+any other Or.  Only an all-words search matches fewer than its ranked
+query: a word with the nisba is a term of the nisba field (المدني: مدني),
+and a word without it (WithoutNisba) compares two term frequencies, to
+keep the articles that write its stem more often than with the ي.
 """
 
 from __future__ import annotations
@@ -21,12 +24,23 @@ import numpy as np
 from whoosh import query as wq
 
 from search import arrays
+from search.analysis import NISBA_FIELD, nisba_stem
 from search.arrays import IndexView, first
+
+
+class WithoutNisba(wq.Term):
+    """The articles that write a stem at least once without the nisba's ي
+    (more of ``text``'s stem than of its NISBA_FIELD word): what a search
+    for المدن matches, not an article that only writes المدني.  Counted by
+    search/matching.py; anything else takes it for the plain Term."""
 
 
 def docset(view: IndexView, searcher, query: wq.Query) -> np.ndarray:
     """A mask of the articles ``query`` matches (deleted ones may be set:
     ``view.live`` leaves them out)."""
+    if isinstance(query, WithoutNisba):
+        with_it = view.frequencies(searcher, NISBA_FIELD, nisba_stem(query.text))
+        return view.frequencies(searcher, query.fieldname, query.text) > with_it
     if isinstance(query, wq.Term):
         return view.mask(searcher, query.fieldname, query.text)
     if isinstance(query, wq.And):

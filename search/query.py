@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from whoosh import query as q
 from whoosh.fields import Schema
 
+from search.analysis import NISBA_FIELD, nisba_stem
+from search.matching import WithoutNisba
 from search.variants import Spellings
 
 MAX_QUERY_LENGTH = 500
@@ -179,12 +181,28 @@ class QueryBuilder:
 
     A word that is not in quotes matches every spelling of its stem that
     ``spellings`` knows (أمريكي finds أميركي); the exact-form bonus still
-    goes to the spelling typed only, so that it ranks first."""
+    goes to the spelling typed only, so that it ranks first.
 
-    def __init__(self, schema: Schema, weights: Weights = Weights(), spellings: Spellings | None = None) -> None:
+    With ``nisba`` (the query that decides what an all-words search
+    matches, not the ranked one), a word matches its stem with the nisba's
+    ي only where it has it (المدني: the articles that write مدني, المدنية,
+    المدنيين) and only without it where it has not (المدن), if the index
+    has the field.  Any-word matching (a long query) stays the ranked
+    query's: every article with a stem, scored by how many it has."""
+
+    def __init__(self, schema: Schema, weights: Weights = Weights(), spellings: Spellings | None = None,
+                 nisba: bool = False) -> None:
         self.schema = schema
         self.weights = weights
         self.spellings = spellings if spellings is not None else Spellings()
+        self.nisba = nisba and NISBA_FIELD in schema
+
+    def _text_term(self, stem: str, boost: float, nisba: bool | None) -> q.Query:
+        if nisba is None:
+            return q.Term("text", stem, boost=boost)
+        if nisba:
+            return q.Term(NISBA_FIELD, nisba_stem(stem), boost=boost)
+        return WithoutNisba("text", stem, boost=boost)
 
     def stems(self, text: str) -> list[str]:
         return field_terms(self.schema, "text", text)
@@ -195,23 +213,32 @@ class QueryBuilder:
         return found.stems if found is not None else self.spellings.others(stem)
 
     def clause(self, clause: Clause, ranked: bool = False, respelled: dict[str, Respelling] | None = None,
-               ) -> q.Query | None:
+               nisba: bool = False) -> q.Query | None:
         """``ranked`` (the OR mode of long queries, where every clause is
         optional): a phrase's words also count on their own, the phrase
         adding its bonus, and a word that analyses into several terms
-        (النمسا-المجر) scores each of them rather than requiring all."""
+        (النمسا-المجر) scores each of them rather than requiring all.
+        ``nisba``: a word is told with its nisba or without (the ``and``
+        mode of a builder made with ``nisba``)."""
         w = self.weights
         cap = MAX_PHRASE_TERMS if clause.phrase else MAX_WORD_TERMS
         stems = self.stems(clause.text)[:cap]
         exact = field_terms(self.schema, "text_exact", clause.text)[:cap]
         if not stems:
             return None
+        told = self.nisba and nisba
+        marked = set(field_terms(self.schema, NISBA_FIELD, clause.text)) if told else set()
         per_token = []
         for i, stem in enumerate(stems):
             spelled = (stem,) if clause.phrase else (stem, *self.others(stem, respelled or {}))
             # A hardly written spelling weighs half the usual one (Spellings.weight).
             factor = [1.0] + [self.spellings.weight(s) for s in spelled[1:]]
-            alternatives = [q.Term("text", s, boost=w.text * f) for s, f in zip(spelled, factor)]
+            # The word as typed, told with its nisba or without; its other
+            # spellings by stem, since a name's spellings do not all end
+            # alike in the stemmer (الأوروغواي → اوروغوا, الأوروجواي → اوروجواي).
+            has_nisba = (nisba_stem(stem) in marked) if told else None
+            alternatives = [self._text_term(stem, w.text, has_nisba)]
+            alternatives += [q.Term("text", s, boost=w.text * f) for s, f in zip(spelled[1:], factor[1:])]
             if w.title:
                 alternatives.extend(q.Term("title", s, boost=w.title * f) for s, f in zip(spelled, factor))
             if w.lead:
@@ -228,27 +255,30 @@ class QueryBuilder:
             return per_token[0]
         return q.Or(per_token) if ranked else q.And(per_token)
 
-    def groups(self, parsed: ParsedQuery, ranked: bool = False) -> list[q.Query]:
+    def groups(self, parsed: ParsedQuery, ranked: bool = False, nisba: bool = False) -> list[q.Query]:
         out = []
         for group in parsed.groups:
-            alternatives = [c for c in (self.clause(clause, ranked, parsed.respelled) for clause in group)
+            alternatives = [c for c in (self.clause(clause, ranked, parsed.respelled, nisba) for clause in group)
                             if c is not None]
             if alternatives:
                 out.append(alternatives[0] if len(alternatives) == 1 else q.Or(alternatives))
         return out
 
     def exclusions(self, parsed: ParsedQuery) -> list[q.Query]:
+        # An excluded word goes with or without its nisba (-قطر: القطري too).
         return [q.Not(c) for c in (self.clause(clause, respelled=parsed.respelled) for clause in parsed.excluded)
                 if c is not None]
 
     def build(self, parsed: ParsedQuery, mode: str = "and") -> q.Query | None:
-        """``and``: every group must match; ``or``: any group, ranked by how
-        many match and how well."""
-        groups = self.groups(parsed, ranked=mode != "and")
+        """``and``: every group must match, a word told with its nisba or
+        without (with ``nisba``); ``stems``: every group, a word by its stem
+        alone (what ``and`` falls back to when it finds nothing); ``or``:
+        any group, ranked by how many match and how well."""
+        groups = self.groups(parsed, ranked=mode == "or", nisba=mode == "and")
         if not groups:
             return None
         exclusions = self.exclusions(parsed)
-        if mode == "and":
+        if mode != "or":
             main = groups[0] if len(groups) == 1 else q.And(groups)
         else:
             main = groups[0] if len(groups) == 1 else q.Or(groups)

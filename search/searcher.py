@@ -81,8 +81,10 @@ class SearchOptions:
     k1: float = 0.7
     b: float = 0.75
     title_b: float = 0.5
-    # "and": all words must match, falling back to "or" when that finds
-    # fewer than ``fallback_below`` articles; "or": ranked any-word matching;
+    # "and": all words must match, each with its nisba adjective's ي or
+    # without as typed (falls_back: by stem alone when that finds nothing),
+    # falling back to "or" when that finds fewer than ``fallback_below``
+    # articles; "or": ranked any-word matching;
     # "auto": "and" for short keyword queries, "or" for longer ones
     # (questions, headlines), where requiring every word finds nothing.
     mode: str = "auto"
@@ -563,7 +565,7 @@ class Searcher:
         self._spellings_stamp = _stamp(self._generation / SPELLINGS_FILE)
         spellings = Spellings.load(self._generation) if self.options.spellings else Spellings()
         self._builder = QueryBuilder(self._schema, self.options.weights, spellings)
-        self._counting = QueryBuilder(self._schema, COUNTING, spellings)
+        self._counting = QueryBuilder(self._schema, COUNTING, spellings, nisba=True)
         self._written: dict[str, str] = {}
         self._respelled: dict[str, Respelling | None] = {}
 
@@ -725,10 +727,17 @@ class Searcher:
             mode = "and" if len(parsed.groups) <= self.options.auto_and_max_words else "or"
         return parsed, filters, mode
 
-    def falls_back(self, parsed: ParsedQuery, mode: str, total: int) -> bool:
-        """Whether an all-words search that found ``total`` is run again
-        with any word."""
-        return mode != "or" and len(parsed.groups) > 1 and total < self.options.fallback_below
+    def falls_back(self, parsed: ParsedQuery, mode: str, total: int) -> str | None:
+        """The mode an all-words search that found ``total`` is run again
+        in, if any: when it found nothing, with each word by its stem (a
+        noun then finds its nisba adjective, حكومي finds الحكومة: an empty
+        page is never the better answer); when it found too few, with any
+        word."""
+        if mode == "and" and total == 0 and self._counting.nisba:
+            return "stems"
+        if mode != "or" and len(parsed.groups) > 1 and total < self.options.fallback_below:
+            return "or"
+        return None
 
     def _find(self, query, page, per_page, sort, filters, mode, collapse, interval):
         """(Whoosh searcher, parsed query, _Found or None, whether the
@@ -741,9 +750,10 @@ class Searcher:
         fallback = False
         run = (searcher, parsed, page, per_page, sort, allowed, collapse, interval)
         found = self._run(run[0], run[1], mode, *run[2:])
-        if found is not None and self.falls_back(parsed, mode, found.total):
-            found = self._run(run[0], run[1], "or", *run[2:])
-            fallback = True
+        while found is not None and (later := self.falls_back(parsed, mode, found.total)):
+            mode = later
+            found = self._run(run[0], run[1], mode, *run[2:])
+            fallback = mode == "or"
         return searcher, parsed, found, fallback
 
     def words(self, searcher) -> LocalWords:
@@ -778,11 +788,14 @@ class Searcher:
         searcher = self._searcher()
         self.respell(self.words(searcher), parsed)
         mode = "and" if len(parsed.groups) <= self.options.auto_and_max_words else "or"
-        built = self._counting.build(parsed, mode)
-        if built is None:
-            return set()
         view = self._view(searcher)
-        docs = matching.docnums(matching.docset(view, searcher, built) & view.live)
+        docs = np.zeros(0, dtype=np.int64)
+        while mode:
+            built = self._counting.build(parsed, mode)
+            if built is None:
+                return set()
+            docs = matching.docnums(matching.docset(view, searcher, built) & view.live)
+            mode = self.falls_back(parsed, mode, len(docs))
         return {searcher.stored_fields(int(d))["id"] for d in docs}
 
     def _allowed(self, searcher, filters: Filters):
@@ -802,7 +815,7 @@ class Searcher:
         shown = view.live if allowed is None else view.live & allowed  # never changed in place
         exact_top = None  # ranked "or": the scores are exact for the best this many
         pending = None
-        if mode == "and" or sort == "date":
+        if mode != "or" or sort == "date":
             matched = matching.docset(view, searcher, self._counting.build(parsed, mode)) & shown
             scored = None
         else:

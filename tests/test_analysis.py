@@ -10,8 +10,11 @@ from search.analysis import (
     STOP_WORDS,
     CONFIGS,
     ArabicTokenizer,
+    NisbaFilter,
     SplitRunTogetherFilter,
+    StemFilter,
     exact_analyzer,
+    nisba_analyzer,
     stem_analyzer,
 )
 from search.normalize import INVISIBLE_CLASS, MARK_CLASS, TATWEEL, normalize
@@ -167,3 +170,17 @@ def test_one_analyzer_shared_by_threads_gives_the_same_terms():
         t.join()
     assert not errors
     assert all(r == expected for r in results)
+
+
+def test_the_nisba_field_has_the_words_whose_stem_cut_the_nisba():
+    """Only the words the light stemmer cut the nisba's ي from, as the stem
+    with it, sharing the text field's stemmer (so each word is stemmed
+    once); a name whose ي is its own keeps its stem and is not there."""
+    stems = stem_analyzer()
+    nisba = nisba_analyzer(stems=stems)
+    shared = [i.stemmer for i in nisba.items if isinstance(i, NisbaFilter)][0]
+    assert shared is [i.stemmer for i in stems.items if isinstance(i, StemFilter)][0]
+    text = "أعلن الدفاع المدني في المدن السورية والمدنيين عن عملية جديدة لسوق العمل في الأوروجواي"
+    assert [t.text for t in nisba(text)] == ["مدني", "سوري", "مدني", "عملي"]
+    assert [t.text for t in stems("المدني المدن")] == ["مدن", "مدن"]
+    assert nisba_analyzer(CONFIGS["keep-nisba"]) is None and nisba_analyzer(CONFIGS["norm"]) is None

@@ -14,7 +14,7 @@ import pytest
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from conftest import SEEDS
-from search.analysis import CONFIGS, CachedChain, exact_analyzer, stem_analyzer
+from search.analysis import CONFIGS, CachedChain, exact_analyzer, nisba_analyzer, stem_analyzer
 
 ODD = (
     "مُحَمَّدٌ ﷺ كييفالتصرف في على علي والحكومات الأوكرانية ١٢٣ ـــ \u200fزيلينسكي "
@@ -51,16 +51,24 @@ def _analyzers():
     for name, config in CONFIGS.items():
         yield f"stem-{name}", stem_analyzer(config)
         yield f"exact-{name}", exact_analyzer(config)
+    yield "nisba-default", nisba_analyzer()
 
 
 @pytest.mark.parametrize("name,analyzer", list(_analyzers()))
 def test_cached_chain_gives_exactly_the_chains_tokens(name, analyzer, shared_news_small):
     assert isinstance(analyzer, CachedChain) and analyzer._fast, name
     reference = CompositeAnalyzer(*analyzer.items)
+    # The nisba field's filter drops words after the stop filter has numbered
+    # them, which the cache does not replay: its positions are not kept
+    # (phrase=False), so they are left out of the comparison.
+    unnumbered = name.startswith("nisba-")
     for kwargs in CALLS:
         for text in _texts(shared_news_small):
             for _ in range(2):  # cold, then from the cache
-                assert _tokens(analyzer, text, **kwargs) == _tokens(reference, text, **kwargs), (name, kwargs, text[:60])
+                got, want = _tokens(analyzer, text, **kwargs), _tokens(reference, text, **kwargs)
+                if unnumbered:
+                    got, want = ([t[:1] + t[2:] for t in tokens] for tokens in (got, want))
+                assert got == want, (name, kwargs, text[:60])
 
 
 def test_cache_is_not_pickled_and_a_clone_gives_the_same_tokens():

@@ -12,13 +12,16 @@ import random
 
 import numpy as np
 import pytest
+from whoosh import query as wq
 from whoosh import sorting
 
 from search import Filters, Searcher
 from search import index as idx
+from search.analysis import NISBA_FIELD, nisba_stem
 from search.ingest import read_sources
+from search.matching import WithoutNisba
 from search.query import QueryBuilder, parse
-from search.searcher import FACET_FIELDS, SearchOptions
+from search.searcher import COUNTING, FACET_FIELDS, SearchOptions
 from search.variants import Spellings
 
 from conftest import write_jsonl
@@ -58,6 +61,40 @@ def _spellings(index_dir) -> Spellings:
     return Spellings.load(idx.resolve(index_dir))
 
 
+def _whoosh_matches(s, query: wq.Query) -> set[int]:
+    """The documents a counting query matches, by Whoosh's own readers: a
+    word without its nisba (WithoutNisba) by the term frequencies of the
+    two fields' matchers."""
+    if isinstance(query, WithoutNisba):
+        def frequencies(fieldname: str, text: str) -> dict[int, float]:
+            if (fieldname, text) not in s.reader():
+                return {}
+            return dict(s.postings(fieldname, text).items_as("frequency"))
+
+        plain = frequencies(query.fieldname, query.text)
+        marked = frequencies(NISBA_FIELD, nisba_stem(query.text))
+        return {d for d, f in plain.items() if f > marked.get(d, 0)}
+    if isinstance(query, wq.And):
+        wanted = [sub for sub in query.subqueries if not isinstance(sub, wq.Not)]
+        found = set.intersection(*(_whoosh_matches(s, sub) for sub in wanted))
+        for sub in query.subqueries:
+            if isinstance(sub, wq.Not):
+                found -= set(s.docs_for_query(sub.query))
+        return found
+    if isinstance(query, wq.Or):
+        return set().union(*(_whoosh_matches(s, sub) for sub in query.subqueries))
+    return set(s.docs_for_query(query))
+
+
+def _allowed(s, counting: QueryBuilder, parsed, filters: Filters) -> set[int]:
+    """What an all-words search may find: the counting query's matches
+    (a word with its nisba or without), within the filters."""
+    allowed = _whoosh_matches(s, counting.build(parsed, "and"))
+    if filters.query() is not None:
+        allowed &= set(s.docs_for_query(filters.query()))
+    return allowed or {-1}  # Whoosh takes an empty set for no filter at all
+
+
 def _exhaustive(s, schema, query: str, filters: Filters, spellings: Spellings, owner: Searcher | None = None):
     """Whoosh scoring and grouping every match, as the searcher once did
     (the words the index hardly has respelled as ``owner`` respells them)."""
@@ -70,7 +107,14 @@ def _exhaustive(s, schema, query: str, filters: Filters, spellings: Spellings, o
     facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS}
     if builder.build(parsed, mode) is None:  # stop words only
         return [], {name: {} for name in FACET_FIELDS}
-    results = s.search(builder.build(parsed, mode), limit=None, filter=filters.query(), groupedby=facets)
+    if mode == "and":
+        counting = QueryBuilder(schema, COUNTING, spellings, nisba=True)
+        allowed = _allowed(s, counting, parsed, filters)
+        results = s.search(builder.build(parsed, mode), limit=None, filter=allowed, groupedby=facets)
+        if len(results) == 0:  # each word by its stem, with or without the nisba
+            results = s.search(builder.build(parsed, mode), limit=None, filter=filters.query(), groupedby=facets)
+    else:
+        results = s.search(builder.build(parsed, mode), limit=None, filter=filters.query(), groupedby=facets)
     if mode == "and" and len(parsed.groups) > 1 and len(results) == 0:
         results = s.search(builder.build(parsed, "or"), limit=None, filter=filters.query(), groupedby=facets)
     counts = {
@@ -132,8 +176,10 @@ def test_date_order_pages_are_the_exhaustive_date_order(news_index):
         for query in ("السعودية", "وزير الخارجية", "النفط OR الغاز", "وزير الخارجية السعودي يلتقي نظيره الأمريكي"):
             parsed = parse(query)
             mode = "and" if len(parsed.groups) <= SearchOptions().auto_and_max_words else "or"
+            counting = QueryBuilder(searcher.schema, COUNTING, _spellings(index_dir), nisba=True)
+            allowed = _allowed(whoosh_searcher, counting, parsed, Filters()) if mode == "and" else None
             expected = whoosh_searcher.search(
-                builder.build(parsed, mode), limit=None, sortedby="date", reverse=True
+                builder.build(parsed, mode), limit=None, sortedby="date", reverse=True, filter=allowed
             )
             got = searcher.search(query, sort="date", per_page=20, collapse=False)
             assert got.total == len(expected) > 20

@@ -272,3 +272,37 @@ def test_a_segment_without_dates_or_sources_sorts_and_counts(index_dir, tmp_path
         assert s.search("الحكومة").facets["source"] == {"الجزيرة": 1, "العربية": 1}
     finally:
         s.close()
+
+
+def test_a_short_query_tells_a_word_from_its_nisba_adjective(searcher_over):
+    """The light stem makes المدن (cities) and المدني (civil) one stem, as
+    it does عملية (an operation) and العمل (work): ranking keeps that, but
+    an all-words search matches the word as written, with its nisba or
+    without it."""
+    s = searcher_over([
+        {"id": "cities", "title": "توسع المدن", "body": "تتوسع المدن الكبرى بسرعة."},
+        {"id": "civil", "title": "الدفاع المدني", "body": "أعلن الدفاع المدني عن حصيلة جديدة."},
+        {"id": "both", "title": "المدن والمجتمع المدني", "body": "ناقش المجتمع المدني أوضاع المدن."},
+        {"id": "work", "title": "سوق العمل", "body": "ارتفعت فرص العمل هذا العام."},
+        {"id": "operation", "title": "عملية أمنية", "body": "نفذت القوات عملية واسعة."},
+        {"id": "qatar", "title": "زيارة إلى قطر", "body": "وصل الوزير إلى قطر أمس."},
+        {"id": "qatari", "title": "الموقف القطري", "body": "أكد المسؤول القطري موقف بلاده."},
+    ])
+    assert sorted(ids(s.search("المدن"))) == ["both", "cities"]
+    assert sorted(ids(s.search("والمدنية"))) == ["both", "civil"]
+    assert ids(s.search("عملية")) == ["operation"]
+    assert ids(s.search("العمل")) == ["work"]
+    assert s.matching_ids("المدني") == {"both", "civil"}
+    # A long query matches any word by stem, ranked: the adjective's articles too.
+    assert {"cities", "civil", "both"} <= set(ids(s.search("توسع المدن الكبرى وازدحام شوارعها اليوم")))
+    # A word no article writes with its nisba finds the articles of its stem
+    # rather than nothing (and the other way round).
+    assert ids(s.search("عملي")) == ["operation"]
+    assert sorted(ids(s.search("عمليات"))) == ["operation"]
+    assert sorted(ids(s.search("القطرية"))) == ["qatari"]
+    # ... still with every word: the cities of المدن الكبرى for المدنية الكبرى.
+    found = s.search("المدنية الكبرى")
+    assert ids(found) == ["cities"] and not found.fallback
+    # An excluded word takes its adjective with it: -قطر leaves out القطري.
+    assert sorted(ids(s.search("الوزير OR المسؤول -قطر"))) == []
+    assert ids(s.search("موقف -المدن")) == ["qatari"]

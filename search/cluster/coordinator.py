@@ -276,10 +276,11 @@ class Coordinator:
         merged = _Merged(parsed, request, stats)
         answers = self._query(call, request, stats)
         total = sum(a.total for a in answers)
-        if answers and self.local.falls_back(parsed, mode, total):
-            request = replace(request, mode="or")
-            merged.request, merged.fallback = request, True
+        while answers and (later := self.local.falls_back(parsed, request.mode, total)):
+            request = replace(request, mode=later)
+            merged.request, merged.fallback = request, later == "or"
             answers = self._query(call, request, stats)
+            total = sum(a.total for a in answers)
         if not answers:
             return merged
         merged.total = total = sum(a.total for a in answers)

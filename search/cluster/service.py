@@ -36,8 +36,9 @@ KEPT_SEARCHES = 16
 
 @dataclass(frozen=True)
 class ShardRequest:
-    """A search as every shard runs it: the mode already chosen ("and" or
-    "or") and ``depth``, how many of its best articles a shard returns."""
+    """A search as every shard runs it: the mode already chosen ("and",
+    "stems" or "or", see Searcher.falls_back) and ``depth``, how many of its
+    best articles a shard returns."""
 
     query: str
     mode: str
