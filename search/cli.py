@@ -368,6 +368,8 @@ def search_command(query: str, limit: int, page: int, sort: str, collapse: bool,
     it (أمريكي finds أميركي), the typed one ranking first, and a word the
     archive does not write is searched in its nearest spelling that it does
     (زيلنسكي finds زيلينسكي); a word in quotes matches its own spelling only.
+    A word of a short query matches with its nisba adjective's ي or without
+    it, as typed (المدن does not match an article that only writes المدني).
     Matched words are shown in colour on a terminal and [in brackets]
     otherwise.
     """

@@ -211,7 +211,10 @@ def document() -> dict:
                     "operationId": "search",
                     "summary": "Ranked articles matching a query, with facets",
                     "parameters": [
-                        _query("q", query, f"Words (all must match), \"phrases\", -excluded, a OR b; at most "
+                        _query("q", query, "Words (up to three must all match, each as typed with or without "
+                               "its nisba adjective's ي: المدن does not match المدني; more are ranked by how "
+                               "many match), \"phrases\", "
+                               f"-excluded, a OR b; at most "
                                f"{MAX_QUERY_LENGTH} characters and {MAX_QUERY_WORDS} words (spaces and quotes "
                                "separate words; OR counts). No wildcards or fields: * ? : are punctuation. "
                                "Empty: no results."),
