@@ -58,20 +58,17 @@ SPELL_FIELD = "text_exact"
 # The query that counts matches (search/matching.py): the words in ``text``
 # alone, without the bonus fields, which match no article ``text`` does not.
 COUNTING = Weights(text=1.0, title=0.0, lead=0.0, exact=0.0)
-# A query word the spelling table has no pair for, and that general Arabic
-# does not know as a word (zipf below RESPELL_WORD_ZIPF, the stemmer's
-# measure of a known word; or whose stem it knows but no article has, for a
-# word it does not know), is also searched in its commonest respelling
-# (respell) whose stem is in enough articles (MinerConfig.usual_floor: the
-# same numbers as the table's hardly written spellings, five times the typed
-# word's).  That holds for a word in fewer articles than the miner weighs
-# (ماكرن), and for one in more whose pair the miner's evidence left short
-# (بروكسيل, 17 articles, beside بروكسل's 523): the table's pairs count in
-# every search for either spelling, this only in a search for the rarer one,
-# which still ranks its own articles first.  Shorter words than
+# A query word whose stem is in fewer articles than the spelling miner weighs
+# (so the table cannot know its spellings), and that general Arabic does not
+# know as a word (zipf below RESPELL_WORD_ZIPF, the stemmer's measure of a
+# known word; or whose stem it knows but no article has, for a word it does
+# not know), is also searched in its commonest respelling (respell) whose
+# stem is in enough articles (MinerConfig.usual_floor: the same numbers as
+# the table's hardly written spellings).  Shorter words than
 # RESPELL_MIN_CHARS are left as typed: one letter more or less makes too
 # many other words of them.
 RESPELL = MinerConfig()
+RESPELL_BELOW = RESPELL.min_df
 RESPELL_WORD_ZIPF = RESPELL.rare_word_zipf
 RESPELL_MIN_CHARS = 5
 
@@ -390,11 +387,10 @@ def respell(words: Words, schema, parsed: ParsedQuery, spellings: Spellings,
     searched with it (keyed by the word's stem): ماكرن finds the articles
     that write ماكرون.  The spelling table cannot hold these pairs, since a
     spelling the archive writes in a few articles, or in none, leaves no
-    evidence to weigh (or, in more, too little for a pair counted in every
-    search for either spelling: بروكسيل); what is left is the shape
-    (variants.respellings) and the numbers: the other spelling's stem is in
-    many times the articles, and the typed word is not a word the lexicon
-    knows (nor is its stem, unless no article has it).  The typed spelling
+    evidence to weigh; what is left is the shape (variants.respellings) and
+    the numbers: the other spelling's stem is in many times the articles,
+    and the typed word is not a word the lexicon knows (nor is its stem,
+    unless no article has it).  The typed spelling
     still ranks first (its rarer stem weighs more, and the exact-form bonus
     is its own)."""
     asked: dict[str, str] = {}  # form -> stem, of the words that could be respelled
@@ -438,7 +434,8 @@ def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spelling
     ``unwritten`` form, a word the lexicon knows (شمل: شمال is another)."""
     out: dict[str, Respelling | None] = dict.fromkeys(todo)
     own = words.doc_frequencies("text", sorted(set(todo.values())))
-    rare = {form: stem for form, stem in todo.items() if not (form in unwritten and own.get(stem, 0))}
+    rare = {form: stem for form, stem in todo.items()
+            if own.get(stem, 0) < RESPELL_BELOW and not (form in unwritten and own.get(stem, 0))}
     if not rare:
         return out
     options = {form: respellings(form) for form in rare}

@@ -470,30 +470,3 @@ def test_a_spelling_no_article_writes_finds_one_the_archive_hardly_writes(tmp_pa
         assert {h.id for h in s.search("زيلنسكي").hits} == {"z-rare"}
     finally:
         s.close()
-
-
-def test_a_spelling_the_miner_left_unpaired_is_searched_in_the_usual_one_too(tmp_path):
-    # بروكسيل in six articles: enough for the miner to weigh, whose evidence
-    # (one outlet, other topics) leaves it apart from بروكسل.  A search for
-    # the rarer spelling still brings the usual one's articles, below its own.
-    rng = random.Random(11)
-    records = [{"id": f"usual{n:02}", "title": "قمة في بروكسل", "body": _story(rng, EUROPE, "بروكسل"),
-                "source": "alpha", "date": "2022-03-01"} for n in range(30)]
-    records += [{"id": f"rare{n}", "title": "بروكسيل", "body": _story(rng, MATTER, "بروكسيل"),
-                 "source": "alpha", "date": "2022-03-02"} for n in range(6)]
-    index_dir = tmp_path / "index"
-    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "b.jsonl", records)]))
-    s = Searcher(index_dir)
-    try:
-        table = Spellings.load(idx.resolve(index_dir))
-        stems = [t.text for t in s.schema["text"].analyzer("بروكسيل بروكسل")]
-        assert len(stems) == 2 and not any(table.others(stem) for stem in stems)
-        results = s.search("بروكسيل", per_page=40)
-        assert results.total == 36
-        assert {h.id for h in results.hits[:6]} == {f"rare{n}" for n in range(6)}
-        assert results.spellings == {"بروكسيل": ["بروكسيل", "بروكسل"]}
-        # Only the rarer spelling is respelled: the usual one finds its own.
-        assert s.search("بروكسل").total == 30
-        assert s.search('"بروكسيل"').total == 6
-    finally:
-        s.close()
