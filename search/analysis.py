@@ -348,12 +348,31 @@ class NisbaFilter(Filter):
             other.keeping.config,
         )
 
+    # A final ي is also the sound plural's, its ن dropped before a noun
+    # (موظفي الوزارة, مسلحي التنظيم), which is not a nisba: a search for موظف
+    # must find those articles.  Told by the lexicon: such a word's plural
+    # in ون is common (PLURAL_ZIPF, as the stemmer's imperfect_plural_zipf)
+    # and well above any plural of a nisba adjective (يون, يين) built on it
+    # (PLURAL_MARGIN, as its suffix_margin): موظفون 3.0 against موظفيين
+    # 1.7, where مدنيون 3.5 and عربيين 2.3 stand beside مدنون 0, عربون 2.9.
+    PLURAL_ZIPF = 2.5
+    PLURAL_MARGIN = 1.0
+
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            nisba = nisba_stem(self.stemmer.stem(t.text))
-            if nisba in t.text and self.keeping.stem(t.text) == nisba:
+            stem = self.stemmer.stem(t.text)
+            nisba = nisba_stem(stem)
+            if nisba in t.text and self.keeping.stem(t.text) == nisba and not _plural_construct(stem):
                 t.text = nisba
                 yield t
+
+
+@lru_cache(maxsize=100_000)
+def _plural_construct(stem: str) -> bool:
+    """Whether stem + ي is the sound plural's construct form (NisbaFilter)."""
+    plural = zipf(stem + "ون")
+    adjective = max(zipf(stem + YEH + "ين"), zipf(stem + YEH + "ون"))
+    return plural >= NisbaFilter.PLURAL_ZIPF and plural - adjective >= NisbaFilter.PLURAL_MARGIN
 
 
 NISBA_FIELD = "nisba"  # the field of NisbaFilter's words (search/index.py)

@@ -183,4 +183,6 @@ def test_the_nisba_field_has_the_words_whose_stem_cut_the_nisba():
     text = "أعلن الدفاع المدني في المدن السورية والمدنيين عن عملية جديدة لسوق العمل في الأوروجواي"
     assert [t.text for t in nisba(text)] == ["مدني", "سوري", "مدني", "عملي"]
     assert [t.text for t in stems("المدني المدن")] == ["مدن", "مدن"]
+    # The sound plural's ي before a noun is not a nisba: موظفي الوزارة, مسلحي التنظيم.
+    assert [t.text for t in nisba("موظفي الوزارة ومسلحي التنظيم")] == []
     assert nisba_analyzer(CONFIGS["keep-nisba"]) is None and nisba_analyzer(CONFIGS["norm"]) is None

@@ -287,12 +287,16 @@ def test_a_short_query_tells_a_word_from_its_nisba_adjective(searcher_over):
         {"id": "operation", "title": "عملية أمنية", "body": "نفذت القوات عملية واسعة."},
         {"id": "qatar", "title": "زيارة إلى قطر", "body": "وصل الوزير إلى قطر أمس."},
         {"id": "qatari", "title": "الموقف القطري", "body": "أكد المسؤول القطري موقف بلاده."},
+        {"id": "staff", "title": "رواتب موظفي الوزارة", "body": "صرفت رواتب موظفي الوزارة أمس."},
+        {"id": "clerk", "title": "الموظف الجديد", "body": "بدأ الموظف مهامه."},
     ])
     assert sorted(ids(s.search("المدن"))) == ["both", "cities"]
     assert sorted(ids(s.search("والمدنية"))) == ["both", "civil"]
     assert ids(s.search("عملية")) == ["operation"]
     assert ids(s.search("العمل")) == ["work"]
     assert s.matching_ids("المدني") == {"both", "civil"}
+    # The ي of a plural before its noun (موظفي الوزارة) is no nisba.
+    assert sorted(ids(s.search("الموظف"))) == ["clerk", "staff"]
     # A long query matches any word by stem, ranked: the adjective's articles too.
     assert {"cities", "civil", "both"} <= set(ids(s.search("توسع المدن الكبرى وازدحام شوارعها اليوم")))
     # A word no article writes with its nisba finds the articles of its stem
