@@ -782,8 +782,9 @@ class Searcher:
         return int(np.count_nonzero(matching.docset(view, searcher, built) & view.live))
 
     def matching_ids(self, query: str) -> set[str]:
-        """The ids of every article that ``query`` matches, unranked: what
-        the relevance evaluation counts recall and leaks in."""
+        """The ids of every article that ``query`` matches, unranked, as a
+        search matches them (its fallbacks too): what the relevance
+        evaluation counts recall and leaks in."""
         parsed = parse(query)
         searcher = self._searcher()
         self.respell(self.words(searcher), parsed)
