@@ -28,6 +28,8 @@ def test_skeletons_of_spellings_meet():
     assert skeleton("سوريا") == skeleton("سوريه")  # a final ا or ة
     assert skeleton("سلاح") != skeleton("صلاح")  # other letters are other words
     assert skeleton("غوغل") == skeleton("جوجل")  # a g sound first too
+    assert skeleton("تشافيز") == skeleton("شافيز")  # a foreign ch written تش or ش
+    assert skeleton("مودريتش") == skeleton("مودرتيش")  # ... also once the vowels are gone
 
 
 def test_edits_count_a_swap_as_one():
