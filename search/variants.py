@@ -10,8 +10,10 @@ them (an add, the pairs its new words make), in three steps:
 
 1. *Shape.*  Stems that share a skeleton (the stem with its long vowels
    after the first letter dropped, the g-sound letters made one, تش
-   written ش, a final ا / ه dropped) and are at most one edit apart (two
-   for long stems) are candidates.
+   written ش, a final ا / ه dropped; and, to group them, the letters of a
+   t or s sound made one) and are at most one edit apart (two for long
+   stems; a t or s letter for another only between long stems) are
+   candidates.
 2. *Evidence*, weighed together into one score (weights fitted on pairs of
    the shared corpus labelled by hand, see MinerConfig):
    - house style: each outlet keeps to its own spelling of a name, so two
@@ -79,6 +81,8 @@ CH_SOUND = araby.TEH + araby.SHEEN
 T_SOUND = frozenset((araby.TEH, araby.TAH, araby.THEH))
 S_SOUND = frozenset((araby.SEEN, araby.SAD, araby.ZAIN))
 SOUND_CLASSES = (G_SOUND, T_SOUND, S_SOUND)
+_SOUNDS = T_SOUND | S_SOUND
+_SOUND_FOLD = str.maketrans({c: min(sounds) for sounds in (T_SOUND, S_SOUND) for c in sounds})
 _LETTERS = frozenset(araby.LETTERS) - {araby.TEH_MARBUTA, araby.ALEF_MAKSURA}
 
 
@@ -88,6 +92,10 @@ class MinerConfig:
 
     min_length: int = 4  # letters of the shorter stem: short stems collide too often
     min_df: int = 5  # articles a stem must be in: fewer give no evidence to weigh
+    # Stems this long may differ by the letter of a t or s sound (ت ط ث, س ص ز):
+    # a foreign name's (انتونوف / انطونوف, سانشيز / سانشيس); shorter ones are
+    # mostly two words (سلاح / صلاح, تكاتف / تكاثف, بيريز / بيريس).
+    sound_min_length: int = 6
     max_group: int = 40  # stems of a skeleton compared, commonest first
     # Two established words of about the same frequency are two words,
     # whatever else is seen.
@@ -223,15 +231,31 @@ def _g(stem: str) -> str:
 
 def _close(a: str, b: str, config: MinerConfig) -> bool:
     """At most one edit apart (two for long stems), one way of writing the g
-    sound counting as one edit however often the name has it (غوغل / جوجل)."""
+    sound counting as one edit however often the name has it (غوغل / جوجل),
+    and so one way of writing a t or s sound, between long stems only
+    (غونزاليز / غونزاليس; سلاح / صلاح are two words)."""
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) < config.min_length:
         return False
     if longer[:-1] == shorter and longer[-1] in FINALS:
         return False  # امريكا is not امريك(ي) less its ending: a final ا or ه alternates, it is not dropped
     g_changed = [c for c in a if c in G_SOUND] != [c for c in b if c in G_SOUND]
-    distance = edits(_g(a), _g(b)) + g_changed
+    sounds_a, sounds_b = ([c for c in stem if c in _SOUNDS] for stem in (a, b))
+    # A letter of a t or s sound for another, not one more or less (the ت of
+    # تش, which skeleton handles: تشافيز / شافيز).
+    swapped = sounds_a != sounds_b and "".join(sounds_a).translate(_SOUND_FOLD) == "".join(sounds_b).translate(_SOUND_FOLD)
+    if swapped and len(shorter) < config.sound_min_length:
+        return False
+    if swapped:
+        distance = edits(_g(a).translate(_SOUND_FOLD), _g(b).translate(_SOUND_FOLD)) + g_changed + 1
+    else:
+        distance = edits(_g(a), _g(b)) + g_changed
     return distance <= (1 if len(shorter) < 6 else 2)
+
+
+def _shape(stem: str) -> str:
+    """The skeleton, a t or s sound written one way: what candidates group by."""
+    return skeleton(stem).translate(_SOUND_FOLD)
 
 
 def candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig()) -> Iterator[tuple[str, str]]:
@@ -239,7 +263,7 @@ def candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig(
     groups: dict[str, list[str]] = defaultdict(list)
     for stem, df in vocabulary.items():
         if df >= config.min_df and len(stem) >= config.min_length and _LETTERS.issuperset(stem):
-            groups[skeleton(stem)].append(stem)
+            groups[_shape(stem)].append(stem)
     for members in groups.values():
         if len(members) < 2:
             continue

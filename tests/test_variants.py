@@ -56,6 +56,19 @@ def test_candidates_by_shape_only():
     assert not any("سور" in p for p in pairs)  # too short to tell
 
 
+def test_a_long_names_t_or_s_letter_may_differ_a_short_words_not():
+    vocabulary = {"غونزاليز": 30, "غونزاليس": 20, "انتونوف": 9, "انطونوف": 7, "سلاح": 20, "صلاح": 20,
+                  "بيريز": 9, "بيريس": 9, "تشافيز": 25, "شافيز": 10, "مودريتش": 40, "مودرتيش": 6}
+    pairs = {frozenset(p) for p in candidates(vocabulary, variants.MinerConfig())}
+    assert frozenset(("غونزاليز", "غونزاليس")) in pairs  # z or s
+    assert frozenset(("انتونوف", "انطونوف")) in pairs  # ت or ط
+    assert frozenset(("تشافيز", "شافيز")) in pairs  # ch as تش or ش: not a t dropped
+    assert frozenset(("مودريتش", "مودرتيش")) in pairs
+    assert frozenset(("سلاح", "صلاح")) not in pairs  # short stems: two words
+    assert frozenset(("بيريز", "بيريس")) not in pairs  # (Perez and Peres too)
+    assert len(pairs) == 4
+
+
 def test_rare_stems_are_not_candidates():
     vocabulary = {"هوليوود": 9, "هوليود": 1}
     assert list(candidates(vocabulary, variants.MinerConfig())) == []
