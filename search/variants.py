@@ -76,8 +76,9 @@ FINALS = frozenset((araby.ALEF, araby.HEH))
 # (بشكتاش / بوشكاش, سنكشف / سنكتشف), as the evidence lets through elsewhere.
 CH_SOUND = araby.TEH + araby.SHEEN
 # Letters a foreign t or s is written with (ليتوانيا / ليثوانيا, بيلوسي /
-# بيلوزي): only for a word the index hardly has (respellings), since
-# between words the archive writes often they tell words apart (سلاح / صلاح).
+# بيلوزي): for a word the index hardly has (respellings), and between two
+# long stems (MinerConfig.sound_min_length), since between the short words
+# the archive writes often they tell words apart (سلاح / صلاح).
 T_SOUND = frozenset((araby.TEH, araby.TAH, araby.THEH))
 S_SOUND = frozenset((araby.SEEN, araby.SAD, araby.ZAIN))
 SOUND_CLASSES = (G_SOUND, T_SOUND, S_SOUND)
@@ -243,7 +244,8 @@ def _close(a: str, b: str, config: MinerConfig) -> bool:
     sounds_a, sounds_b = ([c for c in stem if c in _SOUNDS] for stem in (a, b))
     # A letter of a t or s sound for another, not one more or less (the ت of
     # تش, which skeleton handles: تشافيز / شافيز).
-    swapped = sounds_a != sounds_b and "".join(sounds_a).translate(_SOUND_FOLD) == "".join(sounds_b).translate(_SOUND_FOLD)
+    folded_a, folded_b = ("".join(sounds).translate(_SOUND_FOLD) for sounds in (sounds_a, sounds_b))
+    swapped = sounds_a != sounds_b and folded_a == folded_b
     if swapped and len(shorter) < config.sound_min_length:
         return False
     if swapped:
