@@ -451,8 +451,8 @@ def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spelling
     for form, stem in rare.items():
         enough = RESPELL.usual_floor(own.get(stem, 0))
         chosen = [o for o in options[form] if o in stem_of and stem_of[o] != stem and counts.get(stem_of[o], 0) >= enough]
-        if chosen:
-            best = min(chosen, key=lambda o: (-written[o], o))  # the commonest way of writing it
+        best = usual_spelling(chosen, written, 0)  # the commonest way of writing it
+        if best is not None:
             other = stem_of[best]
         elif form in unwritten:
             continue  # a known stem's respellings are mostly other words (شملتها: شمل, not شمال)
@@ -790,14 +790,14 @@ class Searcher:
         self.respell(self.words(searcher), parsed)
         mode = "and" if len(parsed.groups) <= self.options.auto_and_max_words else "or"
         view = self._view(searcher)
-        docs = np.zeros(0, dtype=np.int64)
-        while mode:
+        while True:
             built = self._counting.build(parsed, mode)
             if built is None:
                 return set()
             docs = matching.docnums(matching.docset(view, searcher, built) & view.live)
             mode = self.falls_back(parsed, mode, len(docs))
-        return {searcher.stored_fields(int(d))["id"] for d in docs}
+            if mode is None:
+                return {searcher.stored_fields(int(d))["id"] for d in docs}
 
     def _allowed(self, searcher, filters: Filters):
         """A mask of the articles the filters let through (None: all of them)."""
