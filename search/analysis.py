@@ -857,4 +857,7 @@ CONFIGS: dict[str, AnalysisConfig] = {
     "article-by-frequency": AnalysisConfig(name="article-by-frequency", stem=StemConfig(article_own_zipf=-1.0)),
     "any-first-person": AnalysisConfig(name="any-first-person", stem=StemConfig(first_person_checked=False)),
     "any-plural-ending": AnalysisConfig(name="any-plural-ending", stem=StemConfig(number_margin=None)),
+    # Before 2026-12-05: a name ending like a plural or dual lost the ending
+    # when the lexicon knew a twin of it (بوتين → بوت, beside بوتان).
+    "names-by-twin": AnalysisConfig(name="names-by-twin", stem=StemConfig(name_article_zipf=None)),
 }

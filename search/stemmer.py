@@ -157,6 +157,13 @@ class StemConfig:
     # twin, or some other form of what is left reaches this and the word's
     # own frequency (غريزمان، تيلرسون، كلنتون stay whole).
     number_unknown_zipf: float = 1.0
+    # A known word with such an ending is a name, and keeps it, when the
+    # lexicon hardly knows it with the article (below this) and knows no
+    # feminine of what is left as a word: a plural or a dual of a noun or
+    # adjective takes the article (اللاعبين، الطرفين) or has a feminine
+    # (جاهزون: جاهزة), a name has neither (بوتين، ماكرون، عفرين، ميسان;
+    # بوتان, butane, made بوتين look like a dual).  None: no such check.
+    name_article_zipf: float | None = 2.0
 
     def suffix_list(self) -> tuple[str, ...]:
         return self.suffixes if self.suffixes is not None else default_suffixes(self.keep_nisba)
@@ -322,6 +329,8 @@ def _no_twin(whole: str, rest: str, config: StemConfig) -> bool:
     twins = _TWINS.get(whole[len(rest) :])
     if margin is None or twins is None:
         return False
+    if _a_name(whole, rest, config):
+        return True
     whole_zipf = _with_article(whole)
     twin_zipf = max(_with_article(rest + twin) for twin in twins)
     if whole_zipf < config.word_zipf:
@@ -334,6 +343,21 @@ def _no_twin(whole: str, rest: str, config: StemConfig) -> bool:
         forms = [rest + other for other in PARADIGM if other not in _TWINS]
         return max(zipf(form) for form in forms) < max(config.number_unknown_zipf, whole_zipf)
     return twin_zipf < whole_zipf - margin
+
+
+# How an imperfect verb starts (يعانون، تبكين، سيأتون، أتعلمون): its plural
+# and feminine endings are never a name's letters.
+_VERB_STARTS = ("ي", "ت", "سي", "ست", "اي", "ات")
+
+
+def _a_name(whole: str, rest: str, config: StemConfig) -> bool:
+    """Whether a known word that ends like a plural or a dual is a name (see
+    StemConfig.name_article_zipf)."""
+    floor = config.name_article_zipf
+    if floor is None or zipf(whole) < config.word_zipf or whole.startswith(_VERB_STARTS):
+        return False
+    feminine = max(zipf(form) for base in (rest, "ال" + rest) for form in (base + "ه", base + "ات"))
+    return zipf("ال" + whole) < floor and feminine < config.word_zipf
 
 
 def _not_mine(whole: str, rest: str, config: StemConfig) -> bool:

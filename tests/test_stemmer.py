@@ -124,6 +124,15 @@ GROUPS = [
     "السودان السوداني السودانية بالسودان",
     "البحرين البحريني البحرينية والبحرين",
     "المتعاملين المتعاملون متعامل",  # a rarer plural, known with its twin
+    # A name that ends like a plural or a dual, though the lexicon knows a
+    # twin of it (بوتان, butane), keeps its ending: news never writes it
+    # with the article, and what is left has no feminine.
+    "بوتين وبوتين لبوتين",
+    "ماكرون وماكرون",
+    "عفرين بعفرين",
+    # ... while plurals that news writes without the article still meet
+    # their singular: they have a feminine (جاهزة).
+    "جاهزون جاهز جاهزة",
     "إعلان الإعلان والإعلان بالإعلان",
     "تعيين التعيين وتعيين",
     # نا is "our" only after a word (بلادنا); else it ends a name
@@ -182,6 +191,8 @@ NOT_THE_SAME = [
     ("كلينتون", "كلينت"),
     ("كلنتون", "كلنت"),  # a rarer spelling too, so that the miner can pair the two
     ("جونسون", "جونس"),
+    ("بوتين", "بوت"),
+    ("ميسان", "ميس"),
     ("الطيران", "الطير"),
     ("الإنسان", "أنس"),
     ("سلمان", "سلم"),
@@ -244,6 +255,8 @@ def test_pronoun_and_number_checks_can_be_turned_off():
     any_ending = Stemmer(StemConfig(number_margin=None))
     assert any_ending.stem("كلينتون") == "كلينت" and any_ending.stem("الطيران") == "طير"
     assert Stemmer().stem("كلينتون") == "كلينتون" and Stemmer().stem("الطيران") == "طيران"
+    no_names = Stemmer(StemConfig(name_article_zipf=None))
+    assert no_names.stem("بوتين") == "بوت" != Stemmer().stem("بوتين")
 
 
 def test_verb_rules_can_be_turned_off():
