@@ -162,7 +162,7 @@ class StemConfig:
     # feminine of what is left as a word: a plural or a dual of a noun or
     # adjective takes the article (اللاعبين، الطرفين) or has a feminine
     # (جاهزون: جاهزة), a name has neither (بوتين، ماكرون، عفرين، ميسان;
-    # بوتان, butane, made بوتين look like a dual).  None: no such check.
+    # بوتان, Bhutan, made بوتين look like a dual).  None: no such check.
     name_article_zipf: float | None = 2.0
 
     def suffix_list(self) -> tuple[str, ...]:

@@ -125,7 +125,7 @@ GROUPS = [
     "البحرين البحريني البحرينية والبحرين",
     "المتعاملين المتعاملون متعامل",  # a rarer plural, known with its twin
     # A name that ends like a plural or a dual, though the lexicon knows a
-    # twin of it (بوتان, butane), keeps its ending: news never writes it
+    # twin of it (بوتان, Bhutan), keeps its ending: news never writes it
     # with the article, and what is left has no feminine.
     "بوتين وبوتين لبوتين",
     "ماكرون وماكرون",
