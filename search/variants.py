@@ -148,6 +148,16 @@ class MinerConfig:
     rare_ratio: int = 5
     rare_word_zipf: float = 3.0
     rare_min_length: int = 5
+    # ... but a stem of this many letters or more needs no neighbours: in one
+    # to four articles they seldom match (فينزويلا / فنزويلا, ليفيربول /
+    # ليفربول fail), and a long word the lexicon does not know, one letter
+    # from one five times as common, is that word: of 60 such 7-letter stems
+    # that failed the neighbours' test, 52 are a spelling or a slip
+    # (سبستيان، روماتزم، مينسوتا، انقاسام), 8 another word or name (ساوندرز /
+    # ساندرز، باسكوال / باسكال، استزلام / استسلام); of 8 letters and more
+    # nearly all (نيوكاسيل، هوليويود، اوزباكستان).  Shorter ones are mostly two
+    # words (اغتناء / اقتناء، تفاريق / تفريق, 18 of 30 of 6 letters right).
+    rare_sure_length: int = 7
     # Such a spelling is searched with half the weight the usual one would
     # have there (leaf_weight): the evidence is thinner, and an article that
     # writes both gains from each (Or adds their scores).  At the full
@@ -647,6 +657,9 @@ def mine(
 
     evidence = list(judge(pairs, postings, Outlets(searcher), contexts, config, neighbours))
     for a, b in leaves:
+        if len(a) >= config.rare_sure_length:
+            evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], same=True, leaf=True))
+            continue
         overlap = neighbours().similarity(a, b)
         evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], neighbours=overlap,
                                  same=overlap >= config.neighbour_min, leaf=True))

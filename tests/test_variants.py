@@ -402,6 +402,36 @@ def test_an_add_joins_a_hardly_written_spelling_to_the_usual_one(tmp_path):
         s.close()
 
 
+def test_a_long_hardly_written_spelling_needs_no_neighbours(tmp_path):
+    """One article writes فينزويلا among words no فنزويلا article has: a
+    6-letter spelling so placed stays apart (ميركال, above), a 7-letter one
+    is the usual name written another way."""
+    rng = random.Random(5)
+    records = [
+        {"id": f"v{n}", "title": "فنزويلا والاتحاد", "body": _story(rng, EUROPE, "فنزويلا"),
+         "source": "alpha", "date": "2019-01-02"}
+        for n in range(12)
+    ]
+    records.append({"id": "v-rare", "title": "الديوان", "body": _story(rng, PALACE, "فينزويلا"),
+                    "source": "gamma", "date": "2019-01-06"})
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    leaf = (_stem("فينزويلا"), _stem("فنزويلا"))
+    with idx.open_index(index_dir).searcher() as searcher:
+        judged = {(e.a, e.b): e for e in variants.mine(searcher)}
+        assert judged[leaf].same and judged[leaf].neighbours is None
+        config = replace(variants.MinerConfig(), rare_sure_length=len(leaf[0]) + 1)
+        judged = {(e.a, e.b): e for e in variants.mine(searcher, config)}
+        assert not judged[leaf].same and judged[leaf].neighbours is not None
+    s = Searcher(index_dir)
+    try:
+        results = s.search("فنزويلا", per_page=100)
+        assert "v-rare" in {h.id for h in results.hits} and results.hits[-1].id == "v-rare"
+        assert results.spellings == {"فنزويلا": ["فنزويلا", "فينزويلا"]}
+    finally:
+        s.close()
+
+
 def test_a_spelling_the_archive_hardly_writes_finds_the_usual_one(names):
     s = Searcher(names)
     try:
