@@ -15,8 +15,9 @@ with two rules of its own:
   (إلغاء، ألمانيا; not العراق, which must meet العراقية).  Names that end
   like a plural, a dual or a pronoun keep their letters the same way: a
   plural's ending comes off where the lexicon knows its twin in the other
-  case (المسؤولين / المسؤولون, not كلينتون), "our" where the word before it
-  is one (بلادنا, not كورونا).
+  case (المسؤولين / المسؤولون, not كلينتون) and the word is no name (not
+  بوتين, which news never writes with the article), "our" where the word
+  before it is one (بلادنا, not كورونا).
 
 Verb forms that light stemming alone cannot bring together are handled
 before and after it, both checked against the lexicon: a third-person

@@ -404,7 +404,7 @@ def test_an_add_joins_a_hardly_written_spelling_to_the_usual_one(tmp_path):
 
 def test_a_long_hardly_written_spelling_needs_no_neighbours(tmp_path):
     """One article writes فينزويلا among words no فنزويلا article has: a
-    6-letter spelling so placed stays apart (ميركال, above), a 7-letter one
+    6-letter spelling so placed stays apart (ميركال in _names), a 7-letter one
     is the usual name written another way."""
     rng = random.Random(5)
     records = [
