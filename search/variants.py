@@ -140,12 +140,13 @@ class MinerConfig:
     # lexicon does not know it as a word (family zipf below rare_word_zipf),
     # the respelling's stem is in rare_ratio times its articles or more, and
     # the two stand in the same places (neighbour_min; but see
-    # rare_sure_length).  On the full corpus: 890 of 5,364 such stems of 5
-    # letters or more, about 58 in 60 of a sample spellings (جوتيريش /
-    # غوتيريش, هيغواين / هغواين, تغيرد / تغريد), docs/relevance.md.  Read
-    # from those few articles, the neighbours are the only evidence there
-    # is.  Shorter stems are left: 4,128 more to read, of which 102 would
-    # join, many of them two words (سايف / سيف, يورت / يورط).
+    # rare_sure_length).  On the full corpus, by the neighbours alone: 890
+    # of 5,364 such stems of 5 letters or more, about 58 in 60 of a sample
+    # spellings (جوتيريش / غوتيريش, هيغواين / هغواين, تغيرد / تغريد),
+    # docs/relevance.md.  Read from those few articles, the neighbours are
+    # the only evidence there is.  Shorter stems are left: 4,128 more to
+    # read, of which 102 would join, many of them two words (سايف / سيف,
+    # يورت / يورط).
     rare_ratio: int = 5
     rare_word_zipf: float = 3.0
     rare_min_length: int = 5
