@@ -467,6 +467,9 @@ def _remove_leftovers(root: Path) -> None:
 # file it opens from a compound segment into memory, once per searcher,
 # which made a serving process grow by the size of the index.
 BUILD_WRITER: dict = {"procs": 2, "multisegment": True, "limitmb": 128, "compound": False}
+# Processes that read the spellings' neighbours once the postings are
+# written (search/variants.py, Neighbours.read_ahead): the same cores.
+MINE_WORKERS = BUILD_WRITER["procs"]
 
 
 def build(
@@ -551,7 +554,7 @@ def write_generation(
         writer.commit(optimize=True)
         _replace_duplicates(ix, dedup)
         if mine:
-            variants.update(tmp, ix, analyzer=writer.schema[variants.FIELD].analyzer)
+            variants.update(tmp, ix, analyzer=writer.schema[variants.FIELD].analyzer, workers=MINE_WORKERS)
         collector.build().save(tmp)
         ix.close()
         final = generations / f"g-{stamp}-{os.getpid()}"

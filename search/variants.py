@@ -47,6 +47,8 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -442,7 +444,9 @@ class Neighbours:
         self.vocabulary = vocabulary
         self.articles = max(postings.articles, 1)
         self.sample = config.neighbour_sample
+        self.minimum = config.neighbour_min
         self._cache: dict[str, Mapping[tuple[int, str], float]] = {}
+        self._counts: dict[str, dict[tuple[int, str], int]] = {}
         self._dfs: dict[str, int] | None = None
 
     def _text(self, doc: int) -> str:
@@ -455,6 +459,19 @@ class Neighbours:
         it is in the archive."""
         if stem in self._cache:
             return self._cache[stem]
+        counts = self._counts.pop(stem, None)
+        if counts is None:
+            counts = self.counts(stem)
+        n = self.articles
+        profile = {
+            key: min(count, 5) * math.log(n / max(self._df(key[1]), 1)) for key, count in counts.items()
+        }
+        self._cache[stem] = profile
+        return profile
+
+    def counts(self, stem: str) -> dict[tuple[int, str], int]:
+        """How often each neighbour stands beside ``stem`` in a sample of its
+        articles (unweighted: what profile weighs)."""
         docs = self.postings.docs(stem)
         if len(docs) > self.sample:
             docs = docs[np.linspace(0, len(docs) - 1, self.sample).astype(np.int64)]
@@ -476,12 +493,39 @@ class Neighbours:
                         # The window's first and last words may be cut.
                         if 0 < j < len(terms) - 1 and terms[j] != stem:
                             counts[(offset, skeleton(terms[j]))] += 1
-        n = self.articles
-        profile = {
-            key: min(count, 5) * math.log(n / max(self._df(key[1]), 1)) for key, count in counts.items()
-        }
-        self._cache[stem] = profile
-        return profile
+        return dict(counts)
+
+    # Fewer stems than this are read in this process: starting the others
+    # and opening the index in each costs a second or two, about as long
+    # as a thousand stems take.
+    READ_AHEAD_MIN = 2_000
+
+    def read_ahead(
+        self, stems: Iterable[str], directory: str | Path, workers: int, least: int = READ_AHEAD_MIN
+    ) -> None:
+        """Count the neighbours of ``stems`` now, in ``workers`` processes at
+        once, each opening the index in ``directory`` (the one searched
+        here, or the counts would be another index's): reading articles and
+        analysing their words is most of the mining, one stem at a time.
+        Fewer than ``least`` stems, or one worker, leave them to be read
+        when asked for."""
+        todo = sorted(set(stems) - self._cache.keys() - self._counts.keys())
+        if workers < 2 or len(todo) < max(least, 1):
+            return
+        parts = [todo[i::workers] for i in range(workers)]
+        # The platform's way of starting processes, as Whoosh's writer does.
+        with ProcessPoolExecutor(workers - 1) as pool:
+            futures = [
+                pool.submit(_neighbour_counts, str(directory), self.postings.fieldname, part, self.sample)
+                for part in parts[1:]
+            ]
+            for stem in parts[0]:
+                self._counts[stem] = self.counts(stem)
+            for future in futures:
+                try:
+                    self._counts.update(future.result())
+                except (BrokenProcessPool, OSError):
+                    pass  # a worker that could not start or died: its stems are read when asked for
 
     def _df(self, shape: str) -> int:
         """Articles of the commonest stem of a skeleton (near enough for a weight)."""
@@ -599,6 +643,33 @@ def judge(
     """Weigh each pair (see the module's docstring).  The context profiles
     and the neighbours cost the most, so they are read only for a pair
     whose other evidence leaves the verdict open."""
+    for evidence, asks in weigh(pairs, postings, outlets, contexts, config, neighbours is not None):
+        yield decide(evidence, neighbours()) if asks else evidence
+
+
+def _neighbour_counts(directory: str, fieldname: str, stems: list[str], sample: int) -> dict:
+    """Neighbours.counts of ``stems`` in the index in ``directory``: a
+    read_ahead worker."""
+    from whoosh import index as whoosh_index
+
+    with whoosh_index.open_dir(directory).searcher() as searcher:
+        postings = Postings(searcher, fieldname)
+        neighbours = Neighbours(searcher, postings, {}, replace(MinerConfig(), neighbour_sample=sample))
+        return {stem: neighbours.counts(stem) for stem in stems}
+
+
+def weigh(
+    pairs: Iterable[tuple[str, str]],
+    postings: Postings,
+    outlets: Outlets,
+    contexts: Callable[[], "Contexts"],
+    config: MinerConfig,
+    neighbours: bool = False,
+) -> Iterator[tuple[Evidence, bool]]:
+    """Each pair's evidence but its neighbours, and whether its verdict
+    waits for them (only if ``neighbours`` may be read): judge's first
+    half, so that the neighbours of every pair that asks can be read at
+    once (Neighbours.read_ahead)."""
     docs: dict[str, np.ndarray] = {}
     weights = np.array(config.weights)
     similarity_weight = weights[4]
@@ -616,10 +687,10 @@ def judge(
         style, sure, purity = outlets.style(only_a, only_b)
         evidence = Evidence(a, b, len(da), len(db), style, sure, purity, 0.0, rare, common)
         if rare >= config.word_zipf and common - rare < config.word_margin:
-            yield evidence  # two established words
+            yield evidence, False  # two established words
             continue
         score = float(weights @ np.array(evidence.features()))
-        near = neighbours is not None and min(len(da), len(db)) >= config.neighbour_min_df
+        near = neighbours and min(len(da), len(db)) >= config.neighbour_min_df
         needed = min(config.threshold, config.neighbour_floor) if near else config.threshold
         if score + max(similarity_weight, 0.0) > needed and min(len(only_a), len(only_b)):
             ctx = contexts()
@@ -627,44 +698,52 @@ def judge(
             score += similarity_weight * similarity
             evidence = replace(evidence, similarity=similarity)
         same = score > config.threshold
-        if not same and near and score > config.neighbour_floor:
-            overlap = neighbours().similarity(a, b)
-            evidence = replace(evidence, neighbours=overlap)
-            same = overlap >= config.neighbour_min
-        yield replace(evidence, score=score, same=same)
+        yield replace(evidence, score=score, same=same), bool(not same and near and score > config.neighbour_floor)
+
+
+def decide(evidence: Evidence, neighbours: "Neighbours") -> Evidence:
+    """The verdict of a pair that waits for its neighbours (weigh)."""
+    overlap = neighbours.similarity(evidence.a, evidence.b)
+    return replace(evidence, neighbours=overlap, same=overlap >= neighbours.minimum)
 
 
 def mine(
-    searcher, config: MinerConfig = MinerConfig(), only: frozenset[str] | None = None, analyzer=None
+    searcher,
+    config: MinerConfig = MinerConfig(),
+    only: frozenset[str] | None = None,
+    analyzer=None,
+    directory: str | Path | None = None,
+    workers: int = 1,
 ) -> list[Evidence]:
     """The evidence for every candidate pair of an index's stems (with
-    ``only``, for the pairs that have one of those stems)."""
+    ``only``, for the pairs that have one of those stems).  With the
+    index's ``directory``, the neighbours are read in ``workers``
+    processes (Neighbours.read_ahead)."""
     postings = Postings(searcher)
     vocabulary = postings.vocabulary()
     pairs = [(a, b) for a, b in candidates(vocabulary, config) if only is None or a in only or b in only]
     leaves = [(a, b) for a, b in rare_candidates(vocabulary, config) if only is None or a in only or b in only]
     if not pairs and not leaves:
         return []
-    built: dict[str, Contexts | Neighbours] = {}
+    neighbours = Neighbours(searcher, postings, vocabulary, config, analyzer)
+    contexts: list[Contexts] = []
 
-    def contexts() -> Contexts:  # read only if a pair needs it
-        if "contexts" not in built:
-            built["contexts"] = Contexts(postings, vocabulary, config)
-        return built["contexts"]
+    def context() -> Contexts:  # read only if a pair needs it
+        if not contexts:
+            contexts.append(Contexts(postings, vocabulary, config))
+        return contexts[0]
 
-    def neighbours() -> Neighbours:
-        if "neighbours" not in built:
-            built["neighbours"] = Neighbours(searcher, postings, vocabulary, config, analyzer)
-        return built["neighbours"]
-
-    evidence = list(judge(pairs, postings, Outlets(searcher), contexts, config, neighbours))
+    weighed = list(weigh(pairs, postings, Outlets(searcher), context, config, neighbours=True))
+    short = [(a, b) for a, b in leaves if len(a) < config.rare_sure_length]
+    if directory is not None:
+        asked = [(e.a, e.b) for e, asks in weighed if asks] + short
+        neighbours.read_ahead({stem for pair in asked for stem in pair}, directory, workers)
+    evidence = [decide(e, neighbours) if asks else e for e, asks in weighed]
     for a, b in leaves:
         if len(a) >= config.rare_sure_length:
             evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], same=True, leaf=True))
-            continue
-        overlap = neighbours().similarity(a, b)
-        evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], neighbours=overlap,
-                                 same=overlap >= config.neighbour_min, leaf=True))
+        else:
+            evidence.append(replace(decide(Evidence(a, b, vocabulary[a], vocabulary[b]), neighbours), leaf=True))
     return evidence
 
 
@@ -681,12 +760,16 @@ def _terms(searcher, segment_ids: set[str]) -> frozenset[str]:
     return frozenset(terms)
 
 
-def update(directory: str | Path, ix, config: MinerConfig = MinerConfig(), analyzer=None) -> int:
+def update(
+    directory: str | Path, ix, config: MinerConfig = MinerConfig(), analyzer=None, workers: int = 1
+) -> int:
     """Mine ``ix`` and save its spellings in ``directory``; the number of
     pairs kept.  After an add only the pairs with a stem of the new
     segments are weighed again (the others' evidence has barely moved);
     a build, or a table mined under other settings, is mined whole.
-    ``analyzer``: the one the index was just written with, if at hand."""
+    ``analyzer``: the one the index was just written with, if at hand;
+    ``workers``: processes that read the neighbours, each opening the
+    index in ``directory`` (so only where ``ix`` is that index)."""
     previous = _read(directory)
     with ix.searcher() as searcher:
         segments = _segments(searcher)
@@ -696,9 +779,9 @@ def update(directory: str | Path, ix, config: MinerConfig = MinerConfig(), analy
             new = _terms(searcher, set(segments) - mined)
             kept = {tuple(p) for p in previous.get("pairs", ()) if p[0] not in new and p[1] not in new}
             leaves = {p[0]: tuple(p) for p in previous.get("leaves", ()) if p[0] not in new and p[1] not in new}
-            evidence = mine(searcher, config, only=new, analyzer=analyzer) if new else []
+            evidence = mine(searcher, config, new, analyzer, directory, workers) if new else []
         else:
-            kept, leaves, evidence = set(), {}, mine(searcher, config, analyzer=analyzer)
+            kept, leaves, evidence = set(), {}, mine(searcher, config, None, analyzer, directory, workers)
     kept.update((e.a, e.b) for e in evidence if e.same and not e.leaf)
     leaves.update((e.a, (e.a, e.b, leaf_weight(e.df_a, e.df_b, articles, config.rare_share)))
                   for e in evidence if e.same and e.leaf)

@@ -205,6 +205,27 @@ def test_two_spellings_stand_in_the_same_places_and_two_words_do_not(archive):
         assert all(e.neighbours is not None for e in judged)
 
 
+def test_neighbours_read_ahead_in_other_processes_are_the_same(archive):
+    """The build reads the neighbours of every pair that asks in two
+    processes at once; what they count is what one process would."""
+    with idx.open_index(archive).searcher() as searcher:
+        postings = variants.Postings(searcher)
+        vocabulary = postings.vocabulary()
+        stems = sorted(stem for stem, df in vocabulary.items() if df >= 3)[:40]
+        alone = variants.Neighbours(searcher, postings, vocabulary, variants.MinerConfig())
+        ahead = variants.Neighbours(searcher, postings, vocabulary, variants.MinerConfig())
+        ahead.read_ahead(stems, idx.resolve(archive), workers=2, least=1)
+        assert sorted(ahead._counts) == stems  # counted before anyone asked
+        assert [ahead.profile(s) for s in stems] == [alone.profile(s) for s in stems]
+        assert any(alone.profile(s) for s in stems)
+        few = variants.Neighbours(searcher, postings, vocabulary, variants.MinerConfig())
+        few.read_ahead(stems, idx.resolve(archive), workers=2)  # too few to start processes for
+        assert not few._counts
+    # And the whole mining, as a build runs it.
+    with idx.open_index(archive).searcher() as searcher:
+        assert variants.mine(searcher, directory=idx.resolve(archive), workers=2) == variants.mine(searcher)
+
+
 def test_a_rare_spelling_is_judged_by_its_neighbours(tmp_path):
     """A spelling in a handful of articles (here 6, beside 14 of the common
     one) gives the outlet and context tests little to weigh; where they
