@@ -72,3 +72,20 @@ def test_search_timeline_counts_every_match_not_just_the_page(searcher) -> None:
     assert [p.period for p in by_year.timeline.periods] == ["2022"]
     with pytest.raises(QueryError):
         searcher.search(query, interval="week")
+
+
+@pytest.mark.parametrize("spread", [3_000, 1_000_000])
+def test_counts_per_month_and_year_are_the_calendars(spread: int) -> None:
+    """Many matches over years (counted per day first), or a few far apart:
+    each period holds the articles whose dates the calendar puts in it."""
+    rng = np.random.default_rng(spread)
+    found_days = rng.integers(10_000, 10_000 + spread, 400 if spread > 10_000 else 20_000)
+    epoch = date(1970, 1, 1)
+    dates = [date.fromordinal(epoch.toordinal() + int(d)) for d in found_days]
+    for interval, key in (("month", lambda d: f"{d.year:04d}-{d.month:02d}"), ("year", lambda d: f"{d.year:04d}")):
+        found = timeline.count(found_days.astype(np.int64), interval)
+        expected: dict[str, int] = {}
+        for d in dates:
+            expected[key(d)] = expected.get(key(d), 0) + 1
+        assert {p.period: p.count for p in found.periods if p.count} == expected
+        assert sum(p.count for p in found.periods) == len(dates)
