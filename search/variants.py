@@ -513,19 +513,19 @@ class Neighbours:
         if workers < 2 or len(todo) < max(least, 1):
             return
         parts = [todo[i::workers] for i in range(workers)]
-        # The platform's way of starting processes, as Whoosh's writer does.
-        with ProcessPoolExecutor(workers - 1) as pool:
-            futures = [
-                pool.submit(_neighbour_counts, str(directory), self.postings.fieldname, part, self.sample)
-                for part in parts[1:]
-            ]
-            for stem in parts[0]:
-                self._counts[stem] = self.counts(stem)
-            for future in futures:
-                try:
+        try:
+            # The platform's way of starting processes, as Whoosh's writer does.
+            with ProcessPoolExecutor(workers - 1) as pool:
+                futures = [
+                    pool.submit(_neighbour_counts, str(directory), self.postings.fieldname, part, self.sample)
+                    for part in parts[1:]
+                ]
+                for stem in parts[0]:
+                    self._counts[stem] = self.counts(stem)
+                for future in futures:
                     self._counts.update(future.result())
-                except (BrokenProcessPool, OSError):
-                    pass  # a worker that could not start or died: its stems are read when asked for
+        except (BrokenProcessPool, OSError):
+            pass  # a worker that could not start or died: what it had is read when asked for
 
     def _df(self, shape: str) -> int:
         """Articles of the commonest stem of a skeleton (near enough for a weight)."""
