@@ -262,10 +262,8 @@ def _close(a: str, b: str, config: MinerConfig) -> bool:
     swapped = sounds_a != sounds_b and folded_a == folded_b
     if swapped and len(shorter) < config.sound_min_length:
         return False
-    if swapped:
-        distance = edits(_g(a).translate(_SOUND_FOLD), _g(b).translate(_SOUND_FOLD)) + g_changed + 1
-    else:
-        distance = edits(_g(a), _g(b)) + g_changed
+    fold = _SOUND_FOLD if swapped else {}  # the swap counted as one edit
+    distance = edits(_g(a).translate(fold), _g(b).translate(fold)) + g_changed + swapped
     return distance <= (1 if len(shorter) < 6 else 2)
 
 
@@ -548,6 +546,17 @@ class Neighbours:
         return dot / (na * nb) if na and nb else 0.0
 
 
+def _neighbour_counts(directory: str, fieldname: str, stems: list[str], sample: int) -> dict:
+    """Neighbours.counts of ``stems`` in the index in ``directory``: a
+    read_ahead worker."""
+    from whoosh import index as whoosh_index
+
+    with whoosh_index.open_dir(directory).searcher() as searcher:
+        postings = Postings(searcher, fieldname)
+        neighbours = Neighbours(searcher, postings, {}, replace(MinerConfig(), neighbour_sample=sample))
+        return {stem: neighbours.counts(stem) for stem in stems}
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What is known of a pair of stems, and the verdict."""
@@ -632,32 +641,6 @@ class Outlets:
         return distance, z, float(purity)
 
 
-def judge(
-    pairs: Iterable[tuple[str, str]],
-    postings: Postings,
-    outlets: Outlets,
-    contexts: Callable[[], "Contexts"],
-    config: MinerConfig,
-    neighbours: Callable[[], "Neighbours"] | None = None,
-) -> Iterator[Evidence]:
-    """Weigh each pair (see the module's docstring).  The context profiles
-    and the neighbours cost the most, so they are read only for a pair
-    whose other evidence leaves the verdict open."""
-    for evidence, asks in weigh(pairs, postings, outlets, contexts, config, neighbours is not None):
-        yield decide(evidence, neighbours()) if asks else evidence
-
-
-def _neighbour_counts(directory: str, fieldname: str, stems: list[str], sample: int) -> dict:
-    """Neighbours.counts of ``stems`` in the index in ``directory``: a
-    read_ahead worker."""
-    from whoosh import index as whoosh_index
-
-    with whoosh_index.open_dir(directory).searcher() as searcher:
-        postings = Postings(searcher, fieldname)
-        neighbours = Neighbours(searcher, postings, {}, replace(MinerConfig(), neighbour_sample=sample))
-        return {stem: neighbours.counts(stem) for stem in stems}
-
-
 def weigh(
     pairs: Iterable[tuple[str, str]],
     postings: Postings,
@@ -705,6 +688,21 @@ def decide(evidence: Evidence, neighbours: "Neighbours") -> Evidence:
     """The verdict of a pair that waits for its neighbours (weigh)."""
     overlap = neighbours.similarity(evidence.a, evidence.b)
     return replace(evidence, neighbours=overlap, same=overlap >= neighbours.minimum)
+
+
+def judge(
+    pairs: Iterable[tuple[str, str]],
+    postings: Postings,
+    outlets: Outlets,
+    contexts: Callable[[], "Contexts"],
+    config: MinerConfig,
+    neighbours: Callable[[], "Neighbours"] | None = None,
+) -> Iterator[Evidence]:
+    """Weigh each pair (see the module's docstring).  The context profiles
+    and the neighbours cost the most, so they are read only for a pair
+    whose other evidence leaves the verdict open."""
+    for evidence, asks in weigh(pairs, postings, outlets, contexts, config, neighbours is not None):
+        yield decide(evidence, neighbours()) if asks else evidence
 
 
 def mine(

@@ -213,8 +213,7 @@ def document() -> dict:
                     "parameters": [
                         _query("q", query, "Words (up to three must all match, each as typed with or without "
                                "its nisba adjective's ي: المدن does not match المدني; more are ranked by how "
-                               "many match), \"phrases\", "
-                               f"-excluded, a OR b; at most "
+                               f"many match), \"phrases\", -excluded, a OR b; at most "
                                f"{MAX_QUERY_LENGTH} characters and {MAX_QUERY_WORDS} words (spaces and quotes "
                                "separate words; OR counts). No wildcards or fields: * ? : are punctuation. "
                                "Empty: no results."),
