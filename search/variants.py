@@ -29,9 +29,10 @@ them (an add, the pairs its new words make), in three steps:
 3. *Hardly written spellings.*  A stem in fewer articles than the evidence
    needs (ميركيل, in one) is joined to its commonest respelling (the
    shapes of ``respellings``) when the lexicon does not know it as a word
-   and the two stand in the same places (Neighbours).  It is searched with
-   every search for the usual spelling, at half the weight that spelling
-   would have.
+   and the two stand in the same places (Neighbours; a long stem needs
+   no such test, and joins however many articles write it).  It is
+   searched with every search for the usual spelling, at half the weight
+   that spelling would have.
 
 The pairs kept are saved beside the index (``spellings.json``); the query
 builder searches every spelling of a query word that they join.
@@ -162,6 +163,15 @@ class MinerConfig:
     # nearly all (نيوكاسيل، هوليويود، اوزباكستان).  Shorter ones are mostly two
     # words (اغتناء / اقتناء، تفاريق / تفريق, 18 of 30 of 6 letters right).
     rare_sure_length: int = 7
+    # ... and such a stem is a spelling of its usual one however many
+    # articles write it (beside one five times as common, unknown to the
+    # lexicon), not only below min_df: the evidence above leaves some
+    # established misspellings short (بروكسيل 17 / بروكسل 523 articles,
+    # اليكترون / الكترون, فلادمير / فلاديمير, كليومتر / كيلومتر).  On the
+    # full corpus 38 such stems, about 30 of them a spelling, the others
+    # another word (استدراك / استدراج, استيبان / استبيان, كيرستين / كريستين):
+    # as leaves, at the weight below.  False: only below min_df.
+    rare_sure_any_df: bool = True
     # Such a spelling is searched with half the weight the usual one would
     # have there (leaf_weight): the evidence is thinner, and an article that
     # writes both gains from each (Or adds their scores).  At the full
@@ -297,10 +307,13 @@ def usual_spelling(options: Iterable[str], counts: Mapping[str, int], floor: int
 
 
 def rare_candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig()) -> Iterator[tuple[str, str]]:
-    """Each stem the archive hardly writes, with the spelling it would be
-    of: its commonest respelling in enough articles (see rare_ratio)."""
+    """Each stem the archive hardly writes (or a long one, however often;
+    see rare_sure_any_df), with the spelling it would be of: its commonest
+    respelling in enough articles (see rare_ratio)."""
     for stem, df in vocabulary.items():
-        if not (0 < df < config.min_df and len(stem) >= config.rare_min_length and _LETTERS.issuperset(stem)):
+        if not (0 < df and len(stem) >= config.rare_min_length and _LETTERS.issuperset(stem)):
+            continue
+        if df >= config.min_df and not (config.rare_sure_any_df and len(stem) >= config.rare_sure_length):
             continue
         usual = usual_spelling(respellings(stem), vocabulary, config.usual_floor(df))
         if usual is not None and family_zipf(stem) < config.rare_word_zipf:
@@ -574,7 +587,7 @@ class Evidence:
     score: float = 0.0
     neighbours: float | None = None  # Neighbours.similarity, where it was read
     same: bool = False
-    leaf: bool = False  # a rare_candidates pair: ``a`` is in fewer than min_df articles
+    leaf: bool = False  # a rare_candidates pair: ``a`` is hardly written, or long and unknown to the lexicon
 
     def features(self) -> tuple[float, ...]:
         """What the weights of MinerConfig multiply, the bias first."""

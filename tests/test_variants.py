@@ -453,6 +453,38 @@ def test_a_long_hardly_written_spelling_needs_no_neighbours(tmp_path):
         s.close()
 
 
+def test_a_long_spelling_joins_its_usual_one_however_many_articles_write_it(tmp_path):
+    """Six articles write فينزويلا, of the same outlet as the thirty of
+    فنزويلا and about other things: the evidence says two words, but a long
+    stem the lexicon does not know, one respelling from a stem five times as
+    common, is that stem's spelling (MinerConfig.rare_sure_any_df)."""
+    rng = random.Random(7)
+    records = [
+        {"id": f"v{n}", "title": "فنزويلا والاتحاد", "body": _story(rng, EUROPE, "فنزويلا"),
+         "source": "alpha", "date": "2019-01-02"}
+        for n in range(30)
+    ]
+    records += [
+        {"id": f"v-rare{n}", "title": "الديوان", "body": _story(rng, PALACE, "فينزويلا"),
+         "source": "alpha", "date": "2019-01-06"}
+        for n in range(6)
+    ]
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    rare, usual = _stem("فينزويلا"), _stem("فنزويلا")
+    with idx.open_index(index_dir).searcher() as searcher:
+        judged = variants.mine(searcher)
+        assert [(e.a, e.b, e.leaf) for e in judged if e.same] == [(rare, usual, True)]
+        assert not any(e.same for e in variants.mine(searcher, replace(variants.MinerConfig(), rare_sure_any_df=False)))
+    s = Searcher(index_dir)
+    try:
+        results = s.search("فنزويلا", per_page=100)
+        assert results.total == 36 and {h.id for h in results.hits[-6:]} == {f"v-rare{n}" for n in range(6)}
+        assert results.spellings == {"فنزويلا": ["فنزويلا", "فينزويلا"]}
+    finally:
+        s.close()
+
+
 def test_a_spelling_the_archive_hardly_writes_finds_the_usual_one(names):
     s = Searcher(names)
     try:
