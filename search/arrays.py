@@ -45,6 +45,14 @@ Postings = tuple[np.ndarray, np.ndarray]  # (documents int32, term frequencies f
 EMPTY: Postings = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 
 
+def index_of(ids: np.ndarray) -> np.ndarray:
+    """Document numbers as numpy indexes by: kept as int32 (half the
+    memory), they are cast to intp for each use, since numpy indexes with
+    any other integer type through a buffered cast that made a list's
+    scatter into the score array 3-4 times slower than the cast itself."""
+    return ids.astype(np.intp, copy=False)
+
+
 # -- reading a segment -------------------------------------------------------------------------
 
 
@@ -364,14 +372,14 @@ class IndexView:
         """The articles (deleted ones too) whose ``fieldname`` has the term."""
         out = np.zeros(self.n, dtype=bool)
         for (start, end), (ids, _tfs) in zip(self.slices(), self.postings(searcher, fieldname, text)):
-            out[start:end][ids] = True
+            out[start:end][index_of(ids)] = True
         return out
 
     def frequencies(self, searcher, fieldname: str, text: str) -> np.ndarray:
         """The term's frequency in each article (0 where it is not)."""
         out = np.zeros(self.n, dtype=np.float32)
         for (start, end), (ids, tfs) in zip(self.slices(), self.postings(searcher, fieldname, text)):
-            out[start:end][ids] = tfs
+            out[start:end][index_of(ids)] = tfs
         return out
 
     # -- per-article arrays

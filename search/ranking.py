@@ -27,7 +27,7 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from search.arrays import IndexView, first
+from search.arrays import IndexView, first, index_of
 
 # Below this many candidates per posting, a term's postings for the
 # candidates are found by binary search rather than by scoring the whole list.
@@ -91,6 +91,7 @@ def scores(
                     continue
                 if wanted is not None and len(wanted[i]) * _LOOKUP_RATIO < len(ids):
                     ids, tfs = _picked(ids, tfs, wanted[i])
+                ids = index_of(ids)
                 tf = tfs.astype(np.float64)
                 # Whoosh's bm25(), then the Term's boost, as its WrappingMatcher.
                 out[start:end][ids] += idf * ((tf * k1_1) / (tf + norm[start:end][ids])) * factor
@@ -144,6 +145,7 @@ class PhraseBonuses:
                 if any(len(ids) for ids, _ in lists):
                     idf = searcher.idf(node.fieldname, word)
                     for (start, end), (ids, tfs) in zip(view.slices(), lists):
+                        ids = index_of(ids)
                         tf = tfs.astype(np.float64)
                         score[start:end][ids] = idf * ((tf * k1_1) / (tf + norm[start:end][ids]))
                         present[start:end][ids] = True
@@ -266,7 +268,7 @@ def _picked(ids: np.ndarray, tfs: np.ndarray, wanted: np.ndarray) -> tuple[np.nd
     inside = at < len(ids)
     at, wanted = at[inside], wanted[inside]
     hit = ids[at] == wanted
-    return wanted[hit].astype(np.int32), tfs[at[hit]]
+    return wanted[hit], tfs[at[hit]]
 
 
 def best(scored: np.ndarray, docs: np.ndarray, count: int, ties: np.ndarray | None = None) -> list[tuple[int, float]]:
