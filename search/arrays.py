@@ -535,8 +535,33 @@ def first(docs: np.ndarray, keys: np.ndarray, count: int, ties: np.ndarray | Non
         return docs[:0]
     if len(docs) > count:
         # Everything at or above the count-th largest key, then order those.
-        kth = np.partition(keys, len(keys) - count)[len(keys) - count]
-        keep = keys >= kth
+        keep = keys >= _kth_largest(keys, count)
         docs, keys = docs[keep], keys[keep]
     order = np.lexsort((docs if ties is None else ties[docs], -keys))
     return docs[order[:count]]
+
+
+# Below this many keys a count, the whole array is partitioned.
+_SAMPLED_FROM = 64
+
+
+def _kth_largest(keys: np.ndarray, count: int) -> float:
+    """The ``count``-th largest of ``keys`` (more than ``count`` of them).
+
+    A long query matches most of the archive, and partitioning every score
+    for a page of ten was a millisecond of each search at 300,000 articles.
+    So a guess comes first, from every ``step``-th key, set to leave a few
+    times ``count`` keys above it; when at least ``count`` are, the answer
+    is among them (exactly: nothing below the guess can be), else the whole
+    array is partitioned as before."""
+    n = len(keys)
+    if n >= _SAMPLED_FROM * count:
+        step = n // (_SAMPLED_FROM * count // 4)
+        sample = keys[::step]
+        rank = min(len(sample), -(-4 * count // step) + 1)
+        guess = np.partition(sample, len(sample) - rank)[len(sample) - rank]
+        above = keys[keys >= guess]
+        if len(above) >= count:
+            return np.partition(above, len(above) - count)[len(above) - count]
+    return np.partition(keys, n - count)[n - count]
+

@@ -132,6 +132,27 @@ def test_first_orders_by_key_then_older_document_like_a_full_sort():
         assert arrays.first(docs, keys, count).tolist() == [int(docs[i]) for i in expected]
 
 
+def test_first_of_many_keys_guesses_a_threshold_and_is_still_exact():
+    """Thousands of keys for a short page take the sampled way
+    (arrays._kth_largest): scores, many ties, every score five times (an
+    archive of copies), ascending or descending ones, where a sample's guess
+    is far off."""
+    rng = np.random.default_rng(6)
+    for trial in range(120):
+        n = int(rng.integers(2_000, 40_000))
+        docs = np.sort(rng.choice(100_000, size=n, replace=False))
+        keys = [
+            rng.random(n),
+            rng.integers(0, 4, size=n).astype(np.float64),
+            np.repeat(rng.random(n // 5 + 1), 5)[:n],
+            np.sort(rng.random(n)) * (1 if trial % 2 else -1),
+        ][trial % 4]
+        count = int(rng.integers(1, 31))
+        expected = docs[np.lexsort((docs, -keys))][:count]
+        assert arrays.first(docs, keys, count).tolist() == expected.tolist()
+        assert arrays._kth_largest(keys, count) == np.sort(keys)[n - count]
+
+
 def test_the_store_keeps_posting_lists_up_to_its_size_most_recent_first(small_index):
     index_dir, _ = small_index
     searcher = Searcher(index_dir)
