@@ -168,9 +168,10 @@ class MinerConfig:
     # lexicon), not only below min_df: the evidence above leaves some
     # established misspellings short (بروكسيل 17 / بروكسل 523 articles,
     # اليكترون / الكترون, فلادمير / فلاديمير, كليومتر / كيلومتر).  On the
-    # full corpus 38 such stems, about 30 of them a spelling, the others
-    # another word (استدراك / استدراج, استيبان / استبيان, كيرستين / كريستين):
-    # as leaves, at the weight below.  False: only below min_df.
+    # full corpus 111 more leaves, about 101 of them a spelling, 2 a noun
+    # beside its verb, the others another word (استدراك / استدراج, استيبان /
+    # استبيان, كيرستين / كريستين): at the weight below, as every leaf
+    # (docs/relevance.md).  False: only below min_df.
     rare_sure_any_df: bool = True
     # Such a spelling is searched with half the weight the usual one would
     # have there (leaf_weight): the evidence is thinner, and an article that
