@@ -173,6 +173,14 @@ class MinerConfig:
     # استبيان, كيرستين / كريستين): at the weight below, as every leaf
     # (docs/relevance.md).  False: only below min_df.
     rare_sure_any_df: bool = True
+    # ... and even when the lexicon knows it (rare_word_zipf), if it knows
+    # the usual spelling better: a long word that general Arabic writes two
+    # ways is one word (تليفزيون / تلفزيون, ديموقراط / ديمقراط, كوردستان /
+    # كردستان, انتونيو / انطونيو).  On the full corpus 27 such stems, all a
+    # spelling of the usual one or another form of its verb (ساعدوني /
+    # ساعدني).  Of 6 letters they are mostly a noun and its broken plural
+    # (تعاليم / تعليم, تصاميم / تصميم), so the length is the same.
+    rare_sure_known: bool = True
     # Such a spelling is searched with half the weight the usual one would
     # have there (leaf_weight): the evidence is thinner, and an article that
     # writes both gains from each (Or adds their scores).  At the full
@@ -317,7 +325,12 @@ def rare_candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerCo
         if df >= config.min_df and not (config.rare_sure_any_df and len(stem) >= config.rare_sure_length):
             continue
         usual = usual_spelling(respellings(stem), vocabulary, config.usual_floor(df))
-        if usual is not None and family_zipf(stem) < config.rare_word_zipf:
+        if usual is None:
+            continue
+        known = family_zipf(stem)
+        if known < config.rare_word_zipf or (
+            config.rare_sure_known and len(stem) >= config.rare_sure_length and known < family_zipf(usual)
+        ):
             yield stem, usual
 
 

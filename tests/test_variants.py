@@ -453,34 +453,49 @@ def test_a_long_hardly_written_spelling_needs_no_neighbours(tmp_path):
         s.close()
 
 
-def test_a_long_spelling_joins_its_usual_one_however_many_articles_write_it(tmp_path):
-    """Six articles write فينزويلا, of the same outlet as the thirty of
-    فنزويلا and about other things: the evidence says two words, but a long
-    stem the lexicon does not know, one respelling from a stem five times as
-    common, is that stem's spelling (MinerConfig.rare_sure_any_df)."""
+def _long_spelling(tmp_path: Path, usual: str, rare: str) -> Path:
+    """Thirty articles that write ``usual`` and six of the same outlet that
+    write ``rare``, about other things: the evidence says two words."""
     rng = random.Random(7)
     records = [
-        {"id": f"v{n}", "title": "فنزويلا والاتحاد", "body": _story(rng, EUROPE, "فنزويلا"),
+        {"id": f"v{n}", "title": f"{usual} والاتحاد", "body": _story(rng, EUROPE, usual),
          "source": "alpha", "date": "2019-01-02"}
         for n in range(30)
     ]
     records += [
-        {"id": f"v-rare{n}", "title": "الديوان", "body": _story(rng, PALACE, "فينزويلا"),
+        {"id": f"v-rare{n}", "title": "الديوان", "body": _story(rng, PALACE, rare),
          "source": "alpha", "date": "2019-01-06"}
         for n in range(6)
     ]
     index_dir = tmp_path / "index"
     idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
-    rare, usual = _stem("فينزويلا"), _stem("فنزويلا")
+    return index_dir
+
+
+@pytest.mark.parametrize(
+    "usual, rare, switch",
+    [
+        # Unknown to the lexicon, in 6 articles, not only 1-4.
+        ("فنزويلا", "فينزويلا", "rare_sure_any_df"),
+        # Known to it (zipf 3.4), but less than the usual spelling (4.5).
+        ("تلفزيون", "تليفزيون", "rare_sure_known"),
+    ],
+)
+def test_a_long_spelling_joins_its_usual_one_however_many_articles_write_it(tmp_path, usual, rare, switch):
+    """A long stem, one respelling from a stem five times as common, is that
+    stem's spelling (MinerConfig.rare_sure_any_df, rare_sure_known), though
+    the evidence says two words."""
+    index_dir = _long_spelling(tmp_path, usual, rare)
+    leaf = (_stem(rare), _stem(usual))
     with idx.open_index(index_dir).searcher() as searcher:
         judged = variants.mine(searcher)
-        assert [(e.a, e.b, e.leaf) for e in judged if e.same] == [(rare, usual, True)]
-        assert not any(e.same for e in variants.mine(searcher, replace(variants.MinerConfig(), rare_sure_any_df=False)))
+        assert [(e.a, e.b, e.leaf) for e in judged if e.same] == [(*leaf, True)]
+        assert not any(e.same for e in variants.mine(searcher, replace(variants.MinerConfig(), **{switch: False})))
     s = Searcher(index_dir)
     try:
-        results = s.search("فنزويلا", per_page=100)
+        results = s.search(usual, per_page=100)
         assert results.total == 36 and {h.id for h in results.hits[-6:]} == {f"v-rare{n}" for n in range(6)}
-        assert results.spellings == {"فنزويلا": ["فنزويلا", "فينزويلا"]}
+        assert results.spellings == {usual: [usual, rare]}
     finally:
         s.close()
 
