@@ -60,6 +60,7 @@ from pyarabic import araby
 from search import normalize as norm
 from search.lexicon import zipf
 from search.matching import read_postings
+from search.respelling import G_SOUND, LONG_VOWELS, S_SOUND, T_SOUND, respellings
 from search.stemmer import PARADIGM
 
 FILE = "spellings.json"
@@ -68,9 +69,6 @@ FILE = "spellings.json"
 # "leaves": [[rare stem, usual stem, weight], ...] the spellings hardly written}.
 FIELD = "text"  # the stems every query word is matched by
 
-LONG_VOWELS = frozenset((araby.ALEF, araby.WAW, araby.YEH))
-# The letters Arabic writes a foreign g with (Persian گ is folded to ك).
-G_SOUND = frozenset((araby.JEEM, araby.GHAIN, araby.KAF, araby.QAF))
 # A name's last letter, written or not: روسيا / روسية (ة is folded to ه).
 FINALS = frozenset((araby.ALEF, araby.HEH))
 # A foreign ch is written تش or ش (تشافيز / شافيز, مودريتش / مودرتيش after the
@@ -78,13 +76,9 @@ FINALS = frozenset((araby.ALEF, araby.HEH))
 # mostly names (ميتشيغان, ماساتشوستس, نوفيتشوك, منوتشين); a few two words
 # (بشكتاش / بوشكاش, سنكشف / سنكتشف), as the evidence lets through elsewhere.
 CH_SOUND = araby.TEH + araby.SHEEN
-# Letters a foreign t or s is written with (ليتوانيا / ليثوانيا, بيلوسي /
-# بيلوزي): for a word the index hardly has (respellings), and between two
+# A t or s letter for another (respelling.T_SOUND, S_SOUND): only between two
 # long stems (MinerConfig.sound_min_length), since between the short words
 # the archive writes often they tell words apart (سلاح / صلاح).
-T_SOUND = frozenset((araby.TEH, araby.TAH, araby.THEH))
-S_SOUND = frozenset((araby.SEEN, araby.SAD, araby.ZAIN))
-SOUND_CLASSES = (G_SOUND, T_SOUND, S_SOUND)
 _SOUNDS = T_SOUND | S_SOUND
 _SOUND_FOLD = str.maketrans({c: min(sounds) for sounds in (T_SOUND, S_SOUND) for c in sounds})
 _LETTERS = frozenset(araby.LETTERS) - {araby.TEH_MARBUTA, araby.ALEF_MAKSURA}
@@ -222,41 +216,6 @@ def edits(a: str, b: str) -> int:
                 row[j] = min(row[j], rows[-2][j - 2] + 1)
         rows.append(row)
     return rows[-1][-1]
-
-
-def respellings(word: str) -> set[str]:
-    """The words that are ``word`` written another way by one change of the
-    kinds names are respelled by: a long vowel written or not inside the
-    word (ماكرن / ماكرون, فينزويلا / فنزويلا), a letter of the g, t or s
-    sounds for another of its sound (أردوجان / أردوغان, الفيطو / الفيتو), or
-    ي on the other side of a neighbour (كسينجر / كيسنجر).  Stricter than the
-    miner's shapes, since there is no evidence to weigh for a word the
-    archive hardly writes: no vowel comes or goes at the word's ends, where
-    Arabic puts its endings (توليدو / توليد), nor the و of a verb's plural
-    (تجاذبا / تجاذبوا)."""
-    out: set[str] = set()
-    inner = range(1, len(word) - 1)  # the positions inside the word
-    for i, letter in enumerate(word):
-        for sounds in SOUND_CLASSES:
-            if letter in sounds:
-                out.update(word[:i] + other + word[i + 1 :] for other in sounds - {letter})
-    for i in inner:
-        if word[i] in LONG_VOWELS and not _plural_waw(word, i):
-            out.add(word[:i] + word[i + 1 :])  # a vowel left out
-        if i + 1 in inner and araby.YEH in word[i : i + 2] and word[i] != word[i + 1]:
-            out.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])  # ي on the other side
-    for i in range(1, len(word)):
-        for vowel in LONG_VOWELS:
-            longer = word[:i] + vowel + word[i:]
-            if not _plural_waw(longer, i):
-                out.add(longer)  # a vowel written in
-    out.discard(word)
-    return out
-
-
-def _plural_waw(word: str, i: int) -> bool:
-    """Whether ``word[i]`` is the و of a verb's plural ending وا."""
-    return word[i] == araby.WAW and i == len(word) - 2 and word[-1] == araby.ALEF
 
 
 def _g(stem: str) -> str:
