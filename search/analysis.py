@@ -860,4 +860,7 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-05: a name ending like a plural or dual lost the ending
     # when the lexicon knew a twin of it (بوتين → بوت, beside بوتان).
     "names-by-twin": AnalysisConfig(name="names-by-twin", stem=StemConfig(name_article_zipf=None)),
+    # Before 2026-12-05: a rarer spelling of a name lost the ي or يا its known
+    # spelling keeps (كولمبيا → كولمب beside كولومبيا).
+    "names-cut-alone": AnalysisConfig(name="names-cut-alone", stem=StemConfig(known_spelling_length=None)),
 }
