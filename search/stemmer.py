@@ -17,7 +17,9 @@ with two rules of its own:
   plural's ending comes off where the lexicon knows its twin in the other
   case (المسؤولين / المسؤولون, not كلينتون) and the word is no name (not
   بوتين, which news never writes with the article), "our" where the word
-  before it is one (بلادنا, not كورونا).
+  before it is one (بلادنا, not كورونا); and a rarer spelling the lexicon
+  does not know keeps the ي or يا its known spelling keeps (كولمبيا, like
+  كولومبيا, is not كولمب).
 
 Verb forms that light stemming alone cannot bring together are handled
 before and after it, both checked against the lexicon: a third-person
