@@ -29,10 +29,11 @@ them (an add, the pairs its new words make), in three steps:
 3. *Hardly written spellings.*  A stem in fewer articles than the evidence
    needs (ميركيل, in one) is joined to its commonest respelling (the
    shapes of ``respellings``) when the lexicon does not know it as a word
-   and the two stand in the same places (Neighbours; a long stem needs
-   no such test, and joins however many articles write it).  It is
-   searched with every search for the usual spelling, at half the weight
-   that spelling would have.
+   and the two stand in the same places (Neighbours).  A long stem (7
+   letters or more) needs no such test; it joins however many articles
+   write it, and one the lexicon knows if it knows the usual spelling
+   better.  It is searched with every search for the usual spelling, at
+   half the weight that spelling would have.
 
 The pairs kept are saved beside the index (``spellings.json``); the query
 builder searches every spelling of a query word that they join.
@@ -560,7 +561,7 @@ class Evidence:
     score: float = 0.0
     neighbours: float | None = None  # Neighbours.similarity, where it was read
     same: bool = False
-    leaf: bool = False  # a rare_candidates pair: ``a`` is hardly written, or long and unknown to the lexicon
+    leaf: bool = False  # a rare_candidates pair: ``a`` is hardly written, or long (see rare_sure_length)
 
     def features(self) -> tuple[float, ...]:
         """What the weights of MinerConfig multiply, the bias first."""
