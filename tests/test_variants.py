@@ -479,6 +479,10 @@ def _long_spelling(tmp_path: Path, usual: str, rare: str) -> Path:
         ("فنزويلا", "فينزويلا", "rare_sure_any_df"),
         # Known to it (zipf 3.4), but less than the usual spelling (4.5).
         ("تلفزيون", "تليفزيون", "rare_sure_known"),
+        # Unknown, and whole only since the stemmer cuts it as it cuts
+        # كولومبيا (StemConfig.known_spelling_length): else كولمب, no
+        # respelling of كولومبيا.
+        ("كولومبيا", "كولمبيا", "rare_sure_any_df"),
     ],
 )
 def test_a_long_spelling_joins_its_usual_one_however_many_articles_write_it(tmp_path, usual, rare, switch):
