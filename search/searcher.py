@@ -41,8 +41,9 @@ from search.query import (
     parse,
     require_valid_text,
 )
+from search.respelling import respellings
 from search.spelling import TermLists, choose_nearest, commonest, terms_within_index
-from search.variants import FILE as SPELLINGS_FILE, MinerConfig, Spellings, family_zipf, respellings, usual_spelling
+from search.variants import FILE as SPELLINGS_FILE, MinerConfig, Spellings, family_zipf, usual_spelling
 
 SORTS = ("relevance", "date")
 MODES = ("and", "or", "auto")
@@ -387,7 +388,7 @@ def respell(words: Words, schema, parsed: ParsedQuery, spellings: Spellings,
     searched with it (keyed by the word's stem): ماكرن finds the articles
     that write ماكرون.  The spelling table cannot hold these pairs, since a
     spelling the archive writes in a few articles, or in none, leaves no
-    evidence to weigh; what is left is the shape (variants.respellings) and
+    evidence to weigh; what is left is the shape (respelling.respellings) and
     the numbers: the other spelling's stem is in many times the articles,
     and the typed word is not a word the lexicon knows (nor is its stem,
     unless no article has it).  The typed spelling

@@ -16,7 +16,8 @@ from search import variants
 from search.ingest import Problem, read_sources
 from search.searcher import Searcher, SearchOptions
 from search.normalize import normalize
-from search.variants import Spellings, candidates, edits, respellings, skeleton
+from search.respelling import respellings
+from search.variants import Spellings, candidates, edits, skeleton
 from conftest import write_jsonl
 
 

@@ -10,8 +10,8 @@ from search.cluster import shards
 from search.cluster.coordinator import Coordinator
 from search.cluster.local import InProcess, LocalProcesses
 from search.normalize import normalize
+from search.respelling import respellings
 from search.searcher import Searcher
-from search.variants import respellings
 from cluster.conftest import assert_same_answers
 
 
