@@ -66,18 +66,17 @@ def count(days: np.ndarray, interval: str | None = None) -> Timeline:
         return Timeline(None, [], undated)
     first, last = int(dated.min()), int(dated.max())
     interval = interval or choose(first, last)
+    # Counted per day first, and only the days present turned into periods:
+    # the calendar arithmetic costs more than the counting.
     if last - first <= 4 * len(dated) + 10_000:
-        # Counted per day first, and only the days present turned into
-        # periods: the calendar arithmetic costs more than the counting.
         per_day = np.bincount(dated - first)
-        days_present = np.flatnonzero(per_day)
-        keys = _keys(days_present + first, interval)
-        low = int(keys.min())
-        counts = np.bincount(keys - low, weights=per_day[days_present]).astype(np.int64)
+        present = np.flatnonzero(per_day)
+        present, per_present = present + first, per_day[present]
     else:  # a few dates far apart
-        keys = _keys(dated, interval)
-        low = int(keys.min())
-        counts = np.bincount(keys - low)
+        present, per_present = np.unique(dated, return_counts=True)
+    keys = _keys(present, interval)
+    low = int(keys.min())
+    counts = np.bincount(keys - low, weights=per_present).astype(np.int64)
     if len(counts) > MAX_PERIODS:
         offsets = np.flatnonzero(counts)
     else:
