@@ -176,6 +176,20 @@ class MinerConfig:
     # ساعدني).  Of 6 letters they are mostly a noun and its broken plural
     # (تعاليم / تعليم, تصاميم / تصميم), so the length is the same.
     rare_sure_known: bool = True
+    # ... and a shorter one (rare_min_length letters or more) needs no
+    # neighbours either when all it changes is a foreign g written ج where
+    # its usual spelling writes غ, the way Egyptian papers write a g
+    # (جلاسكو / غلاسكو, ديجول / ديغول, هنجاريا / هنغاريا), unless the usual
+    # spelling is a common Arabic word (family zipf g_word_zipf or more:
+    # جريب / غريب).  On the full corpus 41 such stems below min_df, of
+    # which 35 are the name or a slip of the word (جليان / غليان), 6 another
+    # word (ملجوم / ملغوم, مجدور / مغدور).  Only this way round: a غ where
+    # the usual spelling writes ج is half the time another word (اغناس /
+    # اجناس), and the other letters of the g (ك ق) stand in Arabic words
+    # alike (ابكار / ابقار, اكران / اقران), docs/relevance.md.
+    # False: as any short stem, by the neighbours.
+    egyptian_g: bool = True
+    g_word_zipf: float = 3.5
     # Such a spelling is searched with half the weight the usual one would
     # have there (leaf_weight): the evidence is thinner, and an article that
     # writes both gains from each (Or adds their scores).  At the full
@@ -292,6 +306,21 @@ def rare_candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerCo
             config.rare_sure_known and len(stem) >= config.rare_sure_length and known < family_zipf(usual)
         ):
             yield stem, usual
+
+
+def sure_leaf(stem: str, usual: str, config: MinerConfig = MinerConfig()) -> bool:
+    """Whether a rare_candidates pair is one word without reading its
+    neighbours: a long stem (rare_sure_length), or a foreign g written
+    the Egyptian way (egyptian_g)."""
+    if len(stem) >= config.rare_sure_length:
+        return True
+    return config.egyptian_g and _egyptian_g(stem, usual) and family_zipf(usual) < config.g_word_zipf
+
+
+def _egyptian_g(stem: str, usual: str) -> bool:
+    """``stem`` is ``usual`` with ج where it writes غ, and nothing else changed."""
+    changed = [(a, b) for a, b in zip(stem, usual) if a != b]
+    return len(stem) == len(usual) and bool(changed) and all(c == (araby.JEEM, araby.GHAIN) for c in changed)
 
 
 def id_order(searcher) -> np.ndarray:
@@ -719,13 +748,13 @@ def mine(
         return contexts[0]
 
     weighed = list(weigh(pairs, postings, Outlets(searcher), context, config, neighbours=True))
-    short = [(a, b) for a, b in leaves if len(a) < config.rare_sure_length]
+    short = [(a, b) for a, b in leaves if not sure_leaf(a, b, config)]
     if directory is not None:
         asked = [(e.a, e.b) for e, asks in weighed if asks] + short
         neighbours.read_ahead({stem for pair in asked for stem in pair}, directory, workers)
     evidence = [decide(e, neighbours) if asks else e for e, asks in weighed]
     for a, b in leaves:
-        if len(a) >= config.rare_sure_length:
+        if sure_leaf(a, b, config):
             evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], same=True, leaf=True))
         else:
             evidence.append(replace(decide(Evidence(a, b, vocabulary[a], vocabulary[b]), neighbours), leaf=True))

@@ -454,9 +454,10 @@ def test_a_long_hardly_written_spelling_needs_no_neighbours(tmp_path):
         s.close()
 
 
-def _long_spelling(tmp_path: Path, usual: str, rare: str) -> Path:
-    """Thirty articles that write ``usual`` and six of the same outlet that
-    write ``rare``, about other things: the evidence says two words."""
+def _long_spelling(tmp_path: Path, usual: str, rare: str, rare_count: int = 6) -> Path:
+    """Thirty articles that write ``usual`` and ``rare_count`` of the same
+    outlet that write ``rare``, about other things: the evidence says two
+    words, and so do the neighbours."""
     rng = random.Random(7)
     records = [
         {"id": f"v{n}", "title": f"{usual} والاتحاد", "body": _story(rng, EUROPE, usual),
@@ -466,7 +467,7 @@ def _long_spelling(tmp_path: Path, usual: str, rare: str) -> Path:
     records += [
         {"id": f"v-rare{n}", "title": "الديوان", "body": _story(rng, PALACE, rare),
          "source": "alpha", "date": "2019-01-06"}
-        for n in range(6)
+        for n in range(rare_count)
     ]
     index_dir = tmp_path / "index"
     idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
@@ -503,6 +504,36 @@ def test_a_long_spelling_joins_its_usual_one_however_many_articles_write_it(tmp_
         assert results.spellings == {usual: [usual, rare]}
     finally:
         s.close()
+
+
+@pytest.mark.parametrize(
+    "usual, rare, joins",
+    [
+        ("غلاسكو", "جلاسكو", True),  # Glasgow, a g written the Egyptian way
+        ("ديغول", "ديجول", True),
+        ("مغامر", "مجامر", False),  # the usual spelling a common Arabic word
+        ("جلاسكو", "غلاسكو", False),  # غ where the usual spelling writes ج
+    ],
+)
+def test_a_short_name_with_an_egyptian_g_joins_its_usual_spelling(tmp_path, usual, rare, joins):
+    """A rare stem of 5-6 letters that writes a g as ج where its usual
+    spelling writes غ is that spelling without its neighbours' say
+    (MinerConfig.egyptian_g); another letter, or a common word, is not."""
+    index_dir = _long_spelling(tmp_path, usual, rare, rare_count=2)
+    leaf = (_stem(rare), _stem(usual))
+    assert len(leaf[0]) < variants.MinerConfig.rare_sure_length
+    with idx.open_index(index_dir).searcher() as searcher:
+        assert (leaf in {(e.a, e.b) for e in variants.mine(searcher) if e.same and e.leaf}) is joins
+        off = replace(variants.MinerConfig(), egyptian_g=False)
+        assert not any(e.same for e in variants.mine(searcher, off))
+    if joins:
+        s = Searcher(index_dir)
+        try:
+            results = s.search(usual, per_page=100)
+            assert results.total == 32 and {h.id for h in results.hits[-2:]} == {"v-rare0", "v-rare1"}
+            assert results.spellings == {usual: [usual, rare]}
+        finally:
+            s.close()
 
 
 def test_a_spelling_the_archive_hardly_writes_finds_the_usual_one(names):
