@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -38,7 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from search import clusters, pool, variants
 from search.analysis import NISBA_FIELD, AnalysisConfig, exact_analyzer, nisba_analyzer, stem_analyzer
@@ -192,8 +194,23 @@ def make_schema(config: AnalysisConfig = AnalysisConfig()) -> Schema:
         source=ID(stored=True, sortable=True),
         category=ID(stored=True, sortable=True),
         url=STORED(),
+        # A folded copy's title and url (brief), read without its stored
+        # fields, which unpickle the whole body: a page of stories each with
+        # copies read 40 of them a query (search/searcher.py, Searcher.copies).
+        brief=COLUMN(VarBytesColumn()),
         **extra,
     )
+
+
+def brief(title: str, url: str) -> bytes:
+    """The ``brief`` column's value."""
+    return json.dumps([title, url], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def read_brief(value: bytes) -> tuple[str, str]:
+    """(title, url) of a ``brief`` column's value."""
+    title, url = json.loads(value)
+    return title, url
 
 
 # The lead: the opening words of a news story, which the inverted pyramid
@@ -274,6 +291,8 @@ def document(article: Article, schema: Schema | None = None) -> dict:
         doc["date"] = article.date
     if schema is None or NISBA_FIELD in schema:
         doc[NISBA_FIELD] = text
+    if schema is None or "brief" in schema:  # not in indexes built before it
+        doc["brief"] = brief(article.title, article.url)
     return doc
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
+from whoosh.util.times import long_to_datetime
 
 from search import index as idx
 from search import arrays, lexicon, matching, ranking
@@ -644,7 +645,7 @@ class Searcher:
             codes, _multi, names = found.clusters
             for d, score, copies in found.hits:
                 hit = self._hit(searcher.stored_fields(d), score, marker)
-                folded = [self._copy(searcher.stored_fields(c), s) for c, s in copies]
+                folded = self.copies(searcher, copies)
                 hits.append(dataclasses.replace(hit, cluster=names[codes[d]], copies=folded))
         facets = found.facets if found is not None else {f: {} for f in FACET_FIELDS}
         words = self.words(searcher)
@@ -909,6 +910,51 @@ class Searcher:
                     arrays.STORE.forget(old - {s.key for v in kept.values() for s in v.segments})
                     self._views = kept
         return view
+
+    def copies(self, searcher, docs: list[tuple[int, float]]) -> list[Copy]:
+        """The articles ``docs`` (document number, score) as folded copies,
+        read from columns: the view's ids, dates, sources and categories
+        and the ``brief`` column's title and url.  A copy's stored fields
+        would unpickle its whole body: at five times the corpus, where every
+        story has copies, 3 ms of a headline's 27 (docs/benchmarks.md).
+        An index built before the column exists reads the stored fields."""
+        if not docs:
+            return []
+        briefs = self._briefs(searcher)
+        if briefs is None:
+            return [self._copy(searcher.stored_fields(d), s) for d, s in docs]
+        view = self._view(searcher)
+        ids, id_values = view.ids(searcher)
+        dates = view.dates(searcher)
+        sources, source_values = view.codes(searcher, "source")
+        categories, category_values = view.codes(searcher, "category")
+        out = []
+        for d, score in docs:
+            title, url = idx.read_brief(briefs[d])
+            out.append(Copy(
+                id=id_values[ids[d]],
+                title=title,
+                url=url,
+                date=long_to_datetime(int(dates[d])) if dates[d] >= 0 else None,
+                source=source_values[sources[d]],
+                category=category_values[categories[d]],
+                score=round(float(score or 0.0), 4),
+            ))
+        return out
+
+    def _briefs(self, searcher):
+        """The ``brief`` column of ``searcher``'s index, by document number
+        (None if a segment has none), kept for this thread: a column reader
+        seeks and reads its file, so threads do not share one."""
+        reader = searcher.reader()  # a shard's searcher of global statistics shares it
+        kept = getattr(self._local, "briefs", None)
+        if kept is not None and kept[0] is reader:
+            return kept[1]
+        leaves = reader.leaf_readers()
+        has = bool(leaves) and all(leaf.has_column("brief") for leaf, _offset in leaves)
+        briefs = reader.column_reader("brief") if has else None
+        self._local.briefs = (reader, briefs)
+        return briefs
 
     @staticmethod
     def _copy(stored: dict, score: float) -> Copy:

@@ -310,3 +310,29 @@ def test_a_short_query_tells_a_word_from_its_nisba_adjective(searcher_over):
     # An excluded word takes its adjective with it: -قطر leaves out القطري.
     assert sorted(ids(s.search("الوزير OR المسؤول -قطر"))) == []
     assert ids(s.search("موقف -المدن")) == ["qatari"]
+
+
+def test_folded_copies_read_from_columns_equal_their_stored_fields(index_dir, tmp_path):
+    """Searcher.copies reads a copy's fields from columns (the brief column's
+    title and url), not its stored fields: the same Copy for every article,
+    in a segment an add made without dates, sources or urls too, and after
+    a deletion."""
+    extra = [
+        {"id": "u-0", "title": 'عنوان "بين علامتين"\\ و\nسطر', "body": "نص"},
+        {"id": "u-1", "title": "", "body": "نص آخر", "url": "https://example.org/a?b=1&c=<d>"},
+        {"id": "gov-1", "title": "الحكومة من جديد", "body": "نص محدث", "source": "مصدر", "date": "2020-02-03"},
+    ]
+    idx.add(index_dir, read_sources([write_jsonl(tmp_path / "extra.jsonl", extra)]))
+    s = Searcher(index_dir)
+    try:
+        w = s._searcher()
+        assert len(w.reader().leaf_readers()) >= 2 and s._briefs(w) is not None
+        live = [d for d in range(w.doc_count_all()) if not w.reader().is_deleted(d)]
+        docs = [(d, 1.0 + d / 7) for d in live]
+        from_columns = s.copies(w, docs)
+        assert from_columns == [s._copy(w.stored_fields(d), score) for d, score in docs]
+        assert {c.id for c in from_columns} >= {"u-0", "u-1", "gov-1"}
+        assert next(c for c in from_columns if c.id == "u-0").title == extra[0]["title"]
+        assert next(c for c in from_columns if c.id == "u-0").date is None
+    finally:
+        s.close()

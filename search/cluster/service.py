@@ -200,9 +200,11 @@ class ShardService:
             d = searcher.document_number(id=doc_id)
             if d is None:
                 continue
-            stored = searcher.stored_fields(d)
             score = found.score(d) if request.sort != "date" else 0.0
-            hits[doc_id] = owner._hit(stored, score, marker) if snippets else owner._copy(stored, score)
+            if snippets:
+                hits[doc_id] = owner._hit(searcher.stored_fields(d), score, marker)
+            else:
+                hits[doc_id] = owner.copies(searcher, [(d, score)])[0]
         members: list[Member] = []
         if clusters:
             chosen = np.zeros(len(names), dtype=bool)
@@ -210,13 +212,14 @@ class ShardService:
             chosen[[codes_of[c] for c in clusters if c in codes_of]] = True
             inside = docs[multi[docs] & chosen[codes[docs]]] if len(docs) else docs
             dates = view.dates(searcher) if request.sort == "date" else None
+            keyed = []
             for d in inside.tolist():
-                stored = searcher.stored_fields(d)
                 if dates is not None:
-                    key, score = float(np.float64(dates[d])), 0.0
+                    keyed.append((d, float(np.float64(dates[d])), 0.0))
                 else:
-                    key = score = found.score(d)
-                members.append(Member(names[codes[d]], key, owner._copy(stored, score)))
+                    keyed.append((d, found.score(d), found.score(d)))
+            copies = owner.copies(searcher, [(d, score) for d, _key, score in keyed])
+            members = [Member(names[codes[d]], key, copy) for (d, key, _score), copy in zip(keyed, copies)]
         return Fetched(hits, members)
 
     def _codes(self, names: list[str]) -> dict[str, int]:
