@@ -336,3 +336,43 @@ def test_folded_copies_read_from_columns_equal_their_stored_fields(index_dir, tm
         assert next(c for c in from_columns if c.id == "u-0").date is None
     finally:
         s.close()
+
+
+def test_an_index_built_before_the_brief_column_folds_copies_from_stored_fields(tmp_path):
+    """An index whose schema has no brief column (built before it) still
+    lists folded copies, read from their stored fields."""
+    from whoosh import index as whoosh_index
+
+    records = [{"id": f"w-{k}", "title": "الحكومة تقر الموازنة", "body": "أقرت الحكومة الموازنة العامة للدولة " * 20,
+                "source": "وكالة", "date": f"2020-01-0{k + 1}", "url": f"https://example.org/{k}"} for k in range(3)]
+    root = tmp_path / "index"
+    idx.build(root, read_sources([write_jsonl(tmp_path / "wire.jsonl", records)]))
+    new = Searcher(root)
+    try:
+        want = new.search("الحكومة الموازنة")
+    finally:
+        new.close()
+    assert len(want.hits) == 1 and len(want.hits[0].copies) == 2  # one story, two copies folded
+
+    # The same articles in a generation written with the schema of before.
+    old_generation = idx.resolve(root).with_name("g-old")
+    old_generation.mkdir()
+    for extra in idx.resolve(root).iterdir():  # the spellings and clusters tables
+        if not extra.name.startswith(("MAIN", "_MAIN")):
+            (old_generation / extra.name).write_bytes(extra.read_bytes())
+    schema = idx.make_schema()
+    schema.remove("brief")
+    writer = whoosh_index.create_in(str(old_generation), schema).writer()
+    for article in read_sources([tmp_path / "wire.jsonl"]):
+        writer.add_document(**idx.document(article, schema))
+    writer.commit()
+    link = root / idx.CURRENT
+    link.unlink()
+    link.symlink_to(old_generation)
+    old = Searcher(root)
+    try:
+        got = old.search("الحكومة الموازنة")
+        assert old._briefs(old._searcher()) is None
+        assert [(h.id, h.copies) for h in got.hits] == [(h.id, h.copies) for h in want.hits]
+    finally:
+        old.close()
