@@ -253,6 +253,17 @@ def fold_depth(end: int) -> int:
     return 2 * end + 10
 
 
+def fold_more(count: int, heads: int, end: int, total: int) -> int:
+    """How many of the best articles to fold next, when the best ``count``
+    made ``heads`` stories of the ``end`` a page needs: as many as that
+    share of stories says, a quarter more, at most four times as many.
+    Every article more may have its phrases' positions read (ranking.
+    PhraseBonuses), so the fewer the better: where every story has four
+    copies, 30 articles make 6 stories, and 63 rather than 120 fill 10."""
+    wanted = -(-count * end * 5 // (max(heads, 1) * 4))  # ceil(count * end / heads * 1.25)
+    return min(total, count * 4, max(wanted, count + end - heads))
+
+
 def _distinct(codes: np.ndarray) -> int:
     """How many different values ``codes`` (non-negative) holds: a mark
     per value rather than a sort."""
@@ -861,7 +872,7 @@ class Searcher:
             heads = _heads(found.best(count), codes)
             if len(heads) >= end or count >= len(docs):
                 break
-            count = min(len(docs), count * 4)
+            count = fold_more(count, len(heads), end, len(docs))
         heads = heads[start:end]
         folded = self._copies(view, searcher, docs, heads, codes, multi, found.scored, sort)
         return _Found(len(docs), [(h, found.score(h), folded.get(h, [])) for h in heads], facets, stories, timeline,

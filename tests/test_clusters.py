@@ -166,3 +166,46 @@ def test_folding_reaches_past_the_first_ranked_articles(tmp_path: Path) -> None:
     assert results.pages == 2
     copied = [h for h in results.hits + second.hits if h.id.startswith("copy-")]
     assert len(copied) == 1 and len(copied[0].copies) == 29
+
+
+def test_pages_where_every_story_has_copies_fold_the_ranking_as_it_is(tmp_path: Path) -> None:
+    """Twenty-four stories each printed five times (as an archive of the
+    same wire years apart): folding asks for more of the best articles in
+    rounds (searcher.fold_more), and each page is the unfolded ranking's
+    first article of each story, in order, its copies after it."""
+    import random
+
+    rng = random.Random(3)
+    words = (STORY + " " + OTHER).replace("،", " ").replace(".", " ").split()
+    records = []
+    for story in range(24):
+        body = " ".join(rng.sample(words, 40)) + " الإضراب في مصانع النسيج" * (story % 3)
+        for copy in range(5):
+            records.append({"id": f"s{story:02d}-{copy}", "title": f"خبر {story}", "body": body,
+                            "date": f"20{10 + copy}-01-{story % 28 + 1:02d}"})
+    target = tmp_path / "index"
+    idx.build(target, read_sources([write(tmp_path / "wire.jsonl", records)]))
+    query = "الحكومة توقع اتفاقا لإنهاء الإضراب في مصانع النسيج"
+    searcher = Searcher(target)
+    try:
+        unfolded = [h for p in (1, 2) for h in searcher.search(query, page=p, per_page=60, collapse=False).hits]
+        pages = [searcher.search(query, page=p, per_page=10) for p in (1, 2, 3)]
+    finally:
+        searcher.close()
+    assert len(unfolded) == 120
+    stories: dict[str, list] = {}
+    for hit in unfolded:
+        stories.setdefault(hit.id.split("-")[0], []).append(hit)
+    expected = [(hits[0].id, [(c.id, c.score) for c in hits[1:]]) for hits in stories.values()]
+    folded = [(h.id, [(c.id, c.score) for c in h.copies]) for page in pages for h in page.hits]
+    assert pages[0].stories == 24 and folded == expected
+
+
+def test_fold_more_asks_for_what_the_share_of_stories_says() -> None:
+    from search.searcher import fold_more
+
+    assert fold_more(30, 6, 10, 10**6) == 63  # every story four copies: 50, and a quarter more
+    assert fold_more(30, 9, 10, 10**6) == 42
+    assert fold_more(30, 1, 10, 10**6) == 120  # at most four times as many
+    assert fold_more(30, 6, 10, 40) == 40  # no more than there are
+    assert fold_more(100, 99, 100, 10**6) >= 101  # always at least one more a missing story

@@ -52,6 +52,7 @@ from search.searcher import (
     check_page,
     completions,
     fold_depth,
+    fold_more,
     spellings_searched,
     suggest,
 )
@@ -303,7 +304,7 @@ class Coordinator:
                 heads = _heads(ranked[:count])
                 if len(heads) >= end or count >= total:
                     break
-                count = min(total, count * 4)
+                count = fold_more(count, len(heads), end, total)
             merged.page = heads[start:end]
         by_shard: dict[int, list[str]] = {}
         for c in merged.page:
