@@ -885,7 +885,10 @@ class Searcher:
         grouped = [h for h in heads if multi[h]]
         if not grouped:
             return {}
-        members = docs[np.isin(codes[docs], codes[np.asarray(grouped)])]
+        # The matched articles of the heads' clusters (docs is ascending).
+        members = view.members(codes, np.unique(codes[np.asarray(grouped)]))
+        at = np.minimum(np.searchsorted(docs, members), len(docs) - 1)
+        members = members[docs[at] == members]
         if sort == "date":
             keys = view.dates(searcher)[members].astype(np.float64)
         else:
