@@ -356,7 +356,7 @@ class IndexView:
         self._dates: np.ndarray | None = None
         self._days: np.ndarray | None = None
         self._clusters: tuple | None = None  # (the table it was made from, codes, in a cluster of 2+)
-        self._members: tuple | None = None  # (the codes it was made from, articles by cluster, bounds)
+        self._members: tuple | None = None  # (the codes it was made from, articles by code, their codes)
         self._lock = threading.Lock()
 
     def slices(self) -> list[tuple[int, int]]:
@@ -519,16 +519,15 @@ class IndexView:
         """Every article of ``clusters`` (codes of ``clusters()``), ascending:
         from a list of the articles by cluster made once for this table,
         so that folding a page's copies costs the copies, not the archive."""
+        if not len(clusters):
+            return np.zeros(0, np.int64)
         made = self._members
         if made is None or made[0] is not codes:
             order = np.argsort(codes, kind="stable")
-            with self._lock:
-                made = self._members = (codes, order, codes[order])
+            made = self._members = (codes, order, codes[order])
         _codes, order, ordered = made
         lo = np.searchsorted(ordered, clusters, side="left")
         hi = np.searchsorted(ordered, clusters, side="right")
-        if not len(clusters):
-            return np.zeros(0, np.int64)
         return np.sort(np.concatenate([order[a:b] for a, b in zip(lo.tolist(), hi.tolist())]))
 
     def _per_segment(self, searcher, kind: str, fieldname: str, read: Callable) -> np.ndarray:

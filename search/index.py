@@ -166,6 +166,12 @@ def locked(
         os.close(fd)
 
 
+# A column of each article's title and url: what a folded copy shows, read
+# without its stored fields, which unpickle the whole body (a page of
+# stories each with copies read 40 of them a query: Searcher.copies).
+BRIEF_FIELD = "brief"
+
+
 def make_schema(config: AnalysisConfig = AnalysisConfig()) -> Schema:
     """One searchable text per article, title and body together, so BM25
     saturates and normalizes length once per article rather than per field
@@ -194,10 +200,7 @@ def make_schema(config: AnalysisConfig = AnalysisConfig()) -> Schema:
         source=ID(stored=True, sortable=True),
         category=ID(stored=True, sortable=True),
         url=STORED(),
-        # A folded copy's title and url (brief), read without its stored
-        # fields, which unpickle the whole body: a page of stories each with
-        # copies read 40 of them a query (search/searcher.py, Searcher.copies).
-        brief=COLUMN(VarBytesColumn()),
+        **{BRIEF_FIELD: COLUMN(VarBytesColumn())},
         **extra,
     )
 
@@ -291,8 +294,8 @@ def document(article: Article, schema: Schema | None = None) -> dict:
         doc["date"] = article.date
     if schema is None or NISBA_FIELD in schema:
         doc[NISBA_FIELD] = text
-    if schema is None or "brief" in schema:  # not in indexes built before it
-        doc["brief"] = brief(article.title, article.url)
+    if schema is None or BRIEF_FIELD in schema:  # not in indexes built before it
+        doc[BRIEF_FIELD] = brief(article.title, article.url)
     return doc
 
 

@@ -965,8 +965,9 @@ class Searcher:
         if kept is not None and kept[0] is reader:
             return kept[1]
         leaves = reader.leaf_readers()
-        has = "brief" in searcher.schema and bool(leaves) and all(leaf.has_column("brief") for leaf, _ in leaves)
-        briefs = reader.column_reader("brief") if has else None
+        field = idx.BRIEF_FIELD
+        has = field in searcher.schema and bool(leaves) and all(leaf.has_column(field) for leaf, _ in leaves)
+        briefs = reader.column_reader(field) if has else None
         self._local.briefs = (reader, briefs)
         return briefs
 

@@ -361,7 +361,7 @@ def test_an_index_built_before_the_brief_column_folds_copies_from_stored_fields(
         if not extra.name.startswith(("MAIN", "_MAIN")):
             (old_generation / extra.name).write_bytes(extra.read_bytes())
     schema = idx.make_schema()
-    schema.remove("brief")
+    schema.remove(idx.BRIEF_FIELD)
     writer = whoosh_index.create_in(str(old_generation), schema).writer()
     for article in read_sources([tmp_path / "wire.jsonl"]):
         writer.add_document(**idx.document(article, schema))
