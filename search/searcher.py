@@ -874,12 +874,12 @@ class Searcher:
                 break
             count = fold_more(count, len(heads), end, len(docs))
         heads = heads[start:end]
-        folded = self._copies(view, searcher, docs, heads, codes, multi, found.scored, sort)
+        folded = self._folded_under(view, searcher, docs, heads, codes, multi, found.scored, sort)
         return _Found(len(docs), [(h, found.score(h), folded.get(h, [])) for h in heads], facets, stories, timeline,
                       clusters)
 
     @staticmethod
-    def _copies(view, searcher, docs, heads, codes, multi, scored, sort) -> dict[int, list[tuple[int, float]]]:
+    def _folded_under(view, searcher, docs, heads, codes, multi, scored, sort) -> dict[int, list[tuple[int, float]]]:
         """The matched members of each head's cluster but the head, in the
         page's order (best score, or newest, first)."""
         grouped = [h for h in heads if multi[h]]
@@ -945,15 +945,10 @@ class Searcher:
         out = []
         for d, score in docs:
             title, url = idx.read_brief(briefs[d])
-            out.append(Copy(
-                id=id_values[ids[d]],
-                title=title,
-                url=url,
-                date=long_to_datetime(int(dates[d])) if dates[d] >= 0 else None,
-                source=source_values[sources[d]],
-                category=category_values[categories[d]],
-                score=round(float(score or 0.0), 4),
-            ))
+            fields = {"id": id_values[ids[d]], "title": title, "url": url,
+                      "date": long_to_datetime(int(dates[d])) if dates[d] >= 0 else None,
+                      "source": source_values[sources[d]], "category": category_values[categories[d]]}
+            out.append(self._copy(fields, score))
         return out
 
     def _briefs(self, searcher):
