@@ -551,7 +551,7 @@ def first(docs: np.ndarray, keys: np.ndarray, count: int, ties: np.ndarray | Non
         return docs[:0]
     if len(docs) > count:
         # Everything at or above the count-th largest key, then order those.
-        keep = keys >= _kth_largest(keys, count)
+        keep = keys >= kth_largest(keys, count)
         docs, keys = docs[keep], keys[keep]
     order = np.lexsort((docs if ties is None else ties[docs], -keys))
     return docs[order[:count]]
@@ -561,7 +561,7 @@ def first(docs: np.ndarray, keys: np.ndarray, count: int, ties: np.ndarray | Non
 _SAMPLED_FROM = 64
 
 
-def _kth_largest(keys: np.ndarray, count: int) -> float:
+def kth_largest(keys: np.ndarray, count: int) -> float:
     """The ``count``-th largest of ``keys`` (more than ``count`` of them).
 
     A long query matches most of the archive, and partitioning every score

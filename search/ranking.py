@@ -27,7 +27,7 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from search.arrays import IndexView, first, index_of
+from search.arrays import IndexView, first, index_of, kth_largest
 
 # Below this many candidates per posting, a term's postings for the
 # candidates are found by binary search rather than by scoring the whole list.
@@ -91,10 +91,8 @@ def scores(
                     continue
                 if wanted is not None and len(wanted[i]) * _LOOKUP_RATIO < len(ids):
                     ids, tfs = _picked(ids, tfs, wanted[i])
-                ids = index_of(ids)
-                tf = tfs.astype(np.float64)
-                # Whoosh's bm25(), then the Term's boost, as its WrappingMatcher.
-                out[start:end][ids] += idf * ((tf * k1_1) / (tf + norm[start:end][ids])) * factor
+                ids, part = _bm25(ids, tfs, idf, norm[start:end], k1_1)
+                out[start:end][ids] += part * factor  # then the Term's boost, as its WrappingMatcher
                 touched[start:end][ids] = True
         elif isinstance(node, wq.Phrase) and top is not None and only is None:
             phrases.append((node, boost))
@@ -145,9 +143,8 @@ class PhraseBonuses:
                 if any(len(ids) for ids, _ in lists):
                     idf = searcher.idf(node.fieldname, word)
                     for (start, end), (ids, tfs) in zip(view.slices(), lists):
-                        ids = index_of(ids)
-                        tf = tfs.astype(np.float64)
-                        score[start:end][ids] = idf * ((tf * k1_1) / (tf + norm[start:end][ids]))
+                        ids, part = _bm25(ids, tfs, idf, norm[start:end], k1_1)
+                        score[start:end][ids] = part
                         present[start:end][ids] = True
                 has_all &= present
                 words.append(score)
@@ -188,7 +185,16 @@ def _kth(out: np.ndarray, docs: np.ndarray, top: int) -> float:
     article of the page scores less, and scores only grow."""
     if len(docs) <= top:
         return 0.0
-    return float(np.partition(out[docs], len(docs) - top)[len(docs) - top])
+    return float(kth_largest(out[docs], top))
+
+
+def _bm25(ids: np.ndarray, tfs: np.ndarray, idf: float, norm: np.ndarray, k1_1: float,
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """(the postings' articles as indexes, each one's BM25 part): Whoosh's
+    bm25() for a term of one segment, ``norm`` that segment's length part."""
+    ids = index_of(ids)
+    tf = tfs.astype(np.float64)
+    return ids, idf * ((tf * k1_1) / (tf + norm[ids]))
 
 
 def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:

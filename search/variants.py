@@ -32,7 +32,8 @@ them (an add, the pairs its new words make), in three steps:
    and the two stand in the same places (Neighbours).  A long stem (7
    letters or more) needs no such test; it joins however many articles
    write it, and one the lexicon knows if it knows the usual spelling
-   better.  It is searched with every search for the usual spelling, at
+   better.  Nor does a shorter one that writes a foreign g as ج where
+   the usual spelling writes غ (sure_leaf).  It is searched with every search for the usual spelling, at
    half the weight that spelling would have.
 
 The pairs kept are saved beside the index (``spellings.json``); the query
@@ -748,13 +749,13 @@ def mine(
         return contexts[0]
 
     weighed = list(weigh(pairs, postings, Outlets(searcher), context, config, neighbours=True))
-    short = [(a, b) for a, b in leaves if not sure_leaf(a, b, config)]
+    sure = [sure_leaf(a, b, config) for a, b in leaves]
     if directory is not None:
-        asked = [(e.a, e.b) for e, asks in weighed if asks] + short
+        asked = [(e.a, e.b) for e, asks in weighed if asks] + [pair for pair, s in zip(leaves, sure) if not s]
         neighbours.read_ahead({stem for pair in asked for stem in pair}, directory, workers)
     evidence = [decide(e, neighbours) if asks else e for e, asks in weighed]
-    for a, b in leaves:
-        if sure_leaf(a, b, config):
+    for (a, b), is_sure in zip(leaves, sure):
+        if is_sure:
             evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], same=True, leaf=True))
         else:
             evidence.append(replace(decide(Evidence(a, b, vocabulary[a], vocabulary[b]), neighbours), leaf=True))

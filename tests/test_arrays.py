@@ -134,7 +134,7 @@ def test_first_orders_by_key_then_older_document_like_a_full_sort():
 
 def test_first_of_many_keys_guesses_a_threshold_and_is_still_exact():
     """Thousands of keys for a short page take the sampled way
-    (arrays._kth_largest): scores, many ties, every score five times (an
+    (arrays.kth_largest): scores, many ties, every score five times (an
     archive of copies), ascending or descending ones, where a sample's guess
     is far off."""
     rng = np.random.default_rng(6)
@@ -150,7 +150,7 @@ def test_first_of_many_keys_guesses_a_threshold_and_is_still_exact():
         count = int(rng.integers(1, 31))
         expected = docs[np.lexsort((docs, -keys))][:count]
         assert arrays.first(docs, keys, count).tolist() == expected.tolist()
-        assert arrays._kth_largest(keys, count) == np.sort(keys)[n - count]
+        assert arrays.kth_largest(keys, count) == np.sort(keys)[n - count]
 
 
 def test_the_store_keeps_posting_lists_up_to_its_size_most_recent_first(small_index):
