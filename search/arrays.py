@@ -26,6 +26,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
@@ -43,6 +44,18 @@ _BLOCK_LENGTH = struct.Struct("!i")
 
 Postings = tuple[np.ndarray, np.ndarray]  # (documents int32, term frequencies float32), one segment
 EMPTY: Postings = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+
+
+class Blocks(NamedTuple):
+    """Where each block of a term's posting list is: the place of its first
+    posting in the list and its offset in the postings file.  With it one
+    article's positions are read from its own block.  Whoosh's matchers
+    find a block by reading every block header before it, so a phrase
+    checked in a few articles cost time in proportion to its words' lists,
+    which grow with the archive."""
+
+    firsts: np.ndarray  # int64, ascending, starting at 0
+    offsets: np.ndarray  # int64
 
 
 def index_of(ids: np.ndarray) -> np.ndarray:
@@ -70,20 +83,28 @@ def read_postings(leaf, fieldname: str, text: str, whole_blocks: bool = True) ->
     one posting at a time through Whoosh's public matcher API.
     tests/test_arrays.py checks both give the same lists.
     """
+    return read_term(leaf, fieldname, text, whole_blocks)[0]
+
+
+def read_term(leaf, fieldname: str, text: str, whole_blocks: bool = True) -> tuple[Postings, Blocks | None]:
+    """A term's postings in one segment (read_postings) and, where they
+    were read block by block, where its blocks are (None otherwise: an
+    inlined posting, another format, or ``whole_blocks`` off)."""
     try:
         info = leaf.term_info(fieldname, text)
     except TermNotFound:
-        return EMPTY
+        return EMPTY, None
     if whole_blocks and isinstance(info, W3TermInfo):
         if info.is_inlined():
             ids, weights, _values = info.inlined_postings()
-            return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
-        postfile = getattr(getattr(leaf, "_terms", None), "_postfile", None)
+            return (np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)), None
+        postfile = _postfile(leaf)
         if postfile is not None:
             offset, length = info.extent()
             if isinstance(length, tuple):  # whoosh3 3.54.0 reads it back as struct.unpack's 1-tuple
                 (length,) = length
-            return _decode_blocks(postfile.get(offset, length))
+            postings, firsts, starts = _decode_blocks(postfile.get(offset, length))
+            return postings, Blocks(firsts, starts + offset)
     matcher = leaf.postings(fieldname, text)
     if isinstance(matcher, FilterMatcher):  # the filter that skips deleted articles
         matcher = matcher.child
@@ -96,14 +117,57 @@ def read_postings(leaf, fieldname: str, text: str, whole_blocks: bool = True) ->
         add_id(docnum())
         add_tf(weight())
         step()
-    return np.asarray(ids, dtype=np.int32), np.asarray(tfs, dtype=np.float32)
+    return (np.asarray(ids, dtype=np.int32), np.asarray(tfs, dtype=np.float32)), None
 
 
-def _decode_blocks(data: bytes) -> Postings:
-    """The postings of W3PostingsWriter's blocks: a header tag, then per
-    block a signed length (negative for the last block), the pickled block
-    info (count, last document, max weight, compression, lengths) and the
-    pickled, maybe compressed (documents as deltas, weights, values)."""
+def _postfile(leaf):
+    """The segment's postings file, where whoosh3's reader keeps it."""
+    return getattr(getattr(leaf, "_terms", None), "_postfile", None)
+
+
+def read_positions(leaf, fieldname: str, blocks: Blocks, places: np.ndarray) -> list[list[int]] | None:
+    """The term's positions in the postings at ``places`` (ascending places
+    in its list, Blocks), each block decoded once; None if a block is not
+    what whoosh3 writes (the caller then asks Whoosh's matchers)."""
+    postfile = _postfile(leaf)
+    if postfile is None:
+        return None
+    decode = leaf.schema[fieldname].format.decoder("positions")
+    which = np.searchsorted(blocks.firsts, places, side="right") - 1
+    out = []
+    current, values = -1, ()
+    for place, block in zip(places.tolist(), which.tolist()):
+        if block != current:
+            current = block
+            values = _block_values(postfile, int(blocks.offsets[block]))
+        at = place - int(blocks.firsts[block])
+        if values is None or not 0 <= at < len(values):
+            return None
+        out.append(decode(values[at]))
+    return out
+
+
+def _block_values(postfile, offset: int) -> tuple | None:
+    """The values (encoded positions) of the postings of the block at
+    ``offset``, in their order; None unless it holds one per posting."""
+    (length,) = _BLOCK_LENGTH.unpack(postfile.get(offset, 4))
+    data = postfile.get(offset + 4, abs(length))
+    stream = io.BytesIO(data)
+    count, _maxid, _maxweight, compression, _mn, _mx = pickle.load(stream)
+    raw = data[stream.tell():]
+    _ids, _weights, values = pickle.loads(zlib.decompress(raw) if compression else raw)
+    if not isinstance(values, (list, tuple)) or len(values) != count:
+        return None
+    return values
+
+
+def _decode_blocks(data: bytes) -> tuple[Postings, np.ndarray, np.ndarray]:
+    """(the postings, the place of each block's first posting, where each
+    block starts in ``data``) of W3PostingsWriter's blocks: a header tag,
+    then per block a signed length (negative for the last block), the
+    pickled block info (count, last document, max weight, compression,
+    lengths) and the pickled, maybe compressed (documents as deltas,
+    weights, values)."""
     if data[:4] != WHOOSH3_HEADER_MAGIC:
         raise ValueError("not a whoosh3 posting list")
     stream = io.BytesIO(data)
@@ -111,9 +175,11 @@ def _decode_blocks(data: bytes) -> Postings:
     deltas: list[int] = []
     weights: list[np.ndarray] = []
     firsts: list[int] = []  # where each block starts in ``deltas``
+    starts: list[int] = []  # and in ``data``
     last_of_previous = 0
     position = 4
     while True:
+        starts.append(position)
         (length,) = _BLOCK_LENGTH.unpack_from(data, position)
         last = length < 0
         end = position + 4 + abs(length)
@@ -137,7 +203,7 @@ def _decode_blocks(data: bytes) -> Postings:
         if last:
             break
     ids = np.cumsum(np.asarray(deltas, dtype=np.int64)).astype(np.int32)
-    return ids, np.concatenate(weights)
+    return (ids, np.concatenate(weights)), np.asarray(firsts, dtype=np.int64), np.asarray(starts, dtype=np.int64)
 
 
 # Where a block's pickled values (positions) start: protocol 2 pickles bytes
@@ -255,7 +321,7 @@ class Store:
         self.lock = threading.RLock()
         self.segments: dict[tuple, Segment] = {}
         self.values: dict[str, Values] = {}
-        self._postings: OrderedDict[tuple, Postings] = OrderedDict()
+        self._postings: OrderedDict[tuple, tuple[Postings, Blocks | None]] = OrderedDict()
         self._size = 0
 
     def segment(self, key: tuple, leaf) -> Segment:
@@ -268,19 +334,26 @@ class Store:
     def postings(self, key: tuple, leaf, fieldname: str, text: str) -> Postings:
         """A term's postings in a segment: kept, or read with ``leaf`` (the
         calling thread's reader of that segment)."""
+        return self._term(key, leaf, fieldname, text)[0]
+
+    def blocks(self, key: tuple, leaf, fieldname: str, text: str) -> Blocks | None:
+        """Where the blocks of the term's list in a segment are (read_term)."""
+        return self._term(key, leaf, fieldname, text)[1]
+
+    def _term(self, key: tuple, leaf, fieldname: str, text: str) -> tuple[Postings, Blocks | None]:
         entry = (key, fieldname, text)
         with self.lock:
             found = self._postings.get(entry)
             if found is not None:
                 self._postings.move_to_end(entry)
                 return found
-        found = read_postings(leaf, fieldname, text)  # outside the lock: other threads go on
+        found = read_term(leaf, fieldname, text)  # outside the lock: other threads go on
         with self.lock:
             if entry not in self._postings:
                 self._postings[entry] = found
-                self._size += len(found[0])
+                self._size += len(found[0][0])
                 self._shrink()
-        return found
+            return self._postings.get(entry, found)
 
     def resize(self, cache_mb: int) -> None:
         """Keep up to ``cache_mb`` megabytes of posting lists from now on."""
@@ -291,7 +364,7 @@ class Store:
     def _shrink(self) -> None:
         """Drop the least recently used lists past the size (the last one read stays)."""
         while self._size > self.max_postings and len(self._postings) > 1:
-            _, (old, _) = self._postings.popitem(last=False)
+            _, ((old, _), _) = self._postings.popitem(last=False)
             self._size -= len(old)
 
     def forget(self, keys: set[tuple]) -> None:
@@ -302,7 +375,7 @@ class Store:
             for key in keys:
                 self.segments.pop(key, None)
             for entry in [e for e in self._postings if e[0] in keys]:
-                self._size -= len(self._postings.pop(entry)[0])
+                self._size -= len(self._postings.pop(entry)[0][0])
 
     def facet_values(self, fieldname: str) -> Values:
         with self.lock:
@@ -368,6 +441,26 @@ class IndexView:
         """A term's postings, segment by segment (local document numbers)."""
         leaves = searcher.reader().leaf_readers()
         return [self.store.postings(s.key, leaf, fieldname, text) for s, (leaf, _) in zip(self.segments, leaves)]
+
+    def positions(self, reader, segment: int, fieldname: str, text: str, docs: np.ndarray,
+                  ) -> tuple[np.ndarray, list[list[int]]] | None:
+        """(those of ``docs`` (ascending local numbers of the ``segment``-th
+        segment, ``reader`` the calling thread's reader of it) that have the
+        term, the term's positions in each), each read from its own block
+        (Blocks); None where the list was not read by blocks."""
+        key = self.segments[segment].key
+        ids, _tfs = self.store.postings(key, reader, fieldname, text)
+        if not len(ids):
+            return docs[:0], []
+        blocks = self.store.blocks(key, reader, fieldname, text)
+        if blocks is None:
+            return None
+        places = np.searchsorted(ids, docs)
+        inside = places < len(ids)
+        places, docs = places[inside], docs[inside]
+        hit = ids[places] == docs
+        positions = read_positions(reader, fieldname, blocks, places[hit])
+        return None if positions is None else (docs[hit], positions)
 
     def mask(self, searcher, fieldname: str, text: str) -> np.ndarray:
         """The articles (deleted ones too) whose ``fieldname`` has the term."""

@@ -127,7 +127,7 @@ class PhraseBonuses:
     reads on from there."""
 
     def __init__(self, view: IndexView, searcher, phrases: list, shown: np.ndarray) -> None:
-        self.searcher, self.phrases, self.shown = searcher, phrases, shown
+        self.view, self.searcher, self.phrases, self.shown = view, searcher, phrases, shown
         k1_1 = view.k1 + 1
         self.bound = np.zeros(view.n, dtype=np.float64)
         self.candidates = []
@@ -174,7 +174,7 @@ class PhraseBonuses:
                 break
             check = np.sort(pending[at : at + batch])
             for (node, boost), has_all, bonus in zip(self.phrases, self.candidates, self.bonuses):
-                _add_phrase(self.searcher, node, boost, check[has_all[check]], out, bonus)
+                _add_phrase(self.view, self.searcher, node, boost, check[has_all[check]], out, bonus)
             self.read[check] = True
             if len(docs) > top:
                 threshold = _kth(out, docs[out[docs] >= threshold], top)
@@ -207,7 +207,7 @@ def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
     return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
 
 
-def _add_phrase(searcher, node: wq.Phrase, boost: float, docs: np.ndarray, out: np.ndarray,
+def _add_phrase(view: IndexView, searcher, node: wq.Phrase, boost: float, docs: np.ndarray, out: np.ndarray,
                 bonus: np.ndarray | None = None) -> None:
     """Add the phrase's score to those of ``docs`` (ascending) that have it.
     Of a phrase of adjacent words, which ones have it is read from the
@@ -215,19 +215,18 @@ def _add_phrase(searcher, node: wq.Phrase, boost: float, docs: np.ndarray, out: 
     sum; otherwise Whoosh's phrase matcher skips from one to the next
     (it reads the positions of every article with all the words on its
     way, and scores one article at a time)."""
-    for sub, offset in searcher.leaf_searchers():
+    for segment, (sub, offset) in enumerate(searcher.leaf_searchers()):
         local = docs[(docs >= offset) & (docs < offset + sub.reader().doc_count_all())] - offset
-        local = local.tolist()
-        if local and node.slop == 1:
-            local = _having(sub.reader(), node, local)
+        if len(local) and node.slop == 1:
+            local = _having(view, segment, sub.reader(), node, local)
             if bonus is not None:
-                having = np.asarray(local, dtype=np.int64) + offset
+                having = local + offset
                 out[having] += bonus[having] * boost
                 continue
-        if not local:
+        if not len(local):
             continue
         matcher = node.matcher(sub)
-        for docnum in local:
+        for docnum in local.tolist():
             if not matcher.is_active():
                 break
             if matcher.id() < docnum:
@@ -238,20 +237,47 @@ def _add_phrase(searcher, node: wq.Phrase, boost: float, docs: np.ndarray, out: 
                 out[docnum + offset] += matcher.score() * boost
 
 
-def _having(reader, node: wq.Phrase, docs: list[int]) -> list[int]:
-    """Those of ``docs`` (ascending, one segment) that have the phrase: its
-    words at consecutive positions, as Whoosh's phrase matcher (slop 1)
-    finds them.  That matcher, asked to skip to an article, reads the
-    positions of every article with all the words on the way to the next one
-    with the phrase: thousands for a phrase of common words.  Each word's
-    own matcher skips by block, so only the articles asked about are read;
-    the phrase matcher then goes only to articles that have it."""
+def _having(view: IndexView, segment: int, reader, node: wq.Phrase, docs: np.ndarray) -> np.ndarray:
+    """Those of ``docs`` (ascending, local to the ``segment``-th segment)
+    that have the phrase: its words at consecutive positions, as Whoosh's
+    phrase matcher (slop 1) finds them.  That matcher, asked to skip to an
+    article, reads the positions of every article with all the words on the
+    way to the next one with the phrase: thousands for a phrase of common
+    words.  Here each word's positions are read for the asked articles
+    only, each from its own block (IndexView.positions), or where that
+    cannot be, through the words' own matchers (_having_by_matchers)."""
+    having, words = docs, []
+    for word in node.words:
+        found = view.positions(reader, segment, node.fieldname, word, having)
+        if found is None:
+            return _having_by_matchers(reader, node, docs)
+        if len(found[0]) < len(having):  # keep each word's positions for the articles left
+            keep = np.isin(having, found[0])
+            words = [[p for p, k in zip(positions, keep) if k] for positions in words]
+        having = found[0]
+        words.append(found[1])
+        if not len(having):
+            break
+    return having[[_consecutive(positions) for positions in zip(*words)]] if len(having) else having
+
+
+def _consecutive(positions: tuple[list[int], ...]) -> bool:
+    """Whether the words, at these positions each, follow one another somewhere."""
+    starts = set(positions[0])
+    for i, later in enumerate(positions[1:], start=1):
+        starts.intersection_update(p - i for p in later)
+    return bool(starts)
+
+
+def _having_by_matchers(reader, node: wq.Phrase, docs: np.ndarray) -> np.ndarray:
+    """_having through the words' Whoosh matchers, each skipping by block
+    header to the asked articles."""
     try:
         matchers = [reader.postings(node.fieldname, word) for word in node.words]
     except TermNotFound:
-        return []
+        return docs[:0]
     found = []
-    for docnum in docs:
+    for docnum in docs.tolist():
         positions = []
         for matcher in matchers:
             if matcher.is_active() and matcher.id() < docnum:
@@ -260,12 +286,9 @@ def _having(reader, node: wq.Phrase, docs: list[int]) -> list[int]:
                 break
             positions.append(matcher.value_as("positions"))
         else:
-            starts = set(positions[0])
-            for i, later in enumerate(positions[1:], start=1):
-                starts.intersection_update(p - i for p in later)
-            if starts:
+            if _consecutive(tuple(positions)):
                 found.append(docnum)
-    return found
+    return np.asarray(found, dtype=docs.dtype)
 
 
 def _picked(ids: np.ndarray, tfs: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

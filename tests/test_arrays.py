@@ -69,13 +69,13 @@ def test_an_add_reads_only_its_new_segment(small_index, monkeypatch):
         before = searcher._view(searcher._searcher())
         old_keys = {s.key for s in before.segments}
         read: list[tuple] = []
-        original = arrays.read_postings
+        original = arrays.read_term
 
         def counting(leaf, fieldname, text, whole_blocks=True):
             read.append((arrays.segment_key(leaf), fieldname, text))
             return original(leaf, fieldname, text, whole_blocks)
 
-        monkeypatch.setattr(arrays, "read_postings", counting)
+        monkeypatch.setattr(arrays, "read_term", counting)
         # New articles, and one old one replaced (a deletion in an old segment).
         added = _articles("b", 5, "المفاوضات") + [dict(_articles("a", 1, "المفاوضات")[0], body="نص جديد المفاوضات")]
         idx.add(index_dir, read_sources([write_jsonl(tmp_path / "b.jsonl", added)]))

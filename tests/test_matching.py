@@ -273,8 +273,8 @@ def test_a_phrase_bonus_is_the_score_whooshs_phrase_matcher_gives(news_index, mo
                    '"وزير الخارجية" "ولي العهد" يبحثان العلاقات الثنائية']
         whooshs = ranking._add_phrase
 
-        def by_matcher(searcher, node, boost, docs, out, bonus=None):
-            whooshs(searcher, node, boost, docs, out, None)
+        def by_matcher(view, searcher, node, boost, docs, out, bonus=None):
+            whooshs(view, searcher, node, boost, docs, out, None)
 
         for query in queries:
             ranked = searcher._builder.build(parse(query), "or")
@@ -285,5 +285,58 @@ def test_a_phrase_bonus_is_the_score_whooshs_phrase_matcher_gives(news_index, mo
             monkeypatch.setattr(ranking, "_add_phrase", whooshs)
             assert np.array_equal(arrays_scores, matcher_scores), query
             assert not np.array_equal(arrays_scores, ranking.scores(view, s, ranked)[0]), query  # bonuses were added
+    finally:
+        searcher.close()
+
+
+def test_the_articles_with_a_phrase_are_those_whooshs_phrase_matcher_finds(news_index, monkeypatch):
+    """Which articles have a phrase is read from its words' positions, each
+    article's from its own posting block (arrays.Blocks): the same articles
+    as Whoosh's phrase matcher finds, in lists of many blocks, in every
+    segment, and without asking Whoosh's matchers."""
+    from search import ranking
+
+    index_dir, records = news_index
+    searcher = Searcher(index_dir)
+    try:
+        s = searcher._searcher()
+        view = searcher._view(s)
+        rng = random.Random(11)
+        phrases = []
+        for title in rng.sample([r["title"] for r in records if r.get("title")], 60):
+            words = title.split()
+            if len(words) >= 3:
+                k = rng.randint(2, 3)
+                at = rng.randint(0, len(words) - k)
+                phrases.append('"' + " ".join(words[at:at + k]) + '"')
+        # Words in more than a block's 128 articles of a segment.
+        phrases += ['"العام الماضي"', '"قال رئيس"', '"بين البلدين"', '"أول مرة"', '"في اليوم الأول"',
+                    '"وزير الخارجية"', '"المملكة العربية السعودية"']
+
+        def refused(*args):
+            raise AssertionError("read through Whoosh's matchers")
+
+        monkeypatch.setattr(ranking, "_having_by_matchers", refused)
+        many_blocks = checked = 0
+        for query in phrases:
+            nodes = [n for n, _ in ranking._leaves(searcher._builder.build(parse(query), "and"))
+                     if isinstance(n, wq.Phrase) and n.slop == 1]
+            for node in nodes:
+                for segment, (sub, _offset) in enumerate(s.leaf_searchers()):
+                    reader = sub.reader()
+                    matcher = node.matcher(sub)
+                    whooshs = set()
+                    while matcher.is_active():  # the live articles with the phrase
+                        whooshs.add(matcher.id())
+                        matcher.next()
+                    docs = np.arange(reader.doc_count_all())
+                    mine = ranking._having(view, segment, reader, node, docs)
+                    live = {int(d) for d in mine if not reader.is_deleted(int(d))}
+                    assert live == whooshs, (query, segment)
+                    checked += bool(whooshs)
+                    for word in node.words:
+                        blocks = view.store.blocks(view.segments[segment].key, reader, node.fieldname, word)
+                        many_blocks += blocks is not None and len(blocks.firsts) > 1
+        assert checked >= 20 and many_blocks >= 5
     finally:
         searcher.close()
