@@ -34,6 +34,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import _length_byte_cache
 
+from search.flat import FlatPostings, folder_of
+
 # What Whoosh's date column holds for an article without a date.
 NO_DATE = 2**64 - 1
 _MICROSECONDS_A_DAY = 86_400_000_000
@@ -86,14 +88,20 @@ def read_postings(leaf, fieldname: str, text: str, whole_blocks: bool = True) ->
     return read_term(leaf, fieldname, text, whole_blocks)[0]
 
 
-def read_term(leaf, fieldname: str, text: str, whole_blocks: bool = True) -> tuple[Postings, Blocks | None]:
+def read_term(leaf, fieldname: str, text: str, whole_blocks: bool = True, flat: FlatPostings | None = None,
+              ) -> tuple[Postings, Blocks | None]:
     """A term's postings in one segment (read_postings) and, where they
-    were read block by block, where its blocks are (None otherwise: an
-    inlined posting, another format, or ``whole_blocks`` off)."""
+    were read block by block, where its blocks are (None otherwise: read
+    from the segment's ``flat`` arrays, an inlined posting, another
+    format, or ``whole_blocks`` off)."""
     try:
         info = leaf.term_info(fieldname, text)
     except TermNotFound:
         return EMPTY, None
+    if flat is not None:
+        found = flat.postings(fieldname, leaf.schema[fieldname].to_bytes(text), info.doc_frequency())
+        if found is not None:
+            return found, None
     if whole_blocks and isinstance(info, W3TermInfo):
         if info.is_inlined():
             ids, weights, _values = info.inlined_postings()
@@ -118,6 +126,40 @@ def read_term(leaf, fieldname: str, text: str, whole_blocks: bool = True) -> tup
         add_tf(weight())
         step()
     return (np.asarray(ids, dtype=np.int32), np.asarray(tfs, dtype=np.float32)), None
+
+
+def read_blocks(leaf, fieldname: str, text: str) -> Blocks | None:
+    """Where the blocks of a term's list are, from their headers alone
+    (for a list read from flat arrays); None for an inlined posting or
+    another format."""
+    try:
+        info = leaf.term_info(fieldname, text)
+    except TermNotFound:
+        return None
+    postfile = _postfile(leaf)
+    if not isinstance(info, W3TermInfo) or info.is_inlined() or postfile is None:
+        return None
+    offset, length = info.extent()
+    if isinstance(length, tuple):
+        (length,) = length
+    if postfile.get(offset, 4) != WHOOSH3_HEADER_MAGIC:
+        return None
+    firsts, starts = [], []
+    position, count = offset + 4, 0
+    while position < offset + length:
+        (size,) = _BLOCK_LENGTH.unpack(postfile.get(position, 4))
+        firsts.append(count)
+        starts.append(position)
+        # The block info is a small pickle; what follows it is ignored.
+        count += pickle.loads(postfile.get(position + 4, min(abs(size), _BLOCK_INFO_BYTES)))[0]
+        position += 4 + abs(size)
+        if size < 0:
+            break
+    return Blocks(np.asarray(firsts, dtype=np.int64), np.asarray(starts, dtype=np.int64))
+
+
+# Enough bytes for a pickled block info (six numbers, protocol 2).
+_BLOCK_INFO_BYTES = 64
 
 
 def _postfile(leaf):
@@ -275,6 +317,16 @@ class Segment:
         self.lengths: dict[str, np.ndarray] = {}
         self.codes: dict[str, np.ndarray] = {}  # facet field -> code of each article's value (Values)
         self.dates: np.ndarray | None = None
+        self._flat: FlatPostings | None | bool = False  # False: not looked for yet
+
+    def flat(self, leaf) -> FlatPostings | None:
+        """The segment's flat posting arrays (search/flat.py), if it has them."""
+        if self._flat is False:
+            segment = leaf.segment()
+            folder = folder_of(getattr(leaf, "_storage", None))
+            self._flat = (FlatPostings.open(folder, segment.segment_id())
+                          if segment is not None and folder is not None else None)
+        return self._flat
 
 
 class Values:
@@ -337,8 +389,17 @@ class Store:
         return self._term(key, leaf, fieldname, text)[0]
 
     def blocks(self, key: tuple, leaf, fieldname: str, text: str) -> Blocks | None:
-        """Where the blocks of the term's list in a segment are (read_term)."""
-        return self._term(key, leaf, fieldname, text)[1]
+        """Where the blocks of the term's list in a segment are (read_term,
+        or read_blocks for a list read from flat arrays)."""
+        postings, blocks = self._term(key, leaf, fieldname, text)
+        if blocks is None and len(postings[0]):
+            blocks = read_blocks(leaf, fieldname, text)
+            if blocks is not None:
+                with self.lock:
+                    entry = (key, fieldname, text)
+                    if entry in self._postings:
+                        self._postings[entry] = (postings, blocks)
+        return blocks
 
     def _term(self, key: tuple, leaf, fieldname: str, text: str) -> tuple[Postings, Blocks | None]:
         entry = (key, fieldname, text)
@@ -347,7 +408,7 @@ class Store:
             if found is not None:
                 self._postings.move_to_end(entry)
                 return found
-        found = read_term(leaf, fieldname, text)  # outside the lock: other threads go on
+        found = read_term(leaf, fieldname, text, flat=self.segment(key, leaf).flat(leaf))  # outside the lock
         with self.lock:
             if entry not in self._postings:
                 self._postings[entry] = found

@@ -42,7 +42,7 @@ from whoosh import index as whoosh_index
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
-from search import clusters, pool, variants
+from search import clusters, flat, pool, variants
 from search.analysis import NISBA_FIELD, AnalysisConfig, exact_analyzer, nisba_analyzer, stem_analyzer
 from search.ingest import NOTE, Article, Problem, Record
 
@@ -425,6 +425,18 @@ def _replace_duplicates(ix, dedup: _Dedup) -> None:
         writer.cancel()
         raise
     writer.commit()
+    clean_flat(ix)
+
+
+def clean_flat(ix) -> None:
+    """After a commit: the flat posting arrays (search/flat.py) of the
+    segments Whoosh merged away are removed, as Whoosh removes their files."""
+    folder = flat.folder_of(ix.storage)
+    if folder is None:
+        return
+    with ix.reader() as reader:
+        live = {leaf.segment().segment_id() for leaf, _ in reader.leaf_readers() if leaf.segment() is not None}
+    flat.clean(folder, live)
 
 
 def _point(root: Path, name: str, target: Path) -> None:
@@ -574,6 +586,7 @@ def write_generation(
             shutil.rmtree(tmp, ignore_errors=True)
             return report, None
         writer.commit(optimize=True)
+        clean_flat(ix)
         _replace_duplicates(ix, dedup)
         if mine:
             variants.update(tmp, ix, analyzer=writer.schema[variants.FIELD].analyzer, workers=MINE_WORKERS)
@@ -684,6 +697,7 @@ def write_additions(
             raise
     if report.indexed or report.updated:
         writer.commit()
+        clean_flat(ix)
         _replace_duplicates(ix, dedup)
     else:
         writer.cancel()

@@ -71,9 +71,9 @@ def test_an_add_reads_only_its_new_segment(small_index, monkeypatch):
         read: list[tuple] = []
         original = arrays.read_term
 
-        def counting(leaf, fieldname, text, whole_blocks=True):
+        def counting(leaf, fieldname, text, whole_blocks=True, flat=None):
             read.append((arrays.segment_key(leaf), fieldname, text))
-            return original(leaf, fieldname, text, whole_blocks)
+            return original(leaf, fieldname, text, whole_blocks, flat)
 
         monkeypatch.setattr(arrays, "read_term", counting)
         # New articles, and one old one replaced (a deletion in an old segment).

@@ -1,0 +1,167 @@
+"""A segment's posting lists as flat arrays, written beside Whoosh's files.
+
+Whoosh keeps a posting list as pickled, compressed blocks.  Decoding them
+is most of what a query costs the first time it meets a word (about 200 ns
+a posting: 4-9 ms for a headline's common words at 300,000 articles), and
+that cost grows with the archive.  So the build also writes each segment's
+lists as plain arrays (document numbers int32, term frequencies float32)
+with a directory of its terms; a searcher maps them into memory and a list
+is a slice, shared by every process that searches the index (one copy in
+the page cache, not one decoded copy per worker).
+
+The arrays are written by the build's posting pool (search/pool.py) from
+the same postings it hands Whoosh, so they hold exactly Whoosh's lists
+(tests/test_flat.py compares every term).  A segment without them (one that
+Whoosh merged, or an index from before them) is read from Whoosh's blocks as
+before.  The files are named apart from the segment's own (Whoosh would
+pack those into a compound file), so ``clean`` removes them once Whoosh has
+merged their segment away.
+
+Layout: ``flat-<segment id>.ids`` and ``.tfs`` the postings of every term
+one after the other, in the order Whoosh writes its terms; ``.terms`` a
+header (magic, term count, posting count) then the terms'
+keys (a 64-bit hash of field and term, ascending), starts and counts.  A
+key two terms share is left out: those terms are read from Whoosh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+
+MAGIC = b"AKHFLAT1"
+_HEADER = struct.Struct("<8sqq")
+EXTENSIONS = ("ids", "tfs", "terms")
+_PREFIX = "flat-"
+
+
+def key_of(fieldname: str, text: bytes) -> int:
+    """The 64-bit key of a term of a field."""
+    digest = hashlib.blake2b(fieldname.encode("utf-8") + b"\0" + text, digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def paths(folder: str | Path, segment_id: str) -> tuple[Path, Path, Path]:
+    """The segment's files (its id is Whoosh's: the index name, _, an id)."""
+    return tuple(Path(folder) / f"{_PREFIX}{segment_id}.{ext}" for ext in EXTENSIONS)  # type: ignore[return-value]
+
+
+def folder_of(storage) -> str | None:
+    """The folder of a Whoosh storage, also of a compound segment's (an
+    overlay of its compound file on the folder)."""
+    return getattr(storage, "folder", None) or getattr(getattr(storage, "b", None), "folder", None)
+
+
+def clean(folder: str | Path, segment_ids: set[str]) -> None:
+    """Remove the flat arrays of segments other than ``segment_ids`` (a
+    searcher still reading one keeps its mapping; one that had not yet
+    opened them reads Whoosh's lists)."""
+    for path in Path(folder).glob(f"{_PREFIX}*"):
+        if path.name[len(_PREFIX):].rsplit(".", 1)[0] not in segment_ids:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+
+
+class FlatWriter:
+    """Writes one segment's lists, term by term in Whoosh's order."""
+
+    def __init__(self, folder: str | Path, segment_id: str) -> None:
+        self._paths = paths(folder, segment_id)
+        self._ids = open(self._paths[0], "wb")
+        self._tfs = open(self._paths[1], "wb")
+        self._keys: list[int] = []
+        self._starts: list[int] = []
+        self._counts: list[int] = []
+        self._written = 0
+        self._current: tuple[str, bytes] | None = None
+
+    def add(self, fieldname: str, text: bytes, docnums, weights) -> None:
+        """Postings of a term (``docnums`` ascending); a term's postings may
+        come in several parts, one after the other."""
+        if (fieldname, text) != self._current:
+            self._current = (fieldname, text)
+            self._keys.append(key_of(fieldname, text))
+            self._starts.append(self._written)
+            self._counts.append(0)
+        ids = np.asarray(docnums, dtype=np.int32)
+        self._ids.write(ids.tobytes())
+        self._tfs.write(np.asarray(weights, dtype=np.float32).tobytes())
+        self._counts[-1] += len(ids)
+        self._written += len(ids)
+
+    def close(self) -> None:
+        """The directory, written last: a segment whose directory is
+        missing or does not match its arrays is read from Whoosh."""
+        self._ids.close()
+        self._tfs.close()
+        keys = np.asarray(self._keys, dtype=np.uint64)
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        starts = np.asarray(self._starts, dtype=np.int64)[order]
+        counts = np.asarray(self._counts, dtype=np.int64)[order]
+        shared = np.zeros(len(keys), dtype=bool)
+        if len(keys) > 1:
+            same = keys[1:] == keys[:-1]
+            shared[1:] |= same
+            shared[:-1] |= same
+        keys, starts, counts = keys[~shared], starts[~shared], counts[~shared]
+        with open(self._paths[2], "wb") as f:
+            f.write(_HEADER.pack(MAGIC, len(keys), self._written))
+            for array in (keys, starts, counts):
+                f.write(array.tobytes())
+
+    def cancel(self) -> None:
+        for f in (self._ids, self._tfs):
+            f.close()
+        for path in self._paths:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+
+
+class FlatPostings:
+    """One segment's flat lists, memory-mapped."""
+
+    def __init__(self, ids: np.ndarray, tfs: np.ndarray, keys: np.ndarray, starts: np.ndarray,
+                 counts: np.ndarray) -> None:
+        self.ids, self.tfs, self.keys, self.starts, self.counts = ids, tfs, keys, starts, counts
+
+    @classmethod
+    def open(cls, folder: str | Path, segment_id: str) -> "FlatPostings | None":
+        """The segment's lists, or None if it has none (or they are not whole)."""
+        ids_path, tfs_path, terms_path = paths(folder, segment_id)
+        try:
+            with open(terms_path, "rb") as f:
+                magic, terms, postings = _HEADER.unpack(f.read(_HEADER.size))
+            if magic != MAGIC or ids_path.stat().st_size != 4 * postings or tfs_path.stat().st_size != 4 * postings:
+                return None
+            if terms_path.stat().st_size != _HEADER.size + 24 * terms:
+                return None
+        except (OSError, struct.error):
+            return None
+        if postings == 0 or terms == 0:
+            empty = np.zeros(0, np.int64)
+            return cls(np.zeros(0, np.int32), np.zeros(0, np.float32), empty.astype(np.uint64), empty, empty)
+        directory = np.memmap(terms_path, dtype=np.uint8, mode="r", offset=_HEADER.size)
+        keys = directory[: 8 * terms].view(np.uint64)
+        starts = directory[8 * terms : 16 * terms].view(np.int64)
+        counts = directory[16 * terms :].view(np.int64)
+        return cls(np.memmap(ids_path, dtype=np.int32, mode="r"), np.memmap(tfs_path, dtype=np.float32, mode="r"),
+                   keys, starts, counts)
+
+    def postings(self, fieldname: str, text: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """The term's (documents, term frequencies), or None if it is not
+        here with ``count`` postings (Whoosh's own count of the list)."""
+        key = np.uint64(key_of(fieldname, text))
+        at = int(np.searchsorted(self.keys, key))
+        if at >= len(self.keys) or self.keys[at] != key or int(self.counts[at]) != count:
+            return None
+        start = int(self.starts[at])
+        return np.asarray(self.ids[start : start + count]), np.asarray(self.tfs[start : start + count])
