@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
+from array import array
 from pathlib import Path
 
 import numpy as np
@@ -75,9 +76,11 @@ class FlatWriter:
         self._paths = paths(folder, segment_id)
         self._ids = open(self._paths[0], "wb")
         self._tfs = open(self._paths[1], "wb")
-        self._keys: list[int] = []
-        self._starts: list[int] = []
-        self._counts: list[int] = []
+        # Arrays, not lists: a segment has a million terms and more, and the
+        # build's peak memory is when its pool is written.
+        self._keys = array("Q")
+        self._starts = array("q")
+        self._counts = array("q")
         self._written = 0
         self._current: tuple[str, bytes] | None = None
 
@@ -100,11 +103,11 @@ class FlatWriter:
         missing or does not match its arrays is read from Whoosh."""
         self._ids.close()
         self._tfs.close()
-        keys = np.asarray(self._keys, dtype=np.uint64)
+        keys = np.frombuffer(self._keys, dtype=np.uint64)
         order = np.argsort(keys, kind="stable")
         keys = keys[order]
-        starts = np.asarray(self._starts, dtype=np.int64)[order]
-        counts = np.asarray(self._counts, dtype=np.int64)[order]
+        starts = np.frombuffer(self._starts, dtype=np.int64)[order]
+        counts = np.frombuffer(self._counts, dtype=np.int64)[order]
         shared = np.zeros(len(keys), dtype=bool)
         if len(keys) > 1:
             same = keys[1:] == keys[:-1]
