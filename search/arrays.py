@@ -456,7 +456,7 @@ STORE = Store()  # the process's one copy (akhbar serve sizes it: --cache-mb, AK
 def segment_key(leaf) -> tuple:
     """A segment's identity: its directory (the index generation) and id."""
     segment = leaf.segment()  # None: an empty index (a shard that got no article)
-    return (str(getattr(getattr(leaf, "_storage", None), "folder", "")), segment.segment_id() if segment else "")
+    return (str(folder_of(getattr(leaf, "_storage", None)) or ""), segment.segment_id() if segment else "")
 
 
 def view_key(searcher) -> tuple:

@@ -35,7 +35,7 @@ from typing import IO, Callable
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
-from search.flat import FlatWriter
+from search.flat import FlatWriter, folder_of
 
 Posting = tuple[str, bytes, int, float, bytes]
 _BYTES_PER_POSTING = 4 + 8 + 4  # document number, weight, end of its value
@@ -182,7 +182,7 @@ def writer(ix, procs: int = 1, **kwargs) -> SegmentWriter:
 def _pool_of(writer: SegmentWriter, limitmb: float) -> TermPool:
     """A TermPool for ``writer``'s segment, which writes its flat arrays
     where the segment's files are (if they are in a folder)."""
-    folder = getattr(writer.storage, "folder", None)
+    folder = folder_of(writer.storage)
     flat = None
     if folder is not None:
         segment_id = writer.newsegment.segment_id()
