@@ -1,9 +1,9 @@
 """A segment's posting lists as flat arrays, written beside Whoosh's files.
 
 Whoosh keeps a posting list as pickled, compressed blocks.  Decoding them
-is most of what a query costs the first time it meets a word (about 200 ns
-a posting: 4-9 ms for a headline's common words at 300,000 articles), and
-that cost grows with the archive.  So the build also writes each segment's
+(about 200 ns a posting) is what a query costs the first time it meets a
+word, and that cost grows with the archive: 29 % of the benchmark's query
+time on 297,885 articles (docs/benchmarks.md).  So the build also writes each segment's
 lists as plain arrays (document numbers int32, term frequencies float32)
 with a directory of its terms; a searcher maps them into memory and a list
 is a slice, shared by every process that searches the index (one copy in

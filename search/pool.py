@@ -87,8 +87,10 @@ class TermPool:
                 yield from _postings(key, postings)
             done = True
         finally:
-            if flat is not None:
-                flat.close() if done else flat.cancel()
+            if flat is not None and done:
+                flat.close()
+            elif flat is not None:
+                flat.cancel()
 
     def _by_term(self) -> Iterator[tuple[tuple[str, bytes], tuple]]:
         """(term, postings) in term order: a term of several runs comes in

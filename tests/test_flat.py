@@ -153,3 +153,20 @@ def test_terms_that_share_a_key_are_left_to_whoosh(tmp_path, monkeypatch):
     ids, tfs = lists.postings("text", b"ccc", 3)
     assert ids.tolist() == [0, 1, 5] and tfs.tolist() == [1.0, 1.0, 4.0]
     assert lists.postings("text", b"ccc", 2) is None  # not the count Whoosh has: not trusted
+
+
+def test_a_segment_write_that_stops_midway_leaves_no_arrays(tmp_path):
+    terms = pool.TermPool(str(tmp_path), flat=lambda: flat.FlatWriter(tmp_path, "MAIN_y"))
+    for docnum in range(3):
+        for word in (b"a", b"b"):
+            terms.add(("text", word, docnum, 1.0, b""))
+    postings = terms.iter_postings()
+    next(postings)
+    assert sorted(p.name for p in tmp_path.glob("flat-*")) == ["flat-MAIN_y.ids", "flat-MAIN_y.tfs"]
+    postings.close()  # what Whoosh's writer does when it fails midway
+    assert not list(tmp_path.glob("flat-*"))
+    assert flat.FlatPostings.open(tmp_path, "MAIN_y") is None
+    whole = pool.TermPool(str(tmp_path), flat=lambda: flat.FlatWriter(tmp_path, "MAIN_y"))
+    whole.add(("text", b"a", 0, 2.0, b""))
+    assert len(list(whole.iter_postings())) == 1
+    assert flat.FlatPostings.open(tmp_path, "MAIN_y").postings("text", b"a", 1)[1].tolist() == [2.0]
