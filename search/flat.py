@@ -116,8 +116,8 @@ class FlatWriter:
         keys, starts, counts = keys[~shared], starts[~shared], counts[~shared]
         with open(self._paths[2], "wb") as f:
             f.write(_HEADER.pack(MAGIC, len(keys), self._written))
-            for array in (keys, starts, counts):
-                f.write(array.tobytes())
+            for part in (keys, starts, counts):
+                f.write(part.tobytes())
 
     def cancel(self) -> None:
         for f in (self._ids, self._tfs):
