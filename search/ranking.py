@@ -27,7 +27,7 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from search.arrays import IndexView, first, index_of, kth_largest
+from search.arrays import IndexView, first, index_of, kth_largest, present
 
 # Below this many candidates per posting, a term's postings for the
 # candidates are found by binary search rather than by scoring the whole list.
@@ -293,11 +293,8 @@ def _having_by_matchers(reader, node: wq.Phrase, docs: np.ndarray) -> np.ndarray
 
 def _picked(ids: np.ndarray, tfs: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The postings of the ``wanted`` (ascending) documents, found by binary search."""
-    at = np.searchsorted(ids, wanted)
-    inside = at < len(ids)
-    at, wanted = at[inside], wanted[inside]
-    hit = ids[at] == wanted
-    return wanted[hit], tfs[at[hit]]
+    found, at = present(ids, wanted)
+    return found, tfs[at]
 
 
 def best(scored: np.ndarray, docs: np.ndarray, count: int, ties: np.ndarray | None = None) -> list[tuple[int, float]]:

@@ -886,9 +886,7 @@ class Searcher:
         if not grouped:
             return {}
         # The matched articles of the heads' clusters (docs is ascending).
-        members = view.members(codes, np.unique(codes[np.asarray(grouped)]))
-        at = np.minimum(np.searchsorted(docs, members), len(docs) - 1)
-        members = members[docs[at] == members]
+        members, _ = arrays.present(docs, view.members(codes, np.unique(codes[np.asarray(grouped)])))
         if sort == "date":
             keys = view.dates(searcher)[members].astype(np.float64)
         else:

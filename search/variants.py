@@ -33,8 +33,9 @@ them (an add, the pairs its new words make), in three steps:
    letters or more) needs no such test; it joins however many articles
    write it, and one the lexicon knows if it knows the usual spelling
    better.  Nor does a shorter one that writes a foreign g as ج where
-   the usual spelling writes غ (sure_leaf).  It is searched with every search for the usual spelling, at
-   half the weight that spelling would have.
+   the usual spelling writes غ (sure_leaf).  It is searched with every
+   search for the usual spelling, at half the weight that spelling would
+   have.
 
 The pairs kept are saved beside the index (``spellings.json``); the query
 builder searches every spelling of a query word that they join.
