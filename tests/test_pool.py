@@ -101,3 +101,26 @@ def test_the_build_writer_makes_the_same_postings_in_two_processes(docs, referen
     assert built.keys() == reference.keys()
     for key, value in reference.items():
         assert sorted(built[key]) == sorted(value) if key[0] != "length" else built[key] == value, key
+
+
+def _segment_files(path: Path, suffix: str) -> bytes:
+    (found,) = path.glob(f"*{suffix}")
+    return found.read_bytes()
+
+
+def test_the_postings_file_is_byte_for_byte_whooshs_own(docs, tmp_path):
+    """Whoosh's blocks keep their postings' shortest and longest field
+    lengths, which the pool's writer reads from the length column once per
+    field (pool._ColumnLengths): the same bytes as Whoosh's own writer."""
+    for name, make_writer in (("whoosh", lambda ix: ix.writer(compound=False)),
+                              ("pool", lambda ix: pool.writer(ix, compound=False))):
+        path = tmp_path / name
+        path.mkdir()
+        ix = whoosh_index.create_in(str(path), idx.make_schema())
+        writer = make_writer(ix)
+        for article in docs:
+            writer.add_document(**idx.document(article))
+        writer.commit()
+        ix.close()
+    for suffix in (".pst", ".trm"):
+        assert _segment_files(tmp_path / "pool", suffix) == _segment_files(tmp_path / "whoosh", suffix), suffix
