@@ -34,7 +34,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import _length_byte_cache
 
-from search.flat import FlatPostings, folder_of
+from search.flat import FlatPostings, folder_of, of_leaf
 
 # What Whoosh's date column holds for an article without a date.
 NO_DATE = 2**64 - 1
@@ -333,10 +333,7 @@ class Segment:
     def flat(self, leaf) -> FlatPostings | None:
         """The segment's flat posting arrays (search/flat.py), if it has them."""
         if self._flat is False:
-            segment = leaf.segment()
-            folder = folder_of(getattr(leaf, "_storage", None))
-            self._flat = (FlatPostings.open(folder, segment.segment_id())
-                          if segment is not None and folder is not None else None)
+            self._flat = of_leaf(leaf)
         return self._flat
 
 

@@ -57,6 +57,13 @@ def folder_of(storage) -> str | None:
     return getattr(storage, "folder", None) or getattr(getattr(storage, "b", None), "folder", None)
 
 
+def of_leaf(leaf) -> "FlatPostings | None":
+    """A segment reader's flat arrays, if its segment has them."""
+    segment = leaf.segment()
+    folder = folder_of(getattr(leaf, "_storage", None))
+    return FlatPostings.open(folder, segment.segment_id()) if segment is not None and folder is not None else None
+
+
 def clean(folder: str | Path, segment_ids: set[str]) -> None:
     """Remove the flat arrays of segments other than ``segment_ids`` (a
     searcher still reading one keeps its mapping; one that had not yet

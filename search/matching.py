@@ -26,6 +26,7 @@ from whoosh import query as wq
 from search import arrays
 from search.analysis import NISBA_FIELD, nisba_stem
 from search.arrays import IndexView, first
+from search.flat import FlatPostings
 
 
 class WithoutNisba(wq.Term):
@@ -90,11 +91,12 @@ def newest_first(view: IndexView, searcher, docs: np.ndarray, count: int) -> lis
     return first(docs, view.dates(searcher)[docs], count, view.ranks(searcher)).tolist()
 
 
-def read_postings(leaf, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+def read_postings(leaf, fieldname: str, text: str, flat: FlatPostings | None = None,
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """(documents int32, term frequencies float32) of a term's live articles
-    in one segment (the spelling miner's reading; queries keep deleted
-    articles in their arrays and mask them)."""
-    ids, tfs = arrays.read_postings(leaf, fieldname, text)
+    in one segment, from its ``flat`` arrays if given (the spelling miner's
+    reading; queries keep deleted articles in their arrays and mask them)."""
+    ids, tfs = arrays.read_term(leaf, fieldname, text, flat=flat)[0]
     deleted = list(leaf.segment().deleted_docs())
     if deleted and len(ids):
         keep = ~np.isin(ids, np.asarray(deleted, dtype=np.int32))

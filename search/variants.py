@@ -62,6 +62,7 @@ from pyarabic import araby
 
 from search import normalize as norm
 from search.lexicon import zipf
+from search.flat import of_leaf
 from search.matching import read_postings
 from search.respelling import G_SOUND, LONG_VOWELS, S_SOUND, T_SOUND, respellings
 from search.stemmer import PARADIGM
@@ -344,7 +345,10 @@ class Postings:
 
     def __init__(self, searcher, fieldname: str = FIELD) -> None:
         self.fieldname = fieldname
-        self.segments = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        # Each segment's flat arrays, where it has them: a list is then a
+        # slice, not Whoosh's blocks decoded (the neighbours and contexts
+        # read some 20,000 lists on the full corpus).
+        self.segments = [(sub.reader(), offset, of_leaf(sub.reader())) for sub, offset in searcher.leaf_searchers()]
         self.articles = searcher.doc_count_all()
         self.docnums = id_order(searcher)
         self.numbers = np.empty(len(self.docnums), dtype=np.int64)
@@ -354,16 +358,16 @@ class Postings:
         """Every term with the number of live articles that have it (near
         enough: a deleted article still counts until its segment merges)."""
         counts: dict[str, int] = defaultdict(int)
-        for leaf, _offset in self.segments:
+        for leaf, _offset, _flat in self.segments:
             for term, info in leaf.iter_field(self.fieldname):
                 counts[term.decode("utf-8") if isinstance(term, bytes) else term] += info.doc_frequency()
         return counts
 
     def docs(self, term: str) -> np.ndarray:
         parts = []
-        for leaf, offset in self.segments:
+        for leaf, offset, flat in self.segments:
             if (self.fieldname, term) in leaf:
-                ids, _tfs = read_postings(leaf, self.fieldname, term)
+                ids, _tfs = read_postings(leaf, self.fieldname, term, flat)
                 parts.append(self.numbers[np.frombuffer(ids, dtype=np.int32).astype(np.int64) + offset])
         return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 

@@ -170,3 +170,29 @@ def test_a_segment_write_that_stops_midway_leaves_no_arrays(tmp_path):
     whole.add(("text", b"a", 0, 2.0, b""))
     assert len(list(whole.iter_postings())) == 1
     assert flat.FlatPostings.open(tmp_path, "MAIN_y").postings("text", b"a", 1)[1].tolist() == [2.0]
+
+
+def test_the_spelling_miner_reads_the_arrays_not_whooshs_blocks(shared_news_small, tmp_path, monkeypatch):
+    """Mining the spellings reads thousands of lists (contexts, neighbours):
+    from the flat arrays, with the same table as from Whoosh's blocks."""
+    from search import variants
+
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "a.jsonl", shared_news_small)]))
+    generation = idx.resolve(index_dir)
+    ix = whoosh_index.open_dir(str(generation))
+    with monkeypatch.context() as m:
+        m.setattr(flat, "of_leaf", lambda leaf: None)
+        m.setattr(variants, "of_leaf", lambda leaf: None)
+        with ix.searcher() as searcher:
+            from_blocks = [(e.a, e.b, e.same, round(e.score, 9)) for e in variants.mine(searcher)]
+
+    def refused(data):
+        raise AssertionError("decoded Whoosh's blocks")
+
+    monkeypatch.setattr(arrays, "_decode_blocks", refused)
+    with ix.searcher() as searcher:
+        from_arrays = [(e.a, e.b, e.same, round(e.score, 9)) for e in variants.mine(searcher)]
+    ix.close()
+    assert from_arrays == from_blocks
+    assert any(same for *_, same, _score in from_blocks)
