@@ -43,7 +43,8 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from search import clusters, flat, pool, variants
-from search.analysis import NISBA_FIELD, AnalysisConfig, exact_analyzer, nisba_analyzer, stem_analyzer
+from search.analysis import (NISBA_FIELD, AnalysisConfig, CountedFrequency, exact_analyzer, nisba_analyzer,
+                             stem_analyzer)
 from search.ingest import NOTE, Article, Problem, Record
 
 CURRENT = "current"
@@ -186,15 +187,15 @@ def make_schema(config: AnalysisConfig = AnalysisConfig()) -> Schema:
     # short query's matching tell المدن from المدني (search/analysis.py,
     # NisbaFilter); only their frequencies are kept.
     nisba = nisba_analyzer(config, stems)
-    extra = {NISBA_FIELD: TEXT(analyzer=nisba, phrase=False)} if nisba is not None else {}
+    extra = {NISBA_FIELD: _counted(TEXT(analyzer=nisba, phrase=False))} if nisba is not None else {}
     return Schema(
         # Sortable: a column of the ids by document number, which the
         # searcher maps to wire-copy clusters (search/clusters.py).
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=stems, stored=True),
         text=TEXT(analyzer=stems),
-        text_exact=TEXT(analyzer=exact, phrase=False),
-        lead=TEXT(analyzer=stems, phrase=False),
+        text_exact=_counted(TEXT(analyzer=exact, phrase=False)),
+        lead=_counted(TEXT(analyzer=stems, phrase=False)),
         body=STORED(),
         date=DATETIME(stored=True, sortable=True),
         source=ID(stored=True, sortable=True),
@@ -203,6 +204,14 @@ def make_schema(config: AnalysisConfig = AnalysisConfig()) -> Schema:
         **{BRIEF_FIELD: COLUMN(VarBytesColumn())},
         **extra,
     )
+
+
+def _counted(field: TEXT) -> TEXT:
+    """A field without positions whose terms the cached chain counts at
+    once (analysis.CountedFrequency): the build indexes the article's text
+    three times (stems, exact forms, nisba words)."""
+    field.format = CountedFrequency(field_boost=field.format.field_boost)
+    return field
 
 
 def brief(title: str, url: str) -> bytes:

@@ -14,7 +14,9 @@ import pytest
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from conftest import SEEDS
-from search.analysis import CONFIGS, CachedChain, exact_analyzer, nisba_analyzer, stem_analyzer
+from whoosh.formats import Frequency
+
+from search.analysis import CONFIGS, CachedChain, CountedFrequency, exact_analyzer, nisba_analyzer, stem_analyzer
 
 ODD = (
     "مُحَمَّدٌ ﷺ كييفالتصرف في على علي والحكومات الأوكرانية ١٢٣ ـــ \u200fزيلينسكي "
@@ -69,6 +71,20 @@ def test_cached_chain_gives_exactly_the_chains_tokens(name, analyzer, shared_new
                 if unnumbered:
                     got, want = ([t[:1] + t[2:] for t in tokens] for tokens in (got, want))
                 assert got == want, (name, kwargs, text[:60])
+
+
+@pytest.mark.parametrize("name,analyzer", list(_analyzers()))
+def test_counted_terms_are_the_token_streams(name, analyzer, shared_news_small):
+    """CountedFrequency indexes what Whoosh's Frequency counts from the
+    chain's tokens: the same terms, frequencies, weights and values."""
+    counted, plain = CountedFrequency(field_boost=1.5), Frequency(field_boost=1.5)
+    for text in _texts(shared_news_small):
+        for _ in range(2):  # cold, then from the cache
+            got = sorted(counted.word_values(text, analyzer, mode="index"))
+            assert got == sorted(plain.word_values(text, CompositeAnalyzer(*analyzer.items), mode="index")), name
+    # A query's words are counted from the stream, as Whoosh does.
+    assert sorted(counted.word_values(ODD, analyzer, mode="query")) == sorted(
+        plain.word_values(ODD, analyzer, mode="query"))
 
 
 def test_cache_is_not_pickled_and_a_clone_gives_the_same_tokens():
