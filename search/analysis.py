@@ -612,9 +612,10 @@ class CachedChain(CompositeAnalyzer):
 
     def term_counts(self, value: str) -> dict[str, int] | None:
         """How often each term of ``value`` occurs (as indexed: stop words
-        removed), or None where only the token stream says (not the cached
-        chain).  What a field without positions indexes, without a Token a
-        word: a third of the time of counting the stream (CountedFrequency)."""
+        removed), or None for a chain whose filters are not all per token
+        (its stream must be run).  What a field without positions indexes,
+        without a Token a word: about half the time of counting the stream
+        (CountedFrequency)."""
         if not getattr(self, "_fast", False):
             return None
         cache = self._caches[False]

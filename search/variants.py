@@ -61,8 +61,8 @@ import numpy as np
 from pyarabic import araby
 
 from search import normalize as norm
-from search.lexicon import zipf
 from search.flat import of_leaf
+from search.lexicon import zipf
 from search.matching import read_postings
 from search.respelling import G_SOUND, LONG_VOWELS, S_SOUND, T_SOUND, respellings
 from search.stemmer import PARADIGM

@@ -12,10 +12,9 @@ import pickle
 
 import pytest
 from whoosh.analysis.analyzers import CompositeAnalyzer
-
-from conftest import SEEDS
 from whoosh.formats import Frequency
 
+from conftest import SEEDS
 from search.analysis import CONFIGS, CachedChain, CountedFrequency, exact_analyzer, nisba_analyzer, stem_analyzer
 
 ODD = (

@@ -46,14 +46,19 @@ def everything(ix) -> dict:
     return out
 
 
-def build(tmp: Path, name: str, docs: list[Article], make_writer) -> dict:
-    path = tmp / name
+def write(path: Path, docs: list[Article], make_writer):
+    """A new index in ``path`` of ``docs``, written by ``make_writer(ix)``."""
     path.mkdir()
     ix = whoosh_index.create_in(str(path), idx.make_schema())
     writer = make_writer(ix)
     for article in docs:
         writer.add_document(**idx.document(article))
     writer.commit()
+    return ix
+
+
+def build(tmp: Path, name: str, docs: list[Article], make_writer) -> dict:
+    ix = write(tmp / name, docs, make_writer)
     try:
         return everything(ix)
     finally:
@@ -114,13 +119,6 @@ def test_the_postings_file_is_byte_for_byte_whooshs_own(docs, tmp_path):
     field (pool._ColumnLengths): the same bytes as Whoosh's own writer."""
     for name, make_writer in (("whoosh", lambda ix: ix.writer(compound=False)),
                               ("pool", lambda ix: pool.writer(ix, compound=False))):
-        path = tmp_path / name
-        path.mkdir()
-        ix = whoosh_index.create_in(str(path), idx.make_schema())
-        writer = make_writer(ix)
-        for article in docs:
-            writer.add_document(**idx.document(article))
-        writer.commit()
-        ix.close()
+        write(tmp_path / name, docs, make_writer).close()
     for suffix in (".pst", ".trm"):
         assert _segment_files(tmp_path / "pool", suffix) == _segment_files(tmp_path / "whoosh", suffix), suffix
