@@ -119,9 +119,7 @@ def read_term(leaf, fieldname: str, text: str, whole_blocks: bool = True, flat: 
             return (np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)), None
         postfile = _postfile(leaf)
         if postfile is not None:
-            offset, length = info.extent()
-            if isinstance(length, tuple):  # whoosh3 3.54.0 reads it back as struct.unpack's 1-tuple
-                (length,) = length
+            offset, length = _extent(info)
             postings, firsts, starts = _decode_blocks(postfile.get(offset, length))
             return postings, Blocks(firsts, starts + offset)
     matcher = leaf.postings(fieldname, text)
@@ -150,9 +148,7 @@ def read_blocks(leaf, fieldname: str, text: str) -> Blocks | None:
     postfile = _postfile(leaf)
     if not isinstance(info, W3TermInfo) or info.is_inlined() or postfile is None:
         return None
-    offset, length = info.extent()
-    if isinstance(length, tuple):
-        (length,) = length
+    offset, length = _extent(info)
     if postfile.get(offset, 4) != WHOOSH3_HEADER_MAGIC:
         return None
     firsts, starts = [], []
@@ -171,6 +167,15 @@ def read_blocks(leaf, fieldname: str, text: str) -> Blocks | None:
 
 # Enough bytes for a pickled block info (six numbers, protocol 2).
 _BLOCK_INFO_BYTES = 64
+
+
+def _extent(info: W3TermInfo) -> tuple[int, int]:
+    """Where a term's list is in the postings file: offset and length
+    (whoosh3 3.54.0 reads the length back as struct.unpack's 1-tuple)."""
+    offset, length = info.extent()
+    if isinstance(length, tuple):
+        (length,) = length
+    return offset, length
 
 
 def _postfile(leaf):

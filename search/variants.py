@@ -348,7 +348,8 @@ class Postings:
         # Each segment's flat arrays, where it has them: a list is then a
         # slice, not Whoosh's blocks decoded (the neighbours and contexts
         # read some 20,000 lists on the full corpus).
-        self.segments = [(sub.reader(), offset, of_leaf(sub.reader())) for sub, offset in searcher.leaf_searchers()]
+        leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self.segments = [(leaf, offset, of_leaf(leaf)) for leaf, offset in leaves]
         self.articles = searcher.doc_count_all()
         self.docnums = id_order(searcher)
         self.numbers = np.empty(len(self.docnums), dtype=np.int64)
