@@ -105,6 +105,10 @@ def read_term(leaf, fieldname: str, text: str, whole_blocks: bool = True, flat: 
     were read block by block, where its blocks are (None otherwise: read
     from the segment's ``flat`` arrays, an inlined posting, another
     format, or ``whole_blocks`` off)."""
+    if flat is not None and fieldname in leaf.schema:
+        found = flat.listed(fieldname, leaf.schema[fieldname].to_bytes(text))
+        if found is not None:
+            return found, None
     try:
         info = leaf.term_info(fieldname, text)
     except TermNotFound:

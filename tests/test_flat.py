@@ -43,13 +43,19 @@ def check_every_term(ix) -> int:
             segment = leaf.segment()
             lists = flat.FlatPostings.open(flat.folder_of(leaf._storage), segment.segment_id())
             assert lists is not None, segment.segment_id()
+            # Every term of every field, and nothing else: a word not listed is not in the segment.
+            assert lists.complete and len(lists.keys) == sum(1 for _ in leaf.all_terms())
             for fieldname in TEXT_FIELDS:
                 for text, info in leaf.iter_field(fieldname):
                     found = lists.postings(fieldname, text, info.doc_frequency())
                     assert found is not None, (fieldname, text)
                     ids, tfs = whooshs(leaf, fieldname, text)
                     assert found[0].tolist() == ids and found[1].tolist() == np.float32(tfs).tolist(), (fieldname, text)
+                    listed = lists.listed(fieldname, text)
+                    assert listed[0].tolist() == ids and listed[1].tolist() == found[1].tolist()
                     checked += 1
+                absent = lists.listed(fieldname, "كلمةليستهنا".encode())
+                assert absent is not None and len(absent[0]) == len(absent[1]) == 0
     return checked
 
 
@@ -126,6 +132,49 @@ def test_searches_read_the_arrays_not_whooshs_blocks(shared_news_small, tmp_path
     assert all(from_blocks.values())
 
 
+def test_a_search_looks_words_up_in_the_arrays_directory_alone(shared_news_small, tmp_path, monkeypatch):
+    """A long query looks up some hundred terms: in the flat directory,
+    which lists every term, without Whoosh's term dictionary (asked only
+    where a phrase's positions are read), and with the same hits and scores
+    (idf counted from the lists read)."""
+    from whoosh.reading import SegmentReader
+
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "a.jsonl", shared_news_small[:300])]))
+    queries = QUERIES + ["كلمةليستفيالارشيف الحكومة"]
+    with monkeypatch.context() as m:
+        m.setattr(arrays.Segment, "flat", lambda self, leaf: None)
+        from_whoosh = _hits(index_dir, queries)
+    looked_up = []
+    real = SegmentReader.term_info
+
+    def counted(self, fieldname, text):
+        looked_up.append((fieldname, text))
+        return real(self, fieldname, text)
+
+    monkeypatch.setattr(SegmentReader, "term_info", counted)
+    assert _hits(index_dir, queries) == from_whoosh
+    assert all(from_whoosh[q] for q in QUERIES)
+    looked_up.clear()
+    _hits(index_dir, ["الحكومة", "كلمةليستفيالارشيف"])  # words alone: no positions read
+    assert not [term for term in looked_up if term[0] in TEXT_FIELDS]
+
+
+def test_a_directory_of_the_first_layout_is_trusted_only_for_whooshs_counts(tmp_path):
+    """Directories written before they listed every term (AKHFLAT1, the
+    terms that share a key left out) still serve the lists Whoosh counts
+    alike, but never say that a term is absent."""
+    writer = flat.FlatWriter(tmp_path, "MAIN_v1")
+    writer.add("text", b"a", [0, 3], [1.0, 2.0])
+    writer.close()
+    terms = tmp_path / "flat-MAIN_v1.terms"
+    terms.write_bytes(b"AKHFLAT1" + terms.read_bytes()[8:])
+    lists = flat.FlatPostings.open(tmp_path, "MAIN_v1")
+    assert lists is not None and not lists.complete
+    assert lists.postings("text", b"a", 2)[0].tolist() == [0, 3]
+    assert lists.listed("text", b"a") is None and lists.listed("text", b"zz") is None
+
+
 def test_a_segment_without_whole_arrays_is_read_from_whoosh(shared_news_small, tmp_path):
     index_dir = tmp_path / "index"
     idx.build(index_dir, read_sources([write_jsonl(tmp_path / "a.jsonl", shared_news_small[:300])]))
@@ -150,6 +199,8 @@ def test_terms_that_share_a_key_are_left_to_whoosh(tmp_path, monkeypatch):
     writer.close()
     lists = flat.FlatPostings.open(tmp_path, "MAIN_x")
     assert lists.postings("text", b"a", 2) is None and lists.postings("text", b"b", 1) is None
+    assert lists.listed("text", b"a") is None and lists.listed("text", b"b") is None  # ask Whoosh
+    assert len(lists.keys) == 2 and len(lists.listed("text", b"dd")[0]) == 0  # the shared key listed once
     ids, tfs = lists.postings("text", b"ccc", 3)
     assert ids.tolist() == [0, 1, 5] and tfs.tolist() == [1.0, 1.0, 4.0]
     assert lists.postings("text", b"ccc", 2) is None  # not the count Whoosh has: not trusted
