@@ -371,10 +371,11 @@ def with_stats(searcher: Searcher, stats: Stats | None) -> Searcher:
                           fromindex=searcher._ix)
 
 
-def term_stats(searcher: Searcher, queries: Iterable[wq.Query], fields: Iterable[str]) -> Stats:
+def term_stats(view: IndexView, searcher: Searcher, queries: Iterable[wq.Query], fields: Iterable[str]) -> Stats:
     """This index's statistics for the terms of ``queries`` (their scored
     leaves, a phrase's words) and the lengths of ``fields``: one shard's
-    part of a sharded index's statistics."""
+    part of a sharded index's statistics.  The frequencies are counted from
+    the terms' lists, which the shard's query then finds read."""
     wanted: set[tuple[str, str]] = set()
     for query in queries:
         for node, _boost in _leaves(query):
@@ -386,7 +387,7 @@ def term_stats(searcher: Searcher, queries: Iterable[wq.Query], fields: Iterable
     return Stats(
         doc_count=searcher.doc_count_all(),
         field_lengths={name: reader.field_length(name) for name in fields},
-        doc_frequencies={term: reader.doc_frequency(*term) for term in sorted(wanted)},
+        doc_frequencies={term: sum(len(ids) for ids, _ in view.postings(searcher, *term)) for term in sorted(wanted)},
     )
 
 

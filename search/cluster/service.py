@@ -104,7 +104,8 @@ class ShardService:
     def __init__(self, shard_dir: str | Path, number: int) -> None:
         self.number = number
         self.searcher = Searcher(shard_dir)
-        self._kept: OrderedDict[tuple, tuple] = OrderedDict()  # request -> (state of the index, Matched or None)
+        # request -> (state of the index, Matched or None, the document number of each article id it answered)
+        self._kept: OrderedDict[tuple, tuple] = OrderedDict()
         self._lock = threading.Lock()
         self._codes_of: tuple[list[str], dict[str, int]] | None = None  # cluster names -> codes, for the last table
 
@@ -123,14 +124,16 @@ class ShardService:
         searcher = self.searcher._searcher()
         builder = self.searcher._builder
         built = [q for q in (builder.build(parsed, "and"), builder.build(parsed, "or")) if q is not None]
-        return ranking.term_stats(searcher, built, SCORED_FIELDS)
+        return ranking.term_stats(self.searcher._view(searcher), searcher, built, SCORED_FIELDS)
 
     # -- phase two: the matches --------------------------------------------------------------------
 
-    def _matched(self, request: ShardRequest, stats: Stats) -> Matched | None:
-        """The matches of ``request``: kept from its ``query`` call if the
-        shard has not changed since, read with this thread's Whoosh searcher
-        (readers are not shared between threads)."""
+    def _matched(self, request: ShardRequest, stats: Stats) -> tuple[Matched | None, dict[str, int]]:
+        """The matches of ``request``, and the document numbers of the
+        articles its ``query`` call answered with (which the ``fetch`` then
+        asks for by id): kept from that call if the shard has not changed
+        since, read with this thread's Whoosh searcher (readers are not
+        shared between threads)."""
         owner = self.searcher
         searcher = ranking.with_stats(owner._searcher(), stats)
         state = arrays.view_key(searcher)
@@ -141,25 +144,26 @@ class ShardService:
             if kept is not None:
                 self._kept.move_to_end(key)
         if kept is not None and kept[0] == state:
-            found = kept[1]
+            found, numbers = kept[1], kept[2]
             if found is None:
-                return None
+                return None, numbers
             # Without the kept PhraseBonuses: they read with the Whoosh searcher of the
             # thread that made them, so a deeper page here scores again instead.
             return Matched(owner, searcher, owner._view(searcher), found.ranked, found.sort, found.shown, found.docs,
-                           found.scored, found.exact_top)
+                           found.scored, found.exact_top), numbers
         allowed = owner._allowed(searcher, request.filters)
         found = owner.matched(searcher, request.parsed(), request.mode, request.sort, allowed, request.depth)
+        numbers: dict[str, int] = {}
         with self._lock:
-            self._kept[key] = (state, found)
+            self._kept[key] = (state, found, numbers)
             while len(self._kept) > KEPT_SEARCHES:
                 self._kept.popitem(last=False)
-        return found
+        return found, numbers
 
     def query(self, request: ShardRequest, stats: Stats) -> ShardAnswer | None:
         """The counts over this shard's matches and its best ``depth`` articles
         (None: the query has no searchable word)."""
-        found = self._matched(request, stats)
+        found, numbers = self._matched(request, stats)
         if found is None:
             return None
         view, searcher, docs = found.view, found.searcher, found.docs
@@ -177,6 +181,7 @@ class ShardService:
             keys = [found.score(d) for d in top]
         best = [Candidate(values[ids[d]], key, names[codes[d]], bool(multi[d]), self.number)
                 for d, key in zip(top, keys)]
+        numbers.update((c.id, d) for c, d in zip(best, top))
         return ShardAnswer(self.number, len(docs), facets, days, day_counts, int(np.count_nonzero(~in_groups)),
                            grouped, best)
 
@@ -187,7 +192,7 @@ class ShardService:
         """The articles ``ids`` of the merged page (with snippets, or without
         for an export), and this shard's matches in ``clusters`` (the copies
         to fold under the page's hits), with their sort keys."""
-        found = self._matched(request, stats)
+        found, numbers = self._matched(request, stats)
         if found is None:
             return Fetched()
         owner = self.searcher
@@ -197,7 +202,9 @@ class ShardService:
         codes, multi, names = view.clusters(searcher, owner._roots)
         hits: dict[str, Hit | Copy] = {}
         for doc_id in ids:
-            d = searcher.document_number(id=doc_id)
+            d = numbers.get(doc_id)
+            if d is None:  # an article this shard did not answer with (or a search no longer kept)
+                d = searcher.document_number(id=doc_id)
             if d is None:
                 continue
             score = found.score(d) if request.sort != "date" else 0.0

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ARTICLES, SEEDS, write_jsonl
-from search import clusters, variants
+from search import clusters, ranking, variants
 from search import index as idx
 from search.cli import main
 from search.cluster import shards
@@ -144,3 +144,36 @@ def test_a_build_of_more_shards_than_articles_leaves_empty_shards_searchable(tmp
 def test_a_shard_count_out_of_range_is_refused(tmp_path: Path, corpus_file: Path, count: int):
     with pytest.raises(ValueError):
         shards.build(tmp_path / "index", read_sources([corpus_file]), count)
+
+
+def test_a_fetch_finds_the_pages_articles_by_the_numbers_its_query_answered(tmp_path: Path, corpus_file: Path,
+                                                                           monkeypatch):
+    """The fetch that follows a shard's query call reads the page's articles
+    by the document numbers that call kept, not by an id lookup in Whoosh's
+    term dictionary; an id it did not answer with is still found."""
+    from whoosh.searching import Searcher as WhooshSearcher
+
+    root = tmp_path / "index"
+    shards.build(root, read_sources([corpus_file, SEEDS]), 2)
+    searcher = Coordinator(root, InProcess(root, shards.load(root)))
+    by_id = []
+    real = WhooshSearcher.document_number
+
+    def counted(self, **kw):
+        by_id.append(kw)
+        return real(self, **kw)
+
+    monkeypatch.setattr(WhooshSearcher, "document_number", counted)
+    try:
+        found = searcher.search("الحكومة")
+        assert len(found.hits) >= 2 and all(h.snippet for h in found.hits)
+        assert by_id == []
+        service = searcher.backend.services[shards.shard_of(found.hits[0].id, 2)]
+        other = next(a["id"] for a in ARTICLES if shards.shard_of(a["id"], 2) == service.number
+                     and a["id"] not in {h.id for h in found.hits})
+        key = next(reversed(service._kept))  # the search just made: (request, its statistics)
+        stats = ranking.Stats(key[1], dict(key[2]), dict(key[3]))
+        fetched = service.fetch(key[0], stats, [other], [])
+        assert fetched.hits[other].id == other and by_id == [{"id": other}]
+    finally:
+        searcher.close()
