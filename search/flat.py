@@ -197,10 +197,7 @@ class FlatPostings:
         if at is None:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
         count = int(self.counts[at])
-        if count == _SHARED:
-            return None
-        start = int(self.starts[at])
-        return np.asarray(self.ids[start : start + count]), np.asarray(self.tfs[start : start + count])
+        return None if count == _SHARED else self._list(at, count)
 
     def postings(self, fieldname: str, text: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
         """The term's (documents, term frequencies), or None if it is not
@@ -208,5 +205,9 @@ class FlatPostings:
         at = self._find(fieldname, text)
         if at is None or int(self.counts[at]) != count:
             return None
+        return self._list(at, count)
+
+    def _list(self, at: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ``count`` postings of the ``at``-th term of the directory."""
         start = int(self.starts[at])
         return np.asarray(self.ids[start : start + count]), np.asarray(self.tfs[start : start + count])

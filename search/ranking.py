@@ -197,7 +197,13 @@ def idf_of(searcher, fieldname: str, text: str, lists: list) -> float:
     if type(searcher.weighting).idf is not scoring.WeightingModel.idf or isinstance(searcher, _StatsSearcher):
         return searcher.idf(fieldname, text)
     # WeightingModel.idf, with the frequency it would read.
-    return log(searcher.get_parent().doc_count_all() / (sum(len(ids) for ids, _ in lists) + 1)) + 1
+    return log(searcher.get_parent().doc_count_all() / (frequency(lists) + 1)) + 1
+
+
+def frequency(lists: list) -> int:
+    """A term's document frequency as Whoosh counts it (deleted articles
+    too), from its lists in every segment."""
+    return sum(len(ids) for ids, _ in lists)
 
 
 def _bm25(ids: np.ndarray, tfs: np.ndarray, idf: float, norm: np.ndarray, k1_1: float,
@@ -387,7 +393,7 @@ def term_stats(view: IndexView, searcher: Searcher, queries: Iterable[wq.Query],
     return Stats(
         doc_count=searcher.doc_count_all(),
         field_lengths={name: reader.field_length(name) for name in fields},
-        doc_frequencies={term: sum(len(ids) for ids, _ in view.postings(searcher, *term)) for term in sorted(wanted)},
+        doc_frequencies={term: frequency(view.postings(searcher, *term)) for term in sorted(wanted)},
     )
 
 
