@@ -342,6 +342,10 @@ class Words(Protocol):
     def written(self, term: str, fieldname: str) -> str:
         """``term`` as the article with the smallest id that has it writes it."""
 
+    def written_all(self, terms: list[tuple[str, str]]) -> list[str]:
+        """``written`` of each (term, field), asked at once: on a sharded
+        index each ask is a call to every shard."""
+
     def count(self, query: str) -> int:
         """How many articles have every word of ``query``."""
 
@@ -370,6 +374,9 @@ class LocalWords:
     def written(self, term: str, fieldname: str) -> str:
         found = self.owner.written_by(self.searcher, term, fieldname)
         return term if found is None else found[1]
+
+    def written_all(self, terms: list[tuple[str, str]]) -> list[str]:
+        return [self.written(term, fieldname) for term, fieldname in terms]
 
     def count(self, query: str) -> int:
         return self.owner.count(self.searcher, query)
@@ -484,36 +491,44 @@ def spellings_searched(words: Words, schema, builder: QueryBuilder, parsed: Pars
     them: the typed word with its stem's letters replaced by another
     spelling's (الأمريكية → الأميركية), else how an article writes that
     spelling."""
-    out: dict[str, list[str]] = {}
+    wanted: list[tuple[str, tuple[str, str, str]]] = []  # (word, (typed form, stem, other spelling))
     for word, stems in builder.spelled(parsed).items():
         exact = field_terms(schema, SPELL_FIELD, word)
-        forms = [word]
         for stem, others in stems.items():
             typed = exact[0] if len(exact) == 1 else ""
             respelled = parsed.respelled.get(stem)
             if respelled is not None:  # the words the articles write, not the stems: ماكرون, not ماكر
                 typed, stem = respelled.form, others[0]
-            for other in others:
-                form = _spelling_as_written(words, typed, stem, other, cache)
-                if form not in forms:
-                    forms.append(form)
-        if len(forms) > 1:
-            out[word] = forms
-    return out
+            wanted.extend((word, (typed, stem, other)) for other in others)
+    found = _spellings_as_written(words, [spelling for _word, spelling in wanted], cache)
+    out: dict[str, list[str]] = {}
+    for word, spelling in wanted:
+        forms = out.setdefault(word, [word])
+        if found[spelling] not in forms:
+            forms.append(found[spelling])
+    return {word: forms for word, forms in out.items() if len(forms) > 1}
 
 
-def _spelling_as_written(words: Words, exact: str, stem: str, other: str, cache: dict[str, str] | None) -> str:
-    key = f"{exact}\x00{stem}\x00{other}"
-    found = cache.get(key) if cache is not None else None
-    if found is None:
-        respelled = exact.replace(stem, other, 1) if stem in exact else ""
-        if respelled and words.doc_frequency(SPELL_FIELD, respelled):
-            found = words.written(respelled, SPELL_FIELD)
-        else:
-            found = words.written(other, "text")
+def _spellings_as_written(words: Words, spellings: list[tuple[str, str, str]],
+                          cache: dict[str, str] | None) -> dict[tuple[str, str, str], str]:
+    """Each (typed form, stem, other spelling) as the articles write it: the
+    typed form with its stem's letters replaced, if an article has that
+    form, else how an article writes the other spelling.  Two asks of the
+    index's words for all of them, whatever their number."""
+    key = "\x00".join
+    out = {s: cache[key(s)] for s in spellings if cache is not None and key(s) in cache}
+    todo = [s for s in dict.fromkeys(spellings) if s not in out]
+    if not todo:
+        return out
+    respelled = {(exact, stem, other): exact.replace(stem, other, 1) if stem in exact else ""
+                 for exact, stem, other in todo}
+    counts = words.doc_frequencies(SPELL_FIELD, sorted({r for r in respelled.values() if r}))
+    asked = [(respelled[s], SPELL_FIELD) if counts.get(respelled[s], 0) else (s[2], "text") for s in todo]
+    for spelling, form in zip(todo, words.written_all(asked)):
+        out[spelling] = form
         if cache is not None and len(cache) < 10_000:
-            cache[key] = found
-    return found
+            cache[key(spelling)] = form
+    return out
 
 
 def completions(words: Words, prefix: str, limit: int) -> list[str]:

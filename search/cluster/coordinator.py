@@ -137,6 +137,16 @@ class _ShardedWords:
         found = [w for w in self.call.all("written", term, fieldname).values() if w is not None]
         return min(found)[1] if found else term
 
+    def written_all(self, terms: list[tuple[str, str]]) -> list[str]:
+        if not terms:
+            return []
+        answers = self.call.all("written_all", terms).values()
+        out = []
+        for n, (term, _field) in enumerate(terms):
+            found = [a[n] for a in answers if a[n] is not None]
+            out.append(min(found)[1] if found else term)
+        return out
+
     def count(self, query: str) -> int:
         return sum(self.call.all("count", query).values())
 

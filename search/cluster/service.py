@@ -263,6 +263,10 @@ class ShardService:
     def written(self, term: str, fieldname: str) -> tuple[str, str] | None:
         return self.searcher.written_by(self.searcher._searcher(), term, fieldname)
 
+    def written_all(self, terms: list[tuple[str, str]]) -> list[tuple[str, str] | None]:
+        searcher = self.searcher._searcher()
+        return [self.searcher.written_by(searcher, term, fieldname) for term, fieldname in terms]
+
     def count(self, query: str) -> int:
         return self.searcher.count(self.searcher._searcher(), query)
 

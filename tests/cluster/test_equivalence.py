@@ -110,3 +110,36 @@ def test_the_manifest_and_shards_on_disk(built):
     assert manifest == {"count": 4, "routing": shards.ROUTING}
     assert sorted(p.name for p in sharded_dir.glob("shard-*")) == ["shard-000", "shard-001", "shard-002", "shard-003"]
     assert not (sharded_dir / "current").exists()
+
+
+def test_the_spellings_shown_cost_two_calls_to_the_shards_whatever_their_number(built, queries):
+    """Each call to the shards is a round trip to every one of them (a
+    network's on a cluster), so the spellings a page shows are looked up
+    all at once: a count of the respelled forms, then how each is written."""
+    one_dir, sharded_dir = built
+    one = Searcher(one_dir)
+    backend = InProcess(sharded_dir, shards.load(sharded_dir))
+    sharded = Coordinator(sharded_dir, backend)
+    calls: list[str] = []
+    real = backend.call_all
+
+    def counted(method, args, key=0):
+        calls.append(method)
+        return real(method, args, key)
+
+    backend.call_all = counted
+    try:
+        spelled = [w for q in queries for w in q.replace('"', " ").split() if one.search(w, per_page=1).spellings]
+        query = " ".join(dict.fromkeys(spelled))
+        want = one.search(query)
+        assert sum(len(forms) - 1 for forms in want.spellings.values()) >= 3, want.spellings
+        calls.clear()
+        got = sharded.search(query)
+        assert got.spellings == want.spellings
+        assert calls.count("written_all") == 1 and "written" not in calls and "doc_frequency" not in calls, calls
+        calls.clear()
+        assert sharded.search(query).spellings == want.spellings
+        assert "written_all" not in calls  # kept, as one index keeps them
+    finally:
+        one.close()
+        sharded.close()
