@@ -537,6 +537,18 @@ class IndexView:
         positions = read_positions(reader, fieldname, blocks, places)
         return None if positions is None else (docs, positions)
 
+    def doc_frequency(self, searcher, fieldname: str, text: str) -> int:
+        """Whoosh's document frequency of the term, from the segments' flat
+        directories where they list every term (no list is read)."""
+        total = 0
+        for segment, (leaf, _) in zip(self.segments, searcher.reader().leaf_readers()):
+            lists = segment.flat(leaf)
+            found = None
+            if lists is not None and fieldname in leaf.schema:
+                found = lists.frequency(fieldname, leaf.schema[fieldname].to_bytes(text))
+            total += leaf.doc_frequency(fieldname, text) if found is None else found
+        return total
+
     def mask(self, searcher, fieldname: str, text: str) -> np.ndarray:
         """The articles (deleted ones too) whose ``fieldname`` has the term."""
         out = np.zeros(self.n, dtype=bool)

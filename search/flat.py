@@ -199,6 +199,17 @@ class FlatPostings:
         count = int(self.counts[at])
         return None if count == _SHARED else self._list(at, count)
 
+    def frequency(self, fieldname: str, text: bytes) -> int | None:
+        """How many articles have the term (deleted ones too, as Whoosh
+        counts them); None where only Whoosh can say, as for ``listed``."""
+        if not self.complete:
+            return None
+        at = self._find(fieldname, text)
+        if at is None:
+            return 0
+        count = int(self.counts[at])
+        return None if count == _SHARED else count
+
     def postings(self, fieldname: str, text: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
         """The term's (documents, term frequencies), or None if it is not
         here with ``count`` postings (Whoosh's own count of the list)."""

@@ -357,11 +357,11 @@ class LocalWords:
         self.owner, self.searcher = owner, searcher
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
-        return self.searcher.reader().doc_frequency(fieldname, term)
+        return self.owner._view(self.searcher).doc_frequency(self.searcher, fieldname, term)
 
     def doc_frequencies(self, fieldname: str, terms: list[str]) -> dict[str, int]:
-        reader = self.searcher.reader()
-        return {t: n for t in terms if (n := reader.doc_frequency(fieldname, t))}
+        view = self.owner._view(self.searcher)
+        return {t: n for t in terms if (n := view.doc_frequency(self.searcher, fieldname, t))}
 
     def near(self, fieldname: str, term: str, maxdist: int, prefix: int) -> dict[str, int]:
         reader = self.searcher.reader()
