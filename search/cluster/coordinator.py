@@ -5,7 +5,9 @@ fetch":
 
 1. *statistics*: every shard sends the document frequencies of the query's
    terms, its article count and field lengths; summed, they are the
-   statistics of one index of all the articles (search.ranking.Stats);
+   statistics of one index of all the articles (search.ranking.Stats), and
+   the counts the respelling of rare words weighs (asked again with the
+   respelled words only when there are some);
 2. *query*: every shard scores its matches with those statistics, so its
    scores are the ones a single index gives, and sends its total, facet and
    timeline counts, its stories (search/clusters.py) and its best articles
@@ -86,6 +88,9 @@ class _Call:
     backend: Backend
     key: int
     missing: set[int] = field(default_factory=set)
+    # Document frequencies the search has already summed, by (field, term):
+    # its statistics' answer the words' counts (search.searcher.respell) as well.
+    known: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def all(self, method: str, *args, shards: Sequence[int] | None = None) -> dict[int, Any]:
         wanted = range(self.backend.count) if shards is None else shards
@@ -108,14 +113,19 @@ class _ShardedWords:
         self.call = call
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
-        return sum(self.call.all("doc_frequency", fieldname, term).values())
+        known = self.call.known.get((fieldname, term))
+        return sum(self.call.all("doc_frequency", fieldname, term).values()) if known is None else known
 
     def doc_frequencies(self, fieldname: str, terms: list[str]) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for found in self.call.all("doc_frequencies", fieldname, terms).values():
-            for t, n in found.items():
-                out[t] = out.get(t, 0) + n
-        return out
+        known = self.call.known
+        asked = [t for t in terms if (fieldname, t) not in known]
+        if asked:
+            for t in asked:
+                known[(fieldname, t)] = 0
+            for found in self.call.all("doc_frequencies", fieldname, asked).values():
+                for t, n in found.items():
+                    known[(fieldname, t)] += n
+        return {t: n for t in terms if (n := known[(fieldname, t)])}
 
     def near(self, fieldname: str, term: str, maxdist: int, prefix: int) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -278,11 +288,14 @@ class Coordinator:
     def _find(self, call: _Call, query, page, per_page, sort, filters, mode, collapse, interval,
               snippets: bool) -> _Merged:
         parsed, filters, mode = self.local.checked(query, sort, filters, mode, interval)
-        respelled = self._respelled(call, parsed)
         start, end = (page - 1) * per_page, page * per_page
         depth = fold_depth(end) if collapse else end
-        parts = call.all("term_stats", query, respelled)
-        stats = ranking.summed(parts[n] for n in sorted(parts))
+        # The statistics first: their counts of the query's stems are what the
+        # respelling weighs, so a query with no rare word needs no other call.
+        stats = self._stats(call, query, ())
+        respelled = self._respelled(call, parsed)
+        if respelled:
+            stats = self._stats(call, query, respelled)
         request = ShardRequest(query, mode, sort, filters, depth, collapse, respelled)
         merged = _Merged(parsed, request, stats)
         answers = self._query(call, request, stats)
@@ -324,6 +337,13 @@ class Coordinator:
         merged.fetched = call.each("fetch", {n: (request, stats, by_shard.get(n, []), folded, snippets)
                                              for n in asked})
         return merged
+
+    @staticmethod
+    def _stats(call: _Call, query: str, respelled: tuple) -> ranking.Stats:
+        parts = call.all("term_stats", query, respelled)
+        stats = ranking.summed(parts[n] for n in sorted(parts))
+        call.known.update(stats.doc_frequencies)
+        return stats
 
     def _query(self, call: _Call, request: ShardRequest, stats: ranking.Stats) -> list[ShardAnswer]:
         answers = call.all("query", request, stats)
