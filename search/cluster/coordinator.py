@@ -88,8 +88,8 @@ class _Call:
     backend: Backend
     key: int
     missing: set[int] = field(default_factory=set)
-    # Document frequencies the search has already summed, by (field, term):
-    # its statistics' answer the words' counts (search.searcher.respell) as well.
+    # The document frequencies this search has summed, by (field, term): the
+    # statistics' counts answer the words' counts (search.searcher.respell) too.
     known: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def all(self, method: str, *args, shards: Sequence[int] | None = None) -> dict[int, Any]:
@@ -144,8 +144,7 @@ class _ShardedWords:
         return heapq.nsmallest(count, totals, key=lambda t: (-totals[t], t))
 
     def written(self, term: str, fieldname: str) -> str:
-        found = [w for w in self.call.all("written", term, fieldname).values() if w is not None]
-        return min(found)[1] if found else term
+        return self.written_all([(term, fieldname)])[0]
 
     def written_all(self, terms: list[tuple[str, str]]) -> list[str]:
         if not terms:

@@ -260,10 +260,9 @@ class ShardService:
         reader = searcher.reader()
         return {t: reader.doc_frequency(fieldname, t) for t in terms}
 
-    def written(self, term: str, fieldname: str) -> tuple[str, str] | None:
-        return self.searcher.written_by(self.searcher._searcher(), term, fieldname)
-
     def written_all(self, terms: list[tuple[str, str]]) -> list[tuple[str, str] | None]:
+        """Searcher.written_by of each (term, field): the coordinator keeps the
+        smallest id over the shards."""
         searcher = self.searcher._searcher()
         return [self.searcher.written_by(searcher, term, fieldname) for term, fieldname in terms]
 
