@@ -367,8 +367,10 @@ class Postings:
     def docs(self, term: str) -> np.ndarray:
         parts = []
         for leaf, offset, flat in self.segments:
-            if (self.fieldname, term) in leaf:
-                ids, _tfs = read_postings(leaf, self.fieldname, term, flat)
+            # A term a segment lacks reads as an empty list (from its flat
+            # directory, which lists every term, or from Whoosh).
+            ids, _tfs = read_postings(leaf, self.fieldname, term, flat)
+            if len(ids):
                 parts.append(self.numbers[np.frombuffer(ids, dtype=np.int32).astype(np.int64) + offset])
         return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
