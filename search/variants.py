@@ -881,15 +881,20 @@ class Spellings:
         self._weights: dict[str, float] = {}
         added: dict[str, set[str]] = defaultdict(set)  # usual stem -> its leaves
         for leaf, usual, weight in leaves:
-            if leaf not in self._others:  # a stem of the pairs above is no leaf
+            if leaf == usual or usual in self._others.get(leaf, ()):
+                continue  # one group through the pairs already: the evidence for a pair outweighs
+            # A stem of the pairs joins too when its group lacks the usual
+            # spelling: بروتكول and برتوكول, a pair of two rare spellings of
+            # بروتوكول, each a leaf of it.
+            if leaf not in self._others:
                 self._weights[leaf] = weight
-                added[usual].add(leaf)
+            added[usual].add(leaf)
         for usual, new in added.items():
             group = {usual, *self._others.get(usual, ())}
             for member in group:
                 self._others[member] = tuple(sorted({*self._others.get(member, ()), *new}))
             for leaf in new:
-                self._others[leaf] = tuple(sorted((group | new) - {leaf}))
+                self._others[leaf] = tuple(sorted(({*self._others.get(leaf, ())} | group | new) - {leaf}))
 
     def __len__(self) -> int:
         return len(self._others)

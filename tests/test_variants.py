@@ -96,6 +96,19 @@ def test_a_hardly_written_spelling_joins_the_whole_group_without_growing_it():
     assert Spellings(pairs, leaves=[("w0", "w3", 0.5)]).weight("w0") == 1.0
 
 
+def test_two_rare_spellings_paired_with_each_other_still_join_their_usual_one():
+    # بروتكول and برتوكول are a pair of the evidence, and each a leaf of
+    # بروتوكول: the pair's group must not keep them from it.
+    table = Spellings([("بروتكول", "برتوكول")], leaves=[("بروتكول", "بروتوكول", 0.4), ("برتوكول", "بروتوكول", 0.4)])
+    assert set(table.others("بروتوكول")) == {"بروتكول", "برتوكول"}
+    assert set(table.others("بروتكول")) == {"برتوكول", "بروتوكول"}
+    assert table.weight("بروتكول") == 1.0  # a stem of the pairs keeps its full weight
+    # ... and one leaf of the pair joins alone, keeping its pair.
+    one = Spellings([("بروتكول", "برتوكول")], leaves=[("بروتكول", "بروتوكول", 0.4)])
+    assert set(one.others("بروتوكول")) == {"بروتكول"}
+    assert set(one.others("بروتكول")) == {"برتوكول", "بروتوكول"}
+
+
 def test_a_rare_stem_is_a_candidate_of_its_usual_spelling_only():
     config = variants.MinerConfig()
     vocabulary = {"ميركل": 300, "ميركيل": 1, "الامر": 900, "الامير": 2, "بروكسل": 8, "بروكسيل": 4}
