@@ -35,7 +35,9 @@ them (an add, the pairs its new words make), in three steps:
    better.  Nor does a shorter one that writes a foreign g as ج where
    the usual spelling writes غ (sure_leaf).  It is searched with every
    search for the usual spelling, at half the weight that spelling would
-   have.
+   have.  So is a spelling a few articles write where most write another
+   (تايلند 24, تايلاند 184), when most of its neighbours are the usual
+   spelling's too (minority_share): the evidence of step 2 seldom sees it.
 
 The pairs kept are saved beside the index (``spellings.json``); the query
 builder searches every spelling of a query word that they join.
@@ -200,6 +202,28 @@ class MinerConfig:
     # wrote غواريدولا and أغويورو (MRR@10 0.7893); at 0.5 or 0.25, 0.7898 as
     # without these joins.
     rare_share: float = 0.5
+    # A spelling most articles write one way and a few another (تايلند in
+    # 24 articles beside تايلاند in 184, فايروس 9 / فيروس 330, سنتمتر 6 /
+    # سنتيمتر 48) is in enough articles to be weighed above, and mostly
+    # fails there: the outlets that write it write the usual spelling too
+    # (no house style), and general Arabic knows both.  Such a stem (in
+    # min_df articles or more, of rare_min_length letters or more) beside a
+    # respelling (respellings) in rare_ratio times its articles, that the
+    # lexicon knows better, joins it as a leaf when at least minority_share
+    # of its neighbours (by weight, Neighbours.containment) stand beside
+    # the usual spelling too, read from minority_sample articles of each: a
+    # rare spelling has few places to compare, and they are a part of the
+    # usual one's, which the cosine of the two profiles undercounts.  On the
+    # full corpus 986 such stems (besides the long ones above), 110 of
+    # them at 0.2 or more, read by eye: about 95 a name's or a word's other
+    # spelling (مانشيستر، فلادمير، كليومتر، يوينو for يونيو), 6 a verb
+    # beside its noun or a plural beside its singular (تكبيد / تكبد، حواسب
+    # / حاسب), about 8 two words (بييرو / بيرو, متوحد / متحد, استبان /
+    # استبيان).  From 0.1 to 0.2, 105 more, of which about 40 verbs and
+    # plurals and 15 two words (محمود / محمد, كويكب / كوكب): too many.
+    # None: no such joins.
+    minority_share: float | None = 0.2
+    minority_sample: int = 40
 
     def usual_floor(self, df: int) -> int:
         """The articles the usual spelling of a stem in ``df`` articles is
@@ -308,6 +332,19 @@ def rare_candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerCo
         if known < config.rare_word_zipf or (
             config.rare_sure_known and len(stem) >= config.rare_sure_length and known < family_zipf(usual)
         ):
+            yield stem, usual
+
+
+def minority_candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig()) -> Iterator[tuple[str, str]]:
+    """Each stem in enough articles to be weighed whose respelling is in
+    many times its articles (see minority_share), with that spelling."""
+    if config.minority_share is None:
+        return
+    for stem, df in vocabulary.items():
+        if df < config.min_df or len(stem) < config.rare_min_length or not _LETTERS.issuperset(stem):
+            continue
+        usual = usual_spelling(respellings(stem), vocabulary, config.rare_ratio * df)
+        if usual is not None and family_zipf(stem) < family_zipf(usual):
             yield stem, usual
 
 
@@ -560,11 +597,23 @@ class Neighbours:
             self._dfs = dfs
         return self._dfs.get(shape, 1)
 
-    def similarity(self, a: str, b: str) -> float:
-        """Cosine of the two stems' profiles."""
+    def _profiles(self, a: str, b: str) -> tuple[dict, dict]:
+        """The two profiles, less the neighbours that are either stem."""
         own = {skeleton(a), skeleton(b)}
         pa = {k: v for k, v in self.profile(a).items() if k[1] not in own}
         pb = {k: v for k, v in self.profile(b).items() if k[1] not in own}
+        return pa, pb
+
+    def containment(self, rare: str, usual: str) -> float:
+        """The share (by weight) of ``rare``'s neighbours that stand beside
+        ``usual`` too."""
+        pa, pb = self._profiles(rare, usual)
+        total = sum(pa.values())
+        return sum(v for k, v in pa.items() if k in pb) / total if total else 0.0
+
+    def similarity(self, a: str, b: str) -> float:
+        """Cosine of the two stems' profiles."""
+        pa, pb = self._profiles(a, b)
         dot = sum(v * pb.get(k, 0.0) for k, v in pa.items())
         na = math.sqrt(sum(v * v for v in pa.values()))
         nb = math.sqrt(sum(v * v for v in pb.values()))
@@ -746,7 +795,10 @@ def mine(
     vocabulary = postings.vocabulary()
     pairs = [(a, b) for a, b in candidates(vocabulary, config) if only is None or a in only or b in only]
     leaves = [(a, b) for a, b in rare_candidates(vocabulary, config) if only is None or a in only or b in only]
-    if not pairs and not leaves:
+    rare = {a for a, _ in leaves}
+    minority = [(a, b) for a, b in minority_candidates(vocabulary, config)
+                if a not in rare and (only is None or a in only or b in only)]
+    if not pairs and not leaves and not minority:
         return []
     neighbours = Neighbours(searcher, postings, vocabulary, config, analyzer)
     contexts: list[Contexts] = []
@@ -767,6 +819,18 @@ def mine(
             evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], same=True, leaf=True))
         else:
             evidence.append(replace(decide(Evidence(a, b, vocabulary[a], vocabulary[b]), neighbours), leaf=True))
+    joined = {(e.a, e.b) for e in evidence if e.same} | {(e.b, e.a) for e in evidence if e.same}
+    minority = [pair for pair in minority if pair not in joined]  # the evidence above has joined these
+    if minority:
+        wide = Neighbours(searcher, postings, vocabulary, replace(config, neighbour_sample=config.minority_sample), analyzer)
+        if directory is not None:
+            # Each stem reads more articles here: the workers pay off sooner.
+            least = Neighbours.READ_AHEAD_MIN * config.neighbour_sample // config.minority_sample
+            wide.read_ahead({stem for pair in minority for stem in pair}, directory, workers, least)
+        for a, b in minority:
+            share = wide.containment(a, b)
+            evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], neighbours=share,
+                                     same=share >= config.minority_share, leaf=True))
     return evidence
 
 

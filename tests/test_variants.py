@@ -519,6 +519,48 @@ def test_a_long_spelling_joins_its_usual_one_however_many_articles_write_it(tmp_
         s.close()
 
 
+@pytest.mark.parametrize("same_places", [True, False])
+def test_a_spelling_a_few_articles_write_joins_the_usual_one_where_it_stands_in_its_places(tmp_path, same_places):
+    """فايروس in 6 articles of the outlet that writes فيروس in 30: too many
+    articles for a hardly written spelling, too short for a long one
+    (MinerConfig.rare_sure_length), known to the lexicon, and no house
+    style to tell.  It joins when most of its neighbours are the usual
+    spelling's too (MinerConfig.minority_share), not when it stands
+    elsewhere."""
+    usual, rare = "فيروس", "فايروس"
+    rng = random.Random(11)
+    records = [
+        {"id": f"v{n}", "title": f"{usual} والاتحاد", "body": _story(rng, EUROPE, usual),
+         "source": "alpha", "date": "2019-01-02"}
+        for n in range(30)
+    ]
+    places = EUROPE if same_places else PALACE
+    records += [
+        {"id": f"v-rare{n}", "title": "الديوان", "body": _story(rng, places, rare), "source": "alpha", "date": "2019-01-06"}
+        for n in range(6)
+    ]
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    leaf = (_stem(rare), _stem(usual))
+    assert len(leaf[0]) < variants.MinerConfig.rare_sure_length
+    with idx.open_index(index_dir).searcher() as searcher:
+        judged = {(e.a, e.b): e for e in variants.mine(searcher)}
+        assert judged[leaf].leaf and judged[leaf].same is same_places
+        assert (judged[leaf].neighbours >= 0.5) is same_places  # the share of its neighbours beside فيروس
+        off = replace(variants.MinerConfig(), minority_share=None)
+        assert not any(e.same for e in variants.mine(searcher, off))  # nothing else joins them
+    s = Searcher(index_dir)
+    try:
+        results = s.search(usual, per_page=100)
+        assert results.total == (36 if same_places else 30)
+        if same_places:
+            assert {h.id for h in results.hits[-6:]} == {f"v-rare{n}" for n in range(6)}
+            assert results.spellings == {usual: [usual, rare]}
+            assert {h.id for h in s.search(rare, per_page=100).hits[:6]} == {f"v-rare{n}" for n in range(6)}
+    finally:
+        s.close()
+
+
 @pytest.mark.parametrize(
     "usual, rare, joins",
     [
