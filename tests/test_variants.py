@@ -437,6 +437,20 @@ def test_an_add_joins_a_hardly_written_spelling_to_the_usual_one(tmp_path):
         s.close()
 
 
+def test_an_add_joins_a_spelling_a_few_articles_write(tmp_path):
+    records = _minority("فيروس", "فايروس", same_places=True)
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "old.jsonl", records[:30])]))
+    s = Searcher(index_dir)
+    try:
+        assert s.search("فيروس").spellings == {}
+        idx.add(index_dir, read_sources([write_jsonl(tmp_path / "new.jsonl", records[30:])]))
+        results = s.search("فيروس", per_page=100)
+        assert results.spellings == {"فيروس": ["فيروس", "فايروس"]} and results.total == 36
+    finally:
+        s.close()
+
+
 def test_a_long_hardly_written_spelling_needs_no_neighbours(tmp_path):
     """One article writes فينزويلا among words no فنزويلا article has: a
     6-letter spelling so placed stays apart (ميركال in _names), a 7-letter one
@@ -519,6 +533,22 @@ def test_a_long_spelling_joins_its_usual_one_however_many_articles_write_it(tmp_
         s.close()
 
 
+def _minority(usual: str, rare: str, same_places: bool) -> list[dict]:
+    """Thirty articles of one outlet that write ``usual``, and six of it
+    that write ``rare``: among the same words, or among others."""
+    rng = random.Random(11)
+    records = [
+        {"id": f"v{n}", "title": f"{usual} والاتحاد", "body": _story(rng, EUROPE, usual),
+         "source": "alpha", "date": "2019-01-02"}
+        for n in range(30)
+    ]
+    places = EUROPE if same_places else PALACE
+    return records + [
+        {"id": f"v-rare{n}", "title": "الديوان", "body": _story(rng, places, rare), "source": "alpha", "date": "2019-01-06"}
+        for n in range(6)
+    ]
+
+
 @pytest.mark.parametrize("same_places", [True, False])
 def test_a_spelling_a_few_articles_write_joins_the_usual_one_where_it_stands_in_its_places(tmp_path, same_places):
     """فايروس in 6 articles of the outlet that writes فيروس in 30: too many
@@ -528,19 +558,8 @@ def test_a_spelling_a_few_articles_write_joins_the_usual_one_where_it_stands_in_
     spelling's too (MinerConfig.minority_share), not when it stands
     elsewhere."""
     usual, rare = "فيروس", "فايروس"
-    rng = random.Random(11)
-    records = [
-        {"id": f"v{n}", "title": f"{usual} والاتحاد", "body": _story(rng, EUROPE, usual),
-         "source": "alpha", "date": "2019-01-02"}
-        for n in range(30)
-    ]
-    places = EUROPE if same_places else PALACE
-    records += [
-        {"id": f"v-rare{n}", "title": "الديوان", "body": _story(rng, places, rare), "source": "alpha", "date": "2019-01-06"}
-        for n in range(6)
-    ]
     index_dir = tmp_path / "index"
-    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", _minority(usual, rare, same_places))]))
     leaf = (_stem(rare), _stem(usual))
     assert len(leaf[0]) < variants.MinerConfig.rare_sure_length
     with idx.open_index(index_dir).searcher() as searcher:
