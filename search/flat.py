@@ -187,28 +187,32 @@ class FlatPostings:
         at = int(np.searchsorted(self.keys, key))
         return at if at < len(self.keys) and self.keys[at] == key else None
 
-    def listed(self, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
-        """The term's (documents, term frequencies), empty if the segment
-        does not have the term; None where only Whoosh can say (a key two
+    def _entry(self, fieldname: str, text: bytes) -> tuple[int, int] | None:
+        """(place in the directory, postings) of the term, (-1, 0) if the
+        segment does not have it; None where only Whoosh can say (a key two
         terms share, or a directory that does not list every term)."""
         if not self.complete:
             return None
         at = self._find(fieldname, text)
         if at is None:
-            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+            return -1, 0
         count = int(self.counts[at])
-        return None if count == _SHARED else self._list(at, count)
+        return None if count == _SHARED else (at, count)
+
+    def listed(self, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+        """The term's (documents, term frequencies), empty if the segment
+        does not have the term; None where only Whoosh can say (_entry)."""
+        entry = self._entry(fieldname, text)
+        if entry is None:
+            return None
+        at, count = entry
+        return self._list(at, count) if count else (np.zeros(0, np.int32), np.zeros(0, np.float32))
 
     def frequency(self, fieldname: str, text: bytes) -> int | None:
         """How many articles have the term (deleted ones too, as Whoosh
-        counts them); None where only Whoosh can say, as for ``listed``."""
-        if not self.complete:
-            return None
-        at = self._find(fieldname, text)
-        if at is None:
-            return 0
-        count = int(self.counts[at])
-        return None if count == _SHARED else count
+        counts them); None where only Whoosh can say (_entry)."""
+        entry = self._entry(fieldname, text)
+        return None if entry is None else entry[1]
 
     def postings(self, fieldname: str, text: bytes, count: int) -> tuple[np.ndarray, np.ndarray] | None:
         """The term's (documents, term frequencies), or None if it is not
