@@ -141,6 +141,17 @@ class StemConfig:
     # with it; names that end in alif stay whole (أمريكا، كندا، روما،
     # كوبا: the bare form is rare or rarer).  None keeps the alif.
     accusative_margin: float | None = 0.3
+    # ... and, where the bare word is rarer than that (a participle or an
+    # adjective news mostly writes in the accusative: محذرًا، مستهدفًا،
+    # متورطًا; the bare محذر is rarer than محذرًا), when the lexicon knows
+    # the bare word (of four letters or more: a short one is too often
+    # another word, درعا / درع, فيلا / فيل) and its feminine or sound plural
+    # at this level (محذرة، متورطين), and the whole is not far more common than those
+    # (accusative_paradigm_margin): a name that ends in alif has no such
+    # forms (فلوريدا، تويوتا) or is far more common than them (كندا beside
+    # كندة, كوبا beside كوبون).  None: only the rule above.
+    accusative_paradigm_zipf: float | None = 2.5
+    accusative_paradigm_margin: float = 1.0
     # The second person's pronoun (كتابك، بلادكم) is rare in news, while ك
     # ends many words and names (اشتباك، معارك، الدنمارك): it comes off only
     # when what is left is a word at least this much more common than the
@@ -557,9 +568,18 @@ class Stemmer:
             return stem
         rest = stem[:-1]
         rest_zipf = zipf(rest)
-        if rest_zipf < self.config.word_zipf or rest_zipf < zipf(stem) + margin:
-            return stem
-        return rest
+        if rest_zipf >= self.config.word_zipf and rest_zipf >= zipf(stem) + margin:
+            return rest
+        return rest if self._accusative_of(stem, rest, rest_zipf) else stem
+
+    def _accusative_of(self, stem: str, rest: str, rest_zipf: float) -> bool:
+        """Whether ``stem`` is the accusative of a word news mostly writes
+        that way (StemConfig.accusative_paradigm_zipf)."""
+        floor = self.config.accusative_paradigm_zipf
+        if floor is None or rest_zipf == 0 or len(rest) < self.config.min_stem + 1:
+            return False  # a word the lexicon has never seen bare, or a short one (درعا، فيلا، ليما)
+        forms = max(zipf(rest + ending) for ending in ("ه", "ين", "ون"))
+        return forms >= floor and zipf(stem) < forms + self.config.accusative_paradigm_margin
 
     def _feminine(self, stem: str) -> str:
         if not self.config.perfect_feminine or len(stem) <= self.config.min_stem:
