@@ -259,6 +259,34 @@ def test_a_rare_spelling_is_judged_by_its_neighbours(tmp_path):
         assert unread.neighbours is None and not unread.same
 
 
+FOOD = "وصفة طماطم جبن فرن صلصة مطبخ طهي زيت ملح بصل ثوم دقيق طبق".split()
+
+
+def test_a_pair_the_outlets_join_but_its_articles_do_not_waits_for_its_neighbours(tmp_path):
+    """Two outlets write ماكرون in stories of Europe, a third writes مكرونة
+    (pasta) in recipes: the house-style test sees one name spelled two ways
+    by its outlets, but the two share no context, so the words they stand
+    between decide (MinerConfig.context_floor), and they share none."""
+    rng = random.Random(7)
+    records = []
+    for outlet, name, words in (("alpha", "ماكرون", EUROPE), ("gamma", "ماكرون", EUROPE), ("beta", "مكرونة", FOOD)):
+        for n in range(30):
+            records.append({"id": f"{outlet}{n}", "title": name, "body": " ".join(_story(rng, words, name) for _ in range(3)),
+                            "source": outlet, "date": "2018-05-01"})
+            records.append({"id": f"{outlet}-film{n}", "title": "فيلم", "body": _story(rng, CINEMA, "الفيلم"),
+                            "source": outlet, "date": "2018-05-01"})
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    pair = frozenset((_stem("ماكرون"), _stem("مكرونة")))
+    with idx.open_index(index_dir).searcher() as searcher:
+        judged = {frozenset((e.a, e.b)): e for e in variants.mine(searcher)}[pair]
+        assert judged.style == 1.0 and judged.similarity < 0.1
+        assert judged.neighbours is not None and not judged.same
+        unchecked = replace(variants.MinerConfig(), context_floor=None)
+        assert {frozenset((e.a, e.b)): e for e in variants.mine(searcher, unchecked)}[pair].same
+    assert pair not in _pairs(index_dir)
+
+
 def test_a_search_finds_every_spelling_and_prefers_the_one_typed(archive):
     s = Searcher(archive)
     try:
