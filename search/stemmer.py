@@ -358,7 +358,11 @@ def _no_twin(whole: str, rest: str, config: StemConfig) -> bool:
     if _a_name(whole, rest, config):
         return True
     whole_zipf = _with_article(whole)
-    twin_zipf = max(_with_article(rest + twin) for twin in twins)
+    if zipf("ال" + whole) > zipf(whole):
+        # Written mostly with the article, it is a noun, whose twin is
+        # nominal: not the verb's وا (الغابون has no twin; غابوا is a verb).
+        twins = tuple(twin for twin in twins if twin != "وا")
+    twin_zipf = max((_with_article(rest + twin) for twin in twins), default=0.0)
     if whole_zipf < config.word_zipf:
         # A word the lexicon hardly knows is mostly a name (كلنتون beside
         # كلينتون): its ending is cut if the lexicon knows its twin
