@@ -145,11 +145,11 @@ class StemConfig:
     # adjective news mostly writes in the accusative: محذرًا، مستهدفًا،
     # متورطًا; the bare محذر is rarer than محذرًا), when the lexicon knows
     # the bare word (of four letters or more: a short one is too often
-    # another word, درعا / درع, فيلا / فيل) and its feminine or sound plural
-    # at this level (محذرة، متورطين), and the whole is not far more common than those
-    # (accusative_paradigm_margin): a name that ends in alif has no such
-    # forms (فلوريدا، تويوتا) or is far more common than them (كندا beside
-    # كندة, كوبا beside كوبون).  None: only the rule above.
+    # another word, درعا / درع, فيلا / فيل) and its feminine or sound
+    # plural at this level (محذرة، متورطين), and the whole is not far more
+    # common than those (accusative_paradigm_margin): a name that ends in
+    # alif has no such forms (فلوريدا، تويوتا) or is far more common than
+    # them (كندا beside كندة, كوبا beside كوبون).  None: only the rule above.
     accusative_paradigm_zipf: float | None = 2.5
     accusative_paradigm_margin: float = 1.0
     # The second person's pronoun (كتابك، بلادكم) is rare in news, while ك

@@ -512,7 +512,9 @@ class Neighbours:
         self, searcher, postings: Postings, vocabulary: Mapping[str, int], config: MinerConfig, analyzer=None
     ) -> None:
         self.searcher = searcher
-        # The build passes the analyzer it indexed with (its caches are warm).
+        # The build passes the analyzer of the schema it indexed with; its
+        # caches are this process's, which indexed nothing (Whoosh's indexing
+        # processes did), so the words are analysed afresh here.
         self.analyzer = analyzer or searcher.schema[postings.fieldname].analyzer
         self.postings = postings
         self.vocabulary = vocabulary
