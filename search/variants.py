@@ -330,16 +330,26 @@ def usual_spelling(options: Iterable[str], counts: Mapping[str, int], floor: int
     return min(enough, key=lambda o: (-counts[o], o)) if enough else None
 
 
+def _respellable(stem: str, df: int, config: MinerConfig) -> bool:
+    """Whether a stem may be another's spelling by its shape alone."""
+    return 0 < df and len(stem) >= config.rare_min_length and _LETTERS.issuperset(stem)
+
+
+def _usual(stem: str, df: int, vocabulary: Mapping[str, int], config: MinerConfig) -> str | None:
+    """The spelling ``stem`` would be of: its commonest respelling in enough
+    articles (MinerConfig.usual_floor)."""
+    return usual_spelling(respellings(stem), vocabulary, config.usual_floor(df))
+
+
 def rare_candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig()) -> Iterator[tuple[str, str]]:
     """Each stem the archive hardly writes (or a long one, however often;
-    see rare_sure_any_df), with the spelling it would be of: its commonest
-    respelling in enough articles (see rare_ratio)."""
+    see rare_sure_any_df), with the spelling it would be of (_usual)."""
     for stem, df in vocabulary.items():
-        if not (0 < df and len(stem) >= config.rare_min_length and _LETTERS.issuperset(stem)):
+        if not _respellable(stem, df, config):
             continue
         if df >= config.min_df and not (config.rare_sure_any_df and len(stem) >= config.rare_sure_length):
             continue
-        usual = usual_spelling(respellings(stem), vocabulary, config.usual_floor(df))
+        usual = _usual(stem, df, vocabulary, config)
         if usual is None:
             continue
         known = family_zipf(stem)
@@ -355,9 +365,9 @@ def minority_candidates(vocabulary: Mapping[str, int], config: MinerConfig = Min
     if config.minority_share is None:
         return
     for stem, df in vocabulary.items():
-        if df < config.min_df or len(stem) < config.rare_min_length or not _LETTERS.issuperset(stem):
+        if df < config.min_df or not _respellable(stem, df, config):
             continue
-        usual = usual_spelling(respellings(stem), vocabulary, config.rare_ratio * df)
+        usual = _usual(stem, df, vocabulary, config)  # in rare_ratio times its articles or more
         if usual is not None and family_zipf(stem) < family_zipf(usual):
             yield stem, usual
 
