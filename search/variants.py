@@ -13,7 +13,8 @@ them (an add, the pairs its new words make), in three steps:
    written ش, a final ا / ه dropped; and, to group them, the letters of a
    t or s sound made one) and are at most one edit apart (two for long
    stems; a t or s letter for another only between long stems) are
-   candidates.
+   candidates, unless a pair of Arabic's patterns tells them apart as two
+   words of one root (احرز / احراز, طابق / طوابق: search.patterns).
 2. *Evidence*, weighed together into one score (weights fitted on pairs of
    the shared corpus labelled by hand, see MinerConfig):
    - house style: each outlet keeps to its own spelling of a name, so two
@@ -70,6 +71,7 @@ from search import normalize as norm
 from search.flat import of_leaf
 from search.lexicon import zipf
 from search.matching import read_postings
+from search.patterns import one_root
 from search.respelling import G_SOUND, LONG_VOWELS, S_SOUND, T_SOUND, respellings
 from search.stemmer import PARADIGM
 
@@ -128,10 +130,15 @@ class MinerConfig:
     # (above neighbour_floor), is one word when the two stems stand in the
     # same places (Neighbours: a rare spelling gives the outlet test too
     # few articles, هوليود 33 beside هوليوود 179).  Read for the pairs in
-    # that band only, from this many articles of each stem.
+    # that band only, from this many articles of each stem: from 12 to 40,
+    # the cosine tells better (on bench/spelling_labels.tsv, at 0.10, 34 of
+    # 42 spellings against 30, the same 6 of 223 pairs of two words that
+    # search.patterns leaves), and the stems the minority test reads are
+    # read once (docs/relevance.md, "Forty articles, and the words of one
+    # root").
     neighbour_floor: float = -2.5
     neighbour_min: float = 0.10
-    neighbour_sample: int = 12
+    neighbour_sample: int = 40
     # Articles of the rarer stem, at least (the miner's own min_df): a rare
     # spelling is where the outlets and contexts say least and the
     # neighbours still tell (فيسبوك / فايسبوك, 1,385 / 6 articles: 0.22).
@@ -288,6 +295,8 @@ def _close(a: str, b: str, config: MinerConfig) -> bool:
         return False
     if longer[:-1] == shorter and longer[-1] in FINALS:
         return False  # امريكا is not امريك(ي) less its ending: a final ا or ه alternates, it is not dropped
+    if one_root(a, b):
+        return False  # احراز / احرز, طوابق / طابق: two words of one root (search.patterns)
     g_changed = [c for c in a if c in G_SOUND] != [c for c in b if c in G_SOUND]
     sounds_a, sounds_b = ([c for c in stem if c in _SOUNDS] for stem in (a, b))
     # A letter of a t or s sound for another, not one more or less (the ت of
@@ -338,7 +347,8 @@ def _respellable(stem: str, df: int, config: MinerConfig) -> bool:
 def _usual(stem: str, df: int, vocabulary: Mapping[str, int], config: MinerConfig) -> str | None:
     """The spelling ``stem`` would be of: its commonest respelling in enough
     articles (MinerConfig.usual_floor)."""
-    return usual_spelling(respellings(stem), vocabulary, config.usual_floor(df))
+    options = (other for other in respellings(stem) if not one_root(stem, other))
+    return usual_spelling(options, vocabulary, config.usual_floor(df))
 
 
 def rare_candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig()) -> Iterator[tuple[str, str]]:
@@ -854,7 +864,11 @@ def mine(
     joined = {(e.a, e.b) for e in evidence if e.same} | {(e.b, e.a) for e in evidence if e.same}
     minority = [pair for pair in minority if pair not in joined]  # the evidence above has joined these
     if minority:
-        wide = Neighbours(searcher, postings, vocabulary, replace(config, neighbour_sample=config.minority_sample), analyzer)
+        if config.minority_sample == config.neighbour_sample:
+            wide = neighbours  # the stems both read are read once
+        else:
+            wide = Neighbours(searcher, postings, vocabulary, replace(config, neighbour_sample=config.minority_sample),
+                              analyzer)
         if directory is not None:
             # Each stem reads more articles here: the workers pay off sooner.
             least = Neighbours.READ_AHEAD_MIN * config.neighbour_sample // config.minority_sample

@@ -1,0 +1,45 @@
+"""search.patterns: two words of one root, one long vowel apart, are not two spellings."""
+
+import pytest
+
+from search.patterns import one_root
+
+RELATIVES = [
+    ("احراز", "احرز"),  # a verbal noun and its verb: form IV
+    ("انعكاس", "انعكس"),  # VII
+    ("اعتزال", "اعتزل"),  # VIII
+    ("استنكار", "استنكر"),  # X
+    ("ترشيح", "ترشح"),  # II's verbal noun beside V
+    ("طوابق", "طابق"),  # broken plurals beside their singulars
+    ("مكاسب", "مكسب"),
+    ("تلاميذ", "تلميذ"),
+    ("وسيط", "وساط"),  # two adjectives of one root
+    ("مقاتلو", "مقاتل"),  # a participle's plural before a noun, as the stemmer leaves it
+    ("ارهابيي", "ارهابي"),
+]
+SPELLINGS = [
+    ("ترامب", "ترمب"),  # the pattern of تفاعل / تفعل, but one name
+    ("ماراثون", "مارثون"),
+    ("كاراكاس", "كراكاس"),
+    ("اوكسجين", "اكسجين"),
+    ("استوديو", "استديو"),  # starts like form X, yet a foreign word
+    ("انستاجرام", "انستجرام"),
+    ("اميركي", "امريكي"),
+    ("تليفزيون", "تلفزيون"),
+    ("بورتوريكو", "بورتوريك"),  # a name's own final و
+]
+
+
+@pytest.mark.parametrize("a,b", RELATIVES)
+def test_two_words_of_one_root_are_told_by_their_pattern(a, b):
+    assert one_root(a, b) and one_root(b, a)
+
+
+@pytest.mark.parametrize("a,b", SPELLINGS)
+def test_the_spellings_of_a_name_fit_no_pair_of_patterns(a, b):
+    assert not one_root(a, b) and not one_root(b, a)
+
+
+def test_the_root_letters_must_be_the_same():
+    assert not one_root("احراز", "اكرم")  # both fit a pattern, not of one root
+    assert not one_root("طوابق", "سابق")
