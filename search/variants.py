@@ -174,6 +174,11 @@ class MinerConfig:
     rare_ratio: int = 5
     rare_word_zipf: float = 3.0
     rare_min_length: int = 5
+    # The usual spelling's neighbours are read from this many of its
+    # articles for this test: a wider sample (neighbour_sample) dilutes the
+    # cosine with a spelling read from one to four articles, and took such
+    # slips as الداعيشة, السيياح, يفنتوس out of the table.
+    rare_sample: int = 12
     # ... but a stem of this many letters or more needs no neighbours: in one
     # to four articles they seldom match (فينزويلا / فنزويلا, ليفيربول /
     # ليفربول fail), and a long word the lexicon does not know, one letter
@@ -843,6 +848,11 @@ def mine(
     if not pairs and not leaves and not minority:
         return []
     neighbours = Neighbours(searcher, postings, vocabulary, config, analyzer)
+    if config.rare_sample == config.neighbour_sample:
+        rare_neighbours = neighbours
+    else:
+        rare_neighbours = Neighbours(searcher, postings, vocabulary, replace(config, neighbour_sample=config.rare_sample),
+                                     analyzer)
     contexts: list[Contexts] = []
 
     def context() -> Contexts:  # read only if a pair needs it
@@ -853,14 +863,19 @@ def mine(
     weighed = list(weigh(pairs, postings, Outlets(searcher), context, config, neighbours=True))
     sure = [sure_leaf(a, b, config) for a, b in leaves]
     if directory is not None:
-        asked = [(e.a, e.b) for e, asks in weighed if asks] + [pair for pair, s in zip(leaves, sure) if not s]
+        asked = [(e.a, e.b) for e, asks in weighed if asks]
+        unsure = [pair for pair, s in zip(leaves, sure) if not s]
+        if rare_neighbours is neighbours:
+            asked += unsure
+        else:
+            rare_neighbours.read_ahead({stem for pair in unsure for stem in pair}, directory, workers)
         neighbours.read_ahead({stem for pair in asked for stem in pair}, directory, workers)
     evidence = [decide(e, neighbours) if asks else e for e, asks in weighed]
     for (a, b), is_sure in zip(leaves, sure):
         if is_sure:
             evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], same=True, leaf=True))
         else:
-            evidence.append(replace(decide(Evidence(a, b, vocabulary[a], vocabulary[b]), neighbours), leaf=True))
+            evidence.append(replace(decide(Evidence(a, b, vocabulary[a], vocabulary[b]), rare_neighbours), leaf=True))
     joined = {(e.a, e.b) for e in evidence if e.same} | {(e.b, e.a) for e in evidence if e.same}
     minority = [pair for pair in minority if pair not in joined]  # the evidence above has joined these
     if minority:
