@@ -94,6 +94,7 @@ SYSTEMS: dict[str, System] = {
     "no-paradigm": _akhbar("no-paradigm", "every ending the affix lists allow is cut (قانون → قان)"),
     "no-accusative": _akhbar("no-accusative", "the accusative alif kept (جديدا ≠ جديد)"),
     "accusative-by-frequency": _akhbar("accusative-by-frequency", "the accusative alif cut only where the bare word is more common (محذرا ≠ محذر)"),
+    "any-proclitic": _akhbar("any-proclitic", "ك and ف cut like any proclitic (فيصل → يصل, كمال → مال)"),
     "keep-nisba": _akhbar("keep-nisba", "the nisba's ي kept (المدني ≠ المدن, سوريا = سوري ≠ سور)"),
     "any-second-person": _akhbar("any-second-person", "a final ك cut as a pronoun wherever the affix lists allow (اشتباك → اشتبا)"),
     "article-by-frequency": _akhbar("article-by-frequency", "a leading ال kept wherever the word is far more common with it (العراق ≠ العراقية)"),

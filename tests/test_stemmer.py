@@ -150,6 +150,15 @@ GROUPS = [
     "فيينا بفيينا",
     "مكان المكان مكانًا مكانا بمكان",
     "بيان البيان بيانًا",
+    # ك and ف, rare before a word, are the first letter of the words and
+    # names news writes often (StemConfig.rare_proclitic_margin), still
+    # cut from the forms that are a clitic and a word (فقال، كجزء).
+    "فيصل والفيصل بفيصل لفيصل",
+    "كمال وكمال لكمال",
+    "فاسد الفاسد والفاسد",
+    "قال فقال وقال",
+    "جزء كجزء الجزء",
+    "يجب فيجب",
 ]
 
 
@@ -226,6 +235,12 @@ NOT_THE_SAME = [
     ("فيلا", "فيل"),
     ("ليما", "ليمون"),
     ("فلوريدا", "فلوريد"),
+    # A word that starts with ك or ف is not that letter and another word.
+    ("فيصل", "يصل"),
+    ("كمال", "مال"),
+    ("فاسد", "أسد"),
+    ("كروز", "روز"),
+    ("فعالية", "عالي"),
 ]
 
 
@@ -250,6 +265,13 @@ def test_names_ending_in_alif_keep_it():
     assert stem("أمريكا") == stem("لأمريكا") == "امريكا"
     assert stem("كندا") == "كندا"
     assert stem("روسيا") == stem("الروسية")  # a country and its nisba, as before
+
+
+def test_kaf_and_feh_can_be_cut_like_any_proclitic():
+    any_proclitic = Stemmer(StemConfig(rare_proclitic_margin=None))
+    assert any_proclitic.stem("فيصل") == "يصل" != Stemmer().stem("فيصل")
+    # A word the lexicon does not know is cut as before.
+    assert Stemmer().stem(normalize("كالمارثونات")) == any_proclitic.stem(normalize("كالمارثونات"))
 
 
 def test_paradigm_and_accusative_rules_can_be_turned_off():
