@@ -894,6 +894,7 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12: the accusative alif came off only where the bare word
     # is the more common (جديدا → جديد, but محذرا, مشيرا kept).
     "accusative-by-frequency": AnalysisConfig(name="accusative-by-frequency", stem=StemConfig(accusative_paradigm_zipf=None)),
+    # Before 2026-12: ك and ف cut like any proclitic (فيصل → يصل, كمال → مال).
     "any-proclitic": AnalysisConfig(name="any-proclitic", stem=StemConfig(rare_proclitic_margin=None)),
     "keep-nisba": AnalysisConfig(name="keep-nisba", stem=StemConfig(keep_nisba=True)),
     "any-second-person": AnalysisConfig(name="any-second-person", stem=StemConfig(second_person_margin=None)),

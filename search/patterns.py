@@ -21,10 +21,10 @@ from pyarabic import araby
 # grammar writes its patterns.
 _ROOT = (araby.FEH, araby.AIN, araby.LAM)
 
-# Pairs of patterns (the longer, the shorter) one root takes, one long vowel
-# apart: a verbal noun and its verb (forms IV, VII, VIII, X; II beside V), a
-# broken plural and its singular, two adjectives of one root.  Not VI beside
-# V (تفاعل / تفعل: تلامس / تلمس), which ترامب / ترمب fits too.
+# Pairs of patterns one root takes, one long vowel apart (or one for another,
+# فعيل / فعال): a verbal noun and its verb (forms IV, VII, VIII, X; II beside
+# V), a broken plural and its singular, two nouns or adjectives of one root.
+# Not VI beside V (تفاعل / تفعل: تلامس / تلمس), which ترامب / ترمب fits too.
 PAIRS = (
     ("افعال", "افعل"),  # احراز / احرز, انجاب / انجب
     ("انفعال", "انفعل"),  # انعكاس / انعكس
@@ -40,7 +40,7 @@ PAIRS = (
 # plural's before a noun (مقاتلي، ارهابيي), and the و of a participle's
 # plural there (مقاتلو، مراسلو: a participle starts with م).  A name's own
 # final و is not one (بورتوريكو / بورتوريك, اورومو / اوروم are spellings).
-PARTICIPLE = araby.MEEM
+PARTICIPLE_START = araby.MEEM
 
 
 @lru_cache(maxsize=None)
@@ -59,7 +59,7 @@ def one_root(a: str, b: str) -> bool:
     tells apart, rather than one word spelled two ways."""
     shorter, longer = sorted((a, b), key=len)
     if len(longer) == len(shorter) + 1 and longer[:-1] == shorter:
-        if longer[-1] == araby.YEH or (longer[-1] == araby.WAW and shorter[0] == PARTICIPLE):
+        if longer[-1] == araby.YEH or (longer[-1] == araby.WAW and shorter[0] == PARTICIPLE_START):
             return True
     for long_pattern, short_pattern in PAIRS:
         for one, other in ((long_pattern, short_pattern), (short_pattern, long_pattern)):

@@ -70,7 +70,7 @@ def test_a_long_names_t_or_s_letter_may_differ_a_short_words_not():
     assert len(pairs) == 4
 
 
-def test_two_words_of_one_root_are_not_candidates(tmp_path):
+def test_two_words_of_one_root_are_not_candidates():
     # A verb and its verbal noun, a singular and its broken plural: one long
     # vowel apart like two spellings, and in the same places (احرز هدفا /
     # احراز هدف), but two words (search.patterns).
