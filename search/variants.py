@@ -300,8 +300,6 @@ def _close(a: str, b: str, config: MinerConfig) -> bool:
         return False
     if longer[:-1] == shorter and longer[-1] in FINALS:
         return False  # امريكا is not امريك(ي) less its ending: a final ا or ه alternates, it is not dropped
-    if one_root(a, b):
-        return False  # احراز / احرز, طوابق / طابق: two words of one root (search.patterns)
     g_changed = [c for c in a if c in G_SOUND] != [c for c in b if c in G_SOUND]
     sounds_a, sounds_b = ([c for c in stem if c in _SOUNDS] for stem in (a, b))
     # A letter of a t or s sound for another, not one more or less (the ت of
@@ -312,7 +310,8 @@ def _close(a: str, b: str, config: MinerConfig) -> bool:
         return False
     fold = _SOUND_FOLD if swapped else {}  # the swap counted as one edit
     distance = edits(_g(a).translate(fold), _g(b).translate(fold)) + g_changed + swapped
-    return distance <= (1 if len(shorter) < 6 else 2)
+    # Not two words of one root (احراز / احرز, طوابق / طابق: search.patterns).
+    return distance <= (1 if len(shorter) < 6 else 2) and not one_root(a, b)
 
 
 def _shape(stem: str) -> str:
@@ -352,8 +351,10 @@ def _respellable(stem: str, df: int, config: MinerConfig) -> bool:
 def _usual(stem: str, df: int, vocabulary: Mapping[str, int], config: MinerConfig) -> str | None:
     """The spelling ``stem`` would be of: its commonest respelling in enough
     articles (MinerConfig.usual_floor)."""
-    options = (other for other in respellings(stem) if not one_root(stem, other))
-    return usual_spelling(options, vocabulary, config.usual_floor(df))
+    floor = config.usual_floor(df)
+    # The patterns last: of some 40 respellings a stem has, few are written.
+    options = [o for o in respellings(stem) if vocabulary.get(o, 0) >= floor and not one_root(stem, o)]
+    return usual_spelling(options, vocabulary, floor)
 
 
 def rare_candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig()) -> Iterator[tuple[str, str]]:
@@ -596,20 +597,22 @@ class Neighbours:
                             counts[(offset, skeleton(terms[j]))] += 1
         return dict(counts)
 
-    # Fewer stems than this are read in this process: starting the others
-    # and opening the index in each costs a second or two, about as long
-    # as a thousand stems take.
-    READ_AHEAD_MIN = 2_000
+    # Stems of fewer articles than this in all are read in this process:
+    # starting the others and opening the index in each costs a second or
+    # two, about as long as a thousand stems of 12 articles take.
+    READ_AHEAD_ARTICLES = 24_000
 
     def read_ahead(
-        self, stems: Iterable[str], directory: str | Path, workers: int, least: int = READ_AHEAD_MIN
+        self, stems: Iterable[str], directory: str | Path, workers: int, least: int | None = None
     ) -> None:
         """Count the neighbours of ``stems`` now, in ``workers`` processes at
         once, each opening the index in ``directory`` (the one searched
         here, or the counts would be another index's): reading articles and
         analysing their words is most of the mining, one stem at a time.
-        Fewer than ``least`` stems, or one worker, leave them to be read
-        when asked for."""
+        Fewer than ``least`` stems (by default, READ_AHEAD_ARTICLES' worth
+        at this sample), or one worker, leave them to be read when asked for."""
+        if least is None:
+            least = self.READ_AHEAD_ARTICLES // self.sample
         todo = sorted(set(stems) - self._cache.keys() - self._counts.keys())
         if workers < 2 or len(todo) < max(least, 1):
             return
@@ -847,12 +850,16 @@ def mine(
                 if a not in rare and (only is None or a in only or b in only)]
     if not pairs and not leaves and not minority:
         return []
-    neighbours = Neighbours(searcher, postings, vocabulary, config, analyzer)
-    if config.rare_sample == config.neighbour_sample:
-        rare_neighbours = neighbours
-    else:
-        rare_neighbours = Neighbours(searcher, postings, vocabulary, replace(config, neighbour_sample=config.rare_sample),
-                                     analyzer)
+    readers: dict[int, Neighbours] = {}
+
+    def reader(sample: int) -> Neighbours:
+        """The neighbours read from ``sample`` articles of each stem: one
+        reader a sample size, so that stems two tests read alike are read once."""
+        if sample not in readers:
+            readers[sample] = Neighbours(searcher, postings, vocabulary, replace(config, neighbour_sample=sample), analyzer)
+        return readers[sample]
+
+    neighbours, rare_neighbours = reader(config.neighbour_sample), reader(config.rare_sample)
     contexts: list[Contexts] = []
 
     def context() -> Contexts:  # read only if a pair needs it
@@ -879,15 +886,9 @@ def mine(
     joined = {(e.a, e.b) for e in evidence if e.same} | {(e.b, e.a) for e in evidence if e.same}
     minority = [pair for pair in minority if pair not in joined]  # the evidence above has joined these
     if minority:
-        if config.minority_sample == config.neighbour_sample:
-            wide = neighbours  # the stems both read are read once
-        else:
-            wide = Neighbours(searcher, postings, vocabulary, replace(config, neighbour_sample=config.minority_sample),
-                              analyzer)
+        wide = reader(config.minority_sample)
         if directory is not None:
-            # Each stem reads more articles here: the workers pay off sooner.
-            least = Neighbours.READ_AHEAD_MIN * config.neighbour_sample // config.minority_sample
-            wide.read_ahead({stem for pair in minority for stem in pair}, directory, workers, least)
+            wide.read_ahead({stem for pair in minority for stem in pair}, directory, workers)
         for a, b in minority:
             share = wide.containment(a, b)
             evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], neighbours=share,
