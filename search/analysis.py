@@ -909,4 +909,7 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-05: a rarer spelling of a name lost the ي or يا its known
     # spelling keeps (كولمبيا → كولمب beside كولومبيا).
     "names-cut-alone": AnalysisConfig(name="names-cut-alone", stem=StemConfig(known_spelling_length=None)),
+    # Before 2026-12-06: only those two endings (الكاربون → كارب beside
+    # الكربون, فلورانس → لورانس beside فلورنس).
+    "names-cut-like-words": AnalysisConfig(name="names-cut-like-words", stem=StemConfig(respelled_like_known=False)),
 }

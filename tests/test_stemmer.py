@@ -305,6 +305,34 @@ def test_pronoun_and_number_checks_can_be_turned_off():
     assert cut_alone.stem("كولمبيا") == "كولمب" and Stemmer().stem("كولمبيا") == "كولمبيا" == Stemmer().stem("وكولمبيا")
 
 
+@pytest.mark.parametrize("rare,usual", [
+    ("الكاربون", "الكربون"),  # ون kept, as in the known spelling
+    ("نيكاراجوا", "نيكاراغوا"),  # وا kept: not a verb's plural
+    ("كلفيلاند", "كليفلاند"),  # ك kept: not "as"
+    ("فلورانس", "فلورنس"),  # ف kept: not "so"
+])
+def test_a_names_rare_spelling_keeps_what_its_known_spelling_keeps(rare, usual):
+    """Cut, the two spellings had stems one respelling apart only in part
+    (كارب / كربون): the spelling miner could not join them."""
+    assert stem(usual) == normalize(usual).removeprefix("ال")
+    kept = stem(rare)
+    assert kept == normalize(rare).removeprefix("ال")
+    assert Stemmer(StemConfig(respelled_like_known=False)).stem(normalize(rare)) != kept
+
+
+@pytest.mark.parametrize("word,cut", [
+    ("أميركيًا", "اميرك"),  # the accusative of أميركي, not a spelling of أميركا
+    ("ناديين", "نادي"),  # a dual: the lexicon knows ناديان
+    ("المعادين", "معاد"),  # a plural: the lexicon knows المعادون
+    ("وكيلاهما", None),  # clitics and pronouns: not a name's letters
+])
+def test_inflected_and_clitic_forms_are_still_cut(word, cut):
+    plain = Stemmer(StemConfig(respelled_like_known=False))
+    assert stem(word) == plain.stem(normalize(word))
+    if cut is not None:
+        assert stem(word) == cut
+
+
 def test_verb_rules_can_be_turned_off():
     plain = Stemmer(StemConfig(imperfect_zipf=None, perfect_feminine=False))
     assert plain.stem("يعتبر") == "يعتبر"
