@@ -44,7 +44,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from search import clusters, flat, pool, variants
 from search.analysis import (NISBA_FIELD, AnalysisConfig, CountedFrequency, exact_analyzer, nisba_analyzer,
-                             stem_analyzer)
+                             stem_analyzer, forget_words, learn_words)
 from search.ingest import NOTE, Article, Problem, Record
 
 CURRENT = "current"
@@ -580,7 +580,10 @@ def write_generation(
     report = Report()
     try:
         ix = whoosh_index.create_in(str(tmp), make_schema(config))
-        writer = pool.writer(ix, **(writer_settings or BUILD_WRITER))
+        settings = writer_settings or BUILD_WRITER
+        if mine and settings.get("procs", 1) > 1:
+            settings = {**settings, "words_of": variants.FIELD}  # for the miner (analysis.learn_words)
+        writer = pool.writer(ix, **settings)
         dedup = _Dedup()
         collector = clusters.Collector()
         try:
@@ -598,7 +601,10 @@ def write_generation(
         clean_flat(ix)
         _replace_duplicates(ix, dedup)
         if mine:
-            variants.update(tmp, ix, analyzer=writer.schema[variants.FIELD].analyzer, workers=MINE_WORKERS)
+            analyzer = writer.schema[variants.FIELD].analyzer
+            learn_words(analyzer, tmp)
+            variants.update(tmp, ix, analyzer=analyzer, workers=MINE_WORKERS)
+            forget_words(tmp)
         collector.build().save(tmp)
         ix.close()
         final = generations / f"g-{stamp}-{os.getpid()}"

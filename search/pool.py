@@ -35,6 +35,7 @@ from typing import IO, Callable
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
+from search.analysis import leave_words
 from search.flat import FlatWriter, folder_of
 
 Posting = tuple[str, bytes, int, float, bytes]
@@ -148,7 +149,11 @@ def _postings(key: tuple[str, bytes], postings) -> Iterator[Posting]:
 
 class _TermPoolTask(SubWriterTask):
     """Whoosh's indexing subprocess, its writer's pool swapped for a
-    TermPool before the first document (when the pool is still empty)."""
+    TermPool before the first document (when the pool is still empty); at
+    the end it leaves the analyses of ``words_of``'s words in the index's
+    folder (analysis.leave_words)."""
+
+    words_of: str | None = None
 
     def _process_file(self, filename: str, doc_count: int) -> None:
         writer = self.writer
@@ -156,26 +161,38 @@ class _TermPoolTask(SubWriterTask):
             _equip(writer, self.kwargs.get("limitmb", 128))
         super()._process_file(filename, doc_count)
 
+    def run(self) -> None:
+        super().run()
+        if self.running and self.words_of is not None and hasattr(self.storage, "folder"):
+            leave_words(self.writer.schema[self.words_of].analyzer, self.storage.folder)
+
 
 class TermPoolWriter(MpWriter):
     """Whoosh's multiprocess writer whose subprocesses gather postings in a
-    TermPool.  ``ix.writer(procs=...)`` otherwise, with the same arguments."""
+    TermPool.  ``ix.writer(procs=...)`` otherwise, with the same arguments,
+    and ``words_of``: the field whose analyses the subprocesses leave behind."""
+
+    def __init__(self, ix, words_of: str | None = None, **kwargs) -> None:
+        self.words_of = words_of
+        super().__init__(ix, **kwargs)
 
     def _new_task(self) -> SubWriterTask:
         if self.start_method is not None:
             return super()._new_task()
         task = _TermPoolTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
+        task.words_of = self.words_of
         self.tasks.append(task)
         task.start()
         return task
 
 
-def writer(ix, procs: int = 1, **kwargs) -> SegmentWriter:
+def writer(ix, procs: int = 1, words_of: str | None = None, **kwargs) -> SegmentWriter:
     """A writer of ``ix`` whose postings gather in TermPools: Whoosh's
-    multiprocess writer over ``procs`` processes, or its one-process writer;
-    the other arguments are Whoosh's."""
+    multiprocess writer over ``procs`` processes (leaving the analyses of
+    ``words_of``'s words in the index's folder, see TermPoolWriter), or its
+    one-process writer; the other arguments are Whoosh's."""
     if procs > 1:
-        return TermPoolWriter(ix, procs=procs, **kwargs)
+        return TermPoolWriter(ix, procs=procs, words_of=words_of, **kwargs)
     one = ix.writer(**kwargs)
     _equip(one, kwargs.get("limitmb", 128))
     return one

@@ -68,6 +68,7 @@ import numpy as np
 from pyarabic import araby
 
 from search import normalize as norm
+from search.analysis import learn_words
 from search.flat import of_leaf
 from search.lexicon import zipf
 from search.matching import read_postings
@@ -672,6 +673,7 @@ def _neighbour_counts(directory: str, fieldname: str, stems: list[str], sample: 
     with whoosh_index.open_dir(directory).searcher() as searcher:
         postings = Postings(searcher, fieldname)
         neighbours = Neighbours(searcher, postings, {}, replace(MinerConfig(), neighbour_sample=sample))
+        learn_words(neighbours.analyzer, directory)  # what the build's indexing processes analysed
         return {stem: neighbours.counts(stem) for stem in stems}
 
 

@@ -10,6 +10,7 @@ from whoosh import index as whoosh_index
 from search import index as idx
 from search.ingest import Article
 from search import pool
+from search.analysis import WORDS_FILES, forget_words, learn_words, stem_analyzer
 from search.pool import TermPool, TermPoolWriter
 
 
@@ -122,3 +123,28 @@ def test_the_postings_file_is_byte_for_byte_whooshs_own(docs, tmp_path):
         write(tmp_path / name, docs, make_writer).close()
     for suffix in (".pst", ".trm"):
         assert _segment_files(tmp_path / "pool", suffix) == _segment_files(tmp_path / "whoosh", suffix), suffix
+
+
+def test_the_indexing_processes_leave_their_analyses_for_the_miner(docs, tmp_path):
+    """What the two processes analysed is handed on (analysis.leave_words),
+    and an analyzer that learns it tokenizes the articles exactly as one that
+    analyses every word afresh, without analysing them again."""
+    ix = write(tmp_path / "ix", docs, lambda ix: pool.writer(ix, procs=2, batchsize=50, multisegment=True, words_of="text"))
+    left = sorted((tmp_path / "ix").glob(WORDS_FILES))
+    assert len(left) == 2
+    learned, fresh = ix.schema["text"].analyzer, stem_analyzer()
+    learn_words(learned, tmp_path / "ix")
+    text = docs[0].body
+    assert all(raw in learned.words() for raw in text.split()[:20] if raw.isalpha())
+    calls = []
+    learned._outputs = lambda raw, query: calls.append(raw)  # would analyse a word it was not given
+    assert [t.text for t in learned(text, mode="index")] == [t.text for t in fresh(text, mode="index")]
+    assert calls == []
+    forget_words(tmp_path / "ix")
+    assert not list((tmp_path / "ix").glob("words-*"))
+
+
+def test_a_build_mines_with_the_analyses_and_keeps_none_of_them(tmp_path, shared_news_small):
+    built = idx.build(tmp_path / "index", articles(shared_news_small[:300]))
+    assert built.indexed == 300
+    assert not list(idx.resolve(tmp_path / "index").glob("words-*"))
