@@ -431,13 +431,16 @@ _PROBE = -(10**9)  # a position no renumbering can produce
 def _parts(terms: frozenset[str]) -> list[str]:
     """What a word's normalized form must contain to analyse into one of
     ``terms``: a stem is part of its word's normalized form, but for an alef
-    the stemmer may put back at its start (ينتقد → انتقد)."""
+    the stemmer may put back at its start (ينتقد → انتقد) and a hamza's seat
+    it may take out (_parts_pattern)."""
     parts = {t[1:] if t[:1] == "ا" and len(t) > 1 else t for t in terms}
     return sorted(filter(None, parts), key=len, reverse=True)
 
 
 def _parts_pattern(terms: frozenset[str]) -> re.Pattern:
-    return re.compile("|".join(re.escape(p) for p in _parts(terms)))
+    # The stemmer takes a hamza's seat out of a stem (خاطيء → خاطء): the
+    # word's normalized form may have it before the hamza.
+    return re.compile("|".join(re.escape(p).replace("ء", "ي*ء") for p in _parts(terms)))
 
 
 # The Unicode blocks news text is written in (Latin, Greek, Cyrillic, the
@@ -468,7 +471,7 @@ def _written_forms() -> tuple[dict[str, str], re.Pattern]:
                 forms.setdefault(n, []).append(c)
             else:
                 several.append(c)
-    classes = {n: "[" + "".join(re.escape(c) for c in cs) + "]" for n, cs in forms.items()}
+    classes = norm.written_classes({n: "[" + "".join(re.escape(c) for c in cs) + "]" for n, cs in forms.items()})
     blocks = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _BLOCKS)
     return classes, re.compile(f"[^{blocks}]|[" + "".join(re.escape(c) for c in several) + "]")
 
@@ -928,6 +931,9 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-05: a rarer spelling of a name lost the ي or يا its known
     # spelling keeps (كولمبيا → كولمب beside كولومبيا).
     "names-cut-alone": AnalysisConfig(name="names-cut-alone", stem=StemConfig(known_spelling_length=None)),
+    # Before 2026-12-06: a hamza's seat written as a letter was kept
+    # (الطواريء → طواريء beside الطوارئ → طوارء).
+    "seat-kept": AnalysisConfig(name="seat-kept", stem=StemConfig(seat_off=False)),
     # Before 2026-12-06: only those two endings (الكاربون → كارب beside
     # الكربون, فلورانس → لورانس beside فلورنس).
     "names-cut-like-words": AnalysisConfig(name="names-cut-like-words", stem=StemConfig(respelled_like_known=False)),

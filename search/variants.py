@@ -505,7 +505,7 @@ def _letter_forms() -> dict[str, str]:
         folded = norm.normalize(chr(code))
         if len(folded) == 1:
             forms[folded].add(chr(code))
-    return {letter: "[" + "".join(sorted(raws)) + "]" for letter, raws in forms.items() if len(raws) > 1}
+    return norm.written_classes({letter: "[" + "".join(sorted(raws)) + "]" for letter, raws in forms.items() if len(raws) > 1})
 
 
 _LETTER_FORMS = _letter_forms()

@@ -333,6 +333,21 @@ def test_inflected_and_clitic_forms_are_still_cut(word, cut):
         assert stem(word) == cut
 
 
+@pytest.mark.parametrize("group", [
+    "الطوارئ الطواريء للطوارئ",
+    "خاطئ خاطيء الخاطئة",
+    "لاجئ لاجيء اللاجئين",
+    "مبادئ مباديء",
+    "شيء شيئا الشيء بشيء",
+])
+def test_a_hamzas_seat_written_as_a_letter_is_the_seat(group):
+    """خاطيء is خاطئ with its seat written as a letter (StemConfig.seat_off)."""
+    assert len({stem(word) for word in group.split()}) == 1
+    plain = Stemmer(StemConfig(seat_off=False))
+    if group.startswith("الطوارئ"):
+        assert plain.stem(normalize("الطوارئ")) != plain.stem(normalize("الطواريء"))
+
+
 def test_verb_rules_can_be_turned_off():
     plain = Stemmer(StemConfig(imperfect_zipf=None, perfect_feminine=False))
     assert plain.stem("يعتبر") == "يعتبر"
