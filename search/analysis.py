@@ -617,18 +617,21 @@ class CachedChain(CompositeAnalyzer):
         return self._tokens(value, positions, chars, keeporiginal, removestops, start_pos, start_char, mode, kwargs)
 
     def words(self) -> dict[str, _Outputs]:
-        """What this process has analysed (index mode), for another process
-        that reads the same archive (learn): after a build the spelling
-        miner reads thousands of its articles again, and analysing their
-        words afresh was a third of its time."""
-        return dict(self._caches[False])
+        """What this process has analysed (index mode), in the order first
+        met, for another process that reads the same archive (learn): after
+        a build the spelling miner reads thousands of its articles again,
+        and analysing their words afresh was a third of its time."""
+        return self._caches[False]
 
     def learn(self, words: dict[str, _Outputs]) -> None:
         """Take the analyses ``words`` of another process's chain, built from
-        the same schema: the same chain gives the same outputs."""
+        the same schema (the same chain gives the same outputs), the first
+        met first, up to half the cache: a full cache is emptied by the
+        next new word."""
         cache = self._caches[False]
+        room = self.MAX_ENTRIES // 2
         for raw, outputs in words.items():
-            if len(cache) >= self.MAX_ENTRIES:
+            if len(cache) >= room:
                 break
             cache.setdefault(raw, outputs)
 

@@ -44,7 +44,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from search import clusters, flat, pool, variants
 from search.analysis import (NISBA_FIELD, AnalysisConfig, CountedFrequency, exact_analyzer, nisba_analyzer,
-                             stem_analyzer, forget_words, learn_words)
+                             forget_words, learn_words, stem_analyzer)
 from search.ingest import NOTE, Article, Problem, Record
 
 CURRENT = "current"

@@ -205,9 +205,9 @@ class StemConfig:
     # either.  None: such words are cut like any other.
     known_spelling_length: int | None = 6
     # More generally, a word the lexicon does not know keeps the letters a
-    # name's rare spelling was cut of where its commonest known respelling
-    # (respelling.respellings) keeps them whole: a first ك or ف, or a last
-    # ون ين ان وا ا يا ي (الكاربون as الكربون, نيكاراجوا as نيكاراغوا,
+    # cut would take from it where its commonest known respelling
+    # (respelling.respellings) is kept whole: a first ك or ف, or a last ون
+    # ين ان وا ا يا ي (الكاربون as الكربون, نيكاراجوا as نيكاراغوا,
     # كلفيلاند as كليفلاند), unless it is an inflected word (_inflected:
     # the lexicon knows its other case, معادين / معادون, or it without its
     # alif or nisba, اميركيا / اميركي).  Of the corpus's 340,820 written
