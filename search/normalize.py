@@ -64,13 +64,17 @@ _FOLD = str.maketrans(
         # news writes those sounds with the nearest Arabic letter (بوتين,
         # فيروس, غوغل), some outlets with these (پوتين, ڤيروس, گوگل), and a
         # reader types either: p, v, ch, zh and the g's of Persian, Kurdish
-        # and Maghrebi writing.
+        # and Maghrebi writing.  Persian گ is the g news writes غ: in the
+        # shared corpus غوغل / جوجل / كوكل in 397 / 273 / 0 articles,
+        # الكونغرس / الكونجرس 578 / 112, سنغافورة 539 and never with ج or ك;
+        # the Maghrebi ڭ and ݣ are the g Moroccan place names write ك
+        # (أكادير).
         "پ": "ب",
         "ڤ": "ف",
         "ڥ": "ف",
         "چ": "ج",
         "ژ": "ز",
-        "گ": "ك",
+        "گ": "غ",
         "ڭ": "ك",
         "ݣ": "ك",
         "ڨ": "ق",

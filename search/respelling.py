@@ -14,7 +14,7 @@ from __future__ import annotations
 from pyarabic import araby
 
 LONG_VOWELS = frozenset((araby.ALEF, araby.WAW, araby.YEH))
-# The letters Arabic writes a foreign g with (Persian گ is folded to ك).
+# The letters Arabic writes a foreign g with (Persian گ is folded to غ).
 G_SOUND = frozenset((araby.JEEM, araby.GHAIN, araby.KAF, araby.QAF))
 # Letters a foreign t or s is written with (ليتوانيا / ليثوانيا, بيلوسي / بيلوزي).
 T_SOUND = frozenset((araby.TEH, araby.TAH, araby.THEH))
