@@ -102,6 +102,8 @@ SYSTEMS: dict[str, System] = {
     "any-plural-ending": _akhbar("any-plural-ending", "a final ين، ون، ان cut wherever the affix lists allow, twin or not (السودان → سود)"),
     "names-by-twin": _akhbar("names-by-twin", "a name's final ين، ون، ان cut where the lexicon knows a twin, though news never writes the name with the article (بوتين → بوت)"),
     "names-cut-alone": _akhbar("names-cut-alone", "a rarer spelling of a name cut where its known spelling is kept whole (كولمبيا → كولمب, كولومبيا whole)"),
+    "names-cut-like-words": _akhbar("names-cut-like-words", "a rarer spelling of a name cut where its known spelling is kept whole, but for a final ي or يا (الكاربون → كارب, الكربون → كربون)"),
+    "seat-kept": _akhbar("seat-kept", "a hamza's seat written as a letter kept (الطواريء → طواريء, الطوارئ → طوارء)"),
     "no-spellings": _akhbar("default", "no spelling variants at query time", spellings=False),
     # Folding near-copies (search/clusters.py): "default" lists each hit's
     # folded copies right after it.

@@ -129,3 +129,14 @@ def test_a_word_written_with_clitics_is_one_of_its_own_articles():
     assert written["امر"] == {"d"}
     assert written["الحكومه"] == {"f"}
     assert "امير" in ev.clitic_cores("وبالامير") and "امير" not in ev.clitic_cores("الاميرات")
+
+
+def test_every_analysis_config_can_be_evaluated_by_its_name():
+    """docs/relevance.md names each rule's switch (`--config seat-kept`): each
+    one is a system `akhbar eval` runs, with that analysis."""
+    from search.analysis import CONFIGS
+    from search.evaluate import SYSTEMS
+
+    for name, config in CONFIGS.items():
+        assert name in SYSTEMS, name
+        assert SYSTEMS[name].config == config, name
