@@ -51,4 +51,3 @@ def test_latin_is_case_folded():
 
 def test_fold_only_touches_letter_variants():
     assert fold("مُ") == "مُ"
-
