@@ -437,10 +437,15 @@ def _parts(terms: frozenset[str]) -> list[str]:
     return sorted(filter(None, parts), key=len, reverse=True)
 
 
+# The stemmer takes a hamza's seat written as a letter out of a stem
+# (خاطيء → خاطء, StemConfig.seat_off): where a stem has a hamza, its word
+# may have the seat before it, normalized (_parts_pattern) or as written
+# (_written_forms).
+_HAMZA, _SEAT = "ء", "ي"
+
+
 def _parts_pattern(terms: frozenset[str]) -> re.Pattern:
-    # The stemmer takes a hamza's seat out of a stem (خاطيء → خاطء): the
-    # word's normalized form may have it before the hamza.
-    return re.compile("|".join(re.escape(p).replace("ء", "ي*ء") for p in _parts(terms)))
+    return re.compile("|".join(re.escape(p).replace(_HAMZA, f"{_SEAT}*{_HAMZA}") for p in _parts(terms)))
 
 
 # The Unicode blocks news text is written in (Latin, Greek, Cyrillic, the
@@ -471,7 +476,8 @@ def _written_forms() -> tuple[dict[str, str], re.Pattern]:
                 forms.setdefault(n, []).append(c)
             else:
                 several.append(c)
-    classes = norm.written_classes({n: "[" + "".join(re.escape(c) for c in cs) + "]" for n, cs in forms.items()})
+    classes = {n: "[" + "".join(re.escape(c) for c in cs) + "]" for n, cs in forms.items()}
+    classes[_HAMZA] = f"(?:{classes[_SEAT]}*{classes[_HAMZA]})"
     blocks = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _BLOCKS)
     return classes, re.compile(f"[^{blocks}]|[" + "".join(re.escape(c) for c in several) + "]")
 
@@ -490,6 +496,14 @@ def _written_part(part: str) -> re.Pattern | None:
     if any(c not in classes for c in part):
         return None
     return re.compile("".join(classes[c] for c in part))
+
+
+def written_pattern(letters: str) -> re.Pattern:
+    """Where a text as written may hold the normalized ``letters``, each in
+    any of its written forms (a character _written_forms does not know, as
+    itself): how the spelling miner finds where an article writes a stem."""
+    classes, _several = _written_forms()
+    return re.compile("".join(classes.get(c, re.escape(c)) for c in letters))
 
 
 def _written_patterns(terms: frozenset[str]) -> tuple[re.Pattern, ...] | None:

@@ -112,17 +112,6 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def written_classes(classes: dict[str, str]) -> dict[str, str]:
-    """``classes`` (each normalized letter as a regular-expression class of
-    the characters written for it) with the hamza's class allowing a seat
-    written as a letter before it, which the stemmer takes out of a stem
-    (خاطيء → خاطء, search/stemmer.py): patterns built from them find every
-    place a text writes a word of a stem."""
-    if "ء" not in classes or "ي" not in classes:
-        return classes
-    return {**classes, "ء": f"(?:{classes['ي']}*{classes['ء']})"}
-
-
 def normalize(text: str) -> str:
     """clean then fold: the form a token is matched by."""
     return fold(clean(text))

@@ -68,7 +68,7 @@ import numpy as np
 from pyarabic import araby
 
 from search import normalize as norm
-from search.analysis import learn_words
+from search.analysis import learn_words, written_pattern
 from search.flat import of_leaf
 from search.lexicon import zipf
 from search.matching import read_postings
@@ -497,27 +497,12 @@ class Contexts:
         return weights / norm if norm else weights
 
 
-def _letter_forms() -> dict[str, str]:
-    """Each normalized letter as a regular-expression class of the letters
-    articles write it with (أ إ آ for ا, ة for ه, ى and Persian ی for ي)."""
-    forms: dict[str, set[str]] = defaultdict(set)
-    for code in range(0x0621, 0x06D4):
-        folded = norm.normalize(chr(code))
-        if len(folded) == 1:
-            forms[folded].add(chr(code))
-    return norm.written_classes({letter: "[" + "".join(sorted(raws)) + "]" for letter, raws in forms.items() if len(raws) > 1})
-
-
-_LETTER_FORMS = _letter_forms()
-
-
 def _written(stem: str) -> re.Pattern:
     """Where an article may write ``stem``: its letters after the first in
     a row, in any of their written forms (every form of a stem has them:
     ينتقد is indexed as انتقد).  Normalizing whole articles to search them
     cost four times the rest of this evidence."""
-    letters = stem[1:] if len(stem) > 3 else stem
-    return re.compile("".join(_LETTER_FORMS.get(c, re.escape(c)) for c in letters))
+    return written_pattern(stem[1:] if len(stem) > 3 else stem)
 
 
 class Neighbours:

@@ -78,6 +78,6 @@ def test_passages_on_real_articles(analyzer, shared_news_small):
 @pytest.mark.parametrize("typed,written", [("الطوارئ", "الطواريء"), ("الطواريء", "الطوارئ"), ("لاجئ", "لاجيء")])
 def test_a_hamza_is_marked_whichever_way_its_seat_is_written(analyzer, typed, written):
     """The stemmer takes a hamza's seat out of a stem (StemConfig.seat_off):
-    the places a text may write the stem allow it (normalize.written_classes)."""
+    the places a text may write the stem allow it (analysis._written_forms)."""
     text = f"أعلنت السلطات حالة {written} في المدينة بعد العاصفة."
     assert MARK.findall(snippets.snippet(text, marker(analyzer, typed))) == [written]
