@@ -469,7 +469,7 @@ def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spelling
             stem_of[other] = other_stems[0]
     counts = words.doc_frequencies("text", sorted(set(stem_of.values()).union(*stem_options.values())))
     for form, stem in rare.items():
-        enough = RESPELL.usual_floor(own.get(stem, 0))
+        enough = RESPELL.usual_floor(own.get(stem, 0), len(stem))
         chosen = [o for o in options[form] if o in stem_of and stem_of[o] != stem and counts.get(stem_of[o], 0) >= enough]
         best = usual_spelling(chosen, written, 0)  # the commonest way of writing it
         if best is not None:

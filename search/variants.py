@@ -208,6 +208,18 @@ class MinerConfig:
     # ساعدني).  Of 6 letters they are mostly a noun and its broken plural
     # (تعاليم / تعليم, تصاميم / تصميم), so the length is the same.
     rare_sure_known: bool = True
+    # ... and a stem of long_ratio_length letters or more is a spelling of
+    # its commonest respelling in more articles than it (and in min_df or
+    # more), not rare_ratio times: a long name is written two ways by
+    # comparable numbers of articles (طاجكستان 7 / طاجيكستان 18, فريديريك 13
+    # / فريدريك 40, كاردشيان 7 / كارداشيان 22), and one long word so close
+    # to a commoner one is that word.  On the full corpus 111 more leaves,
+    # read by eye all but two or three a spelling (كواريزما / كاريزما is
+    # Quaresma beside charisma, عبدالمطلوب / عبدالمطلب two names); of 7
+    # letters about a third are two words (استجواب / استجاب, كريستين /
+    # كريستيان, يستهوين / يستهين), so they keep rare_ratio
+    # (docs/relevance.md).  None: rare_ratio for every length.
+    long_ratio_length: int | None = 8
     # ... and a shorter one (rare_min_length letters or more) needs no
     # neighbours either when all it changes is a foreign g written ج where
     # its usual spelling writes غ, the way Egyptian papers write a g
@@ -252,13 +264,17 @@ class MinerConfig:
     minority_share: float | None = 0.2
     minority_sample: int = 40
 
-    def usual_floor(self, df: int) -> int:
-        """The articles the usual spelling of a stem in ``df`` articles is
-        in, at least: the table's leaves and the query's respellings alike.
-        A word no article writes needs no evidence against it: any
-        respelling the archive has is more than the nothing it finds
-        (زيلنسكي, typed, and the two articles that write زيلينسكي)."""
-        return max(self.min_df, self.rare_ratio * df) if df else 1
+    def usual_floor(self, df: int, length: int = 0) -> int:
+        """The articles the usual spelling of a stem of ``length`` letters
+        in ``df`` articles is in, at least: the table's leaves and the
+        query's respellings alike.  A word no article writes needs no
+        evidence against it: any respelling the archive has is more than
+        the nothing it finds (زيلنسكي, typed, and the two articles that
+        write زيلينسكي)."""
+        if not df:
+            return 1
+        long = self.long_ratio_length is not None and length >= self.long_ratio_length
+        return max(self.min_df, df + 1 if long else self.rare_ratio * df)
 
 
 def skeleton(stem: str) -> str:
@@ -352,7 +368,7 @@ def _respellable(stem: str, df: int, config: MinerConfig) -> bool:
 def _usual(stem: str, df: int, vocabulary: Mapping[str, int], config: MinerConfig) -> str | None:
     """The spelling ``stem`` would be of: its commonest respelling in enough
     articles (MinerConfig.usual_floor)."""
-    floor = config.usual_floor(df)
+    floor = config.usual_floor(df, len(stem))
     # The patterns last: of some 40 respellings a stem has, few are written.
     options = [o for o in respellings(stem) if vocabulary.get(o, 0) >= floor and not one_root(stem, o)]
     return usual_spelling(options, vocabulary, floor)
@@ -384,7 +400,7 @@ def minority_candidates(vocabulary: Mapping[str, int], config: MinerConfig = Min
     for stem, df in vocabulary.items():
         if df < config.min_df or not _respellable(stem, df, config):
             continue
-        usual = _usual(stem, df, vocabulary, config)  # in rare_ratio times its articles or more
+        usual = _usual(stem, df, vocabulary, config)  # in rare_ratio times its articles or more (usual_floor)
         if usual is not None and family_zipf(stem) < family_zipf(usual):
             yield stem, usual
 

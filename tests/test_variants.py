@@ -572,6 +572,38 @@ def test_a_long_spelling_joins_its_usual_one_however_many_articles_write_it(tmp_
         s.close()
 
 
+@pytest.mark.parametrize(
+    "usual, rare, length",
+    [
+        ("طاجيكستان", "طاجكستان", 8),  # 8 letters: joined
+        ("مارسيل", "مارسيال", 7),  # Marcel and Martial, 7 letters: apart
+    ],
+)
+def test_a_long_name_joins_a_spelling_in_more_articles_not_five_times_more(tmp_path, usual, rare, length):
+    """Twelve articles write the rare spelling beside thirty the usual one:
+    short of rare_ratio (5), so the evidence decides, and says two words.
+    A stem of MinerConfig.long_ratio_length letters or more needs only the
+    commoner spelling; a shorter one keeps the ratio."""
+    index_dir = _long_spelling(tmp_path, usual, rare, rare_count=12)
+    leaf = (_stem(rare), _stem(usual))
+    assert len(leaf[0]) == length
+    config = variants.MinerConfig()
+    with idx.open_index(index_dir).searcher() as searcher:
+        joined = [(e.a, e.b, e.leaf) for e in variants.mine(searcher) if e.same]
+        assert joined == ([(*leaf, True)] if length >= config.long_ratio_length else [])
+        for switch in (None, length + 1):  # off, or longer than the stem: apart
+            assert not any(e.same for e in variants.mine(searcher, replace(config, long_ratio_length=switch)))
+        lowered = replace(config, long_ratio_length=length)
+        assert [(e.a, e.b) for e in variants.mine(searcher, lowered) if e.same] == [leaf]
+    s = Searcher(index_dir)
+    try:
+        results = s.search(usual, per_page=100)
+        expected = 42 if length >= config.long_ratio_length else 30
+        assert results.total == expected and bool(results.spellings) == (expected == 42)
+    finally:
+        s.close()
+
+
 def _minority(usual: str, rare: str, same_places: bool) -> list[dict]:
     """Thirty articles of one outlet that write ``usual``, and six of it
     that write ``rare``: among the same words, or among others."""
