@@ -17,12 +17,12 @@ analysed terms each word or phrase may add (MAX_WORD_TERMS, MAX_PHRASE_TERMS).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from whoosh import query as q
 from whoosh.fields import Schema
 
-from search.analysis import NISBA_FIELD, nisba_stem
+from search.analysis import NISBA_FIELD, compound_parts, nisba_stem
 from search.matching import WithoutNisba
 from search.variants import Spellings
 
@@ -219,7 +219,23 @@ class QueryBuilder:
         adding its bonus, and a word that analyses into several terms
         (النمسا-المجر) scores each of them rather than requiring all.
         ``nisba``: a word is told with its nisba or without (the ``and``
-        mode of a builder made with ``nisba``)."""
+        mode of a builder made with ``nisba``).
+
+        A compound name typed as one word (عبدالله) also matches its two
+        words written apart (عبد الله), both required; its own spelling
+        ranks first, since an article that writes it has its parts too
+        (analysis.SplitRunTogetherFilter).  Not in quotes."""
+        found = self._clause(clause, ranked, respelled, nisba)
+        parts = None if clause.phrase or found is None else compound_parts(clause.text)
+        if parts is None:
+            return found
+        split = [self._clause(replace(clause, text=part), ranked, respelled, nisba) for part in parts]
+        if any(part is None for part in split):
+            return found
+        return q.Or([found, q.And(split)])
+
+    def _clause(self, clause: Clause, ranked: bool, respelled: dict[str, Respelling] | None,
+                nisba: bool) -> q.Query | None:
         w = self.weights
         cap = MAX_PHRASE_TERMS if clause.phrase else MAX_WORD_TERMS
         stems = self.stems(clause.text)[:cap]
@@ -290,7 +306,8 @@ class QueryBuilder:
         terms = set()
         for group in parsed.groups:
             for c in group:
-                for stem in self.stems(c.text):
+                words = [c.text] if c.phrase else [c.text, *(compound_parts(c.text) or ())]
+                for stem in (stem for word in words for stem in self.stems(word)):
                     terms.add(stem)
                     if not c.phrase:
                         terms.update(self.others(stem, parsed.respelled))

@@ -29,7 +29,7 @@ from search import arrays, lexicon, matching, ranking
 from search import snippets
 from search import timeline as timelines
 from search.clusters import FILE as CLUSTERS_FILE, Clusters
-from search.analysis import Marker
+from search.analysis import Marker, compound_parts
 from search.normalize import clean, normalize
 from search.query import (
     MAX_QUERY_LENGTH,
@@ -506,6 +506,11 @@ def spellings_searched(words: Words, schema, builder: QueryBuilder, parsed: Pars
         forms = out.setdefault(word, [word])
         if found[spelling] not in forms:
             forms.append(found[spelling])
+    for group in parsed.groups:  # a compound name typed as one word, also searched apart
+        for clause in group:
+            parts = None if clause.phrase else compound_parts(clause.text)
+            if parts is not None and builder.stems(clause.text):
+                out.setdefault(clause.text, [clause.text]).append(" ".join(parts))
     return {word: forms for word, forms in out.items() if len(forms) > 1}
 
 

@@ -56,6 +56,28 @@ def test_run_together_words_are_found(searcher):
         assert results.hits[0].snippet.count("<mark>") >= 1
 
 
+def test_a_compound_name_finds_it_written_joined_or_apart(searcher_over):
+    """عبدالله and عبد الله are one name: either spelling finds both, the
+    one typed first; in quotes, only its own."""
+    body = "التقى وزير الخارجية اليوم بنظيره في العاصمة وبحث معه العلاقات الثنائية"
+    s = searcher_over([
+        {"id": "joined", "title": "زيارة رسمية", "body": f"{body} الأمير عبدالله بن زايد", "date": "2020-01-01"},
+        {"id": "apart", "title": "زيارة رسمية", "body": f"{body} الأمير عبد الله بن زايد", "date": "2020-01-02"},
+        {"id": "other", "title": "زيارة رسمية", "body": f"{body} الأمير عبد العزيز بن سلمان", "date": "2020-01-03"},
+    ])
+    assert ids(s.search("عبدالله")) == ["joined", "apart"]
+    assert ids(s.search("عبد الله"))[0] == "apart" and set(ids(s.search("عبد الله"))) == {"joined", "apart"}
+    assert ids(s.search("وعبدالله")) == ["joined", "apart"]
+    assert ids(s.search('"عبدالله"')) == ["joined"]
+    assert ids(s.search('"عبد الله"')) == ["apart"]
+    hit = s.search("عبدالله").hits[1]
+    assert hit.id == "apart" and marked(hit.snippet) == ["عبد", "الله"]
+    assert marked(s.search("عبد الله").hits[1].snippet) == ["عبد", "الله"]  # the parts of عبدالله
+    assert ids(s.search("عبدالعزيز")) == ["other"]
+    assert s.search("عبدالله").spellings == {"عبدالله": ["عبدالله", "عبد الله"]}
+    assert s.search('"عبدالله"').spellings == {}
+
+
 def test_all_words_must_match(searcher):
     assert ids(searcher.search("الحكومة النقابات")) == ["gov-1"]
     results = searcher.search("الحكومة المنتخب")  # no article has both

@@ -137,7 +137,8 @@ def document() -> dict:
                     "the index hardly has (in fewer than 5 articles) that stand where the usual one does "
                     "(غوتيريش / جوتيريش); a word the index hardly has is also searched in its commonest "
                     "respelling (ماكرن / ماكرون), and a word no article writes in any respelling the index has "
-                    "(زيلنسكي / زيلينسكي). A word in double quotes is searched in its own spelling only."
+                    "(زيلنسكي / زيلينسكي); a compound name typed as one word is also searched as its two "
+                    "words (عبدالله / عبد الله). A word in double quotes is searched in its own spelling only."
                 ),
                 "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 2},
             },
