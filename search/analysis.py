@@ -216,7 +216,9 @@ _COMPOUND = re.compile(r"((?:[وف])?[بلك]?عبد)(ال..+)\Z")
 
 def compound_parts(word: str) -> tuple[str, str] | None:
     """The two words of a compound name written as one (وعبدالله: وعبد +
-    الله), as they stand in ``word`` (cleaned, not yet folded), or None."""
+    الله), as they stand in ``word`` cleaned (a query word may come with
+    its marks: عَبْدُالله), or None."""
+    word = norm.clean(word)
     found = _COMPOUND.match(norm.fold(word))
     return None if found is None else (word[: found.end(1)], word[found.end(1) :])
 

@@ -68,6 +68,7 @@ def test_a_compound_name_finds_it_written_joined_or_apart(searcher_over):
     assert ids(s.search("عبدالله")) == ["joined", "apart"]
     assert ids(s.search("عبد الله"))[0] == "apart" and set(ids(s.search("عبد الله"))) == {"joined", "apart"}
     assert ids(s.search("وعبدالله")) == ["joined", "apart"]
+    assert ids(s.search("عَبْدُالله")) == ["joined", "apart"]  # with its marks
     assert ids(s.search('"عبدالله"')) == ["joined"]
     assert ids(s.search('"عبد الله"')) == ["apart"]
     hit = s.search("عبدالله").hits[1]
