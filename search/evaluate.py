@@ -238,17 +238,30 @@ def writers(articles: Iterable[Article], words: Iterable[str]) -> dict[str, set[
     a word of their title or body, with any clitics (والأمير، بالأمير،
     أميره), diacritics, hamza or alef form.  An article that writes a word
     with a clitic is one a search for that word must find, so it counts
-    among the word's own articles, not as a leak."""
+    among the word's own articles, not as a leak.  A spelling of two words
+    (عبد الله, beside عبدالله) is written where the two follow each other,
+    the first with any clitics (وعبد الله)."""
     from search.analysis import _WORD, _normal_form
 
     words = [normalize(w) for w in words]
-    wanted: dict[str, set[str]] = {_core(w): set() for w in words}
+    wanted: dict[str, set[str]] = {_core(w): set() for w in words if " " not in w}
+    pairs: dict[tuple[str, ...], set[str]] = {tuple(w.split()): set() for w in words if " " in w}
+    if any(len(pair) != 2 for pair in pairs):
+        raise ValueError("a spelling is one word or two")
+    by_second: dict[str, list[str]] = {}
+    for first, second in pairs:
+        by_second.setdefault(second, []).append(first)
     for article in articles:
-        seen = {_normal_form(m) for m in _WORD.findall(f"{article.title}\n{article.body}")}
+        sequence = [_normal_form(m) for m in _WORD.findall(f"{article.title}\n{article.body}")]
+        seen = set(sequence)
         cores = set().union(*map(clitic_cores, seen)) if seen else set()
         for core in cores.intersection(wanted):
             wanted[core].add(article.id)
-    return {w: wanted[_core(w)] for w in words}
+        for before, word in zip(sequence, sequence[1:]):
+            for first in by_second.get(word, ()):
+                if first in clitic_cores(before):
+                    pairs[(first, word)].add(article.id)
+    return {w: pairs[tuple(w.split())] if " " in w else wanted[_core(w)] for w in words}
 
 
 def spelling_measures(searcher, articles: Sequence[Article], pairs: Sequence[SpellingPair]) -> dict[str, float]:

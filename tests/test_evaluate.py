@@ -131,6 +131,22 @@ def test_a_word_written_with_clitics_is_one_of_its_own_articles():
     assert "امير" in ev.clitic_cores("وبالامير") and "امير" not in ev.clitic_cores("الاميرات")
 
 
+def test_a_spelling_of_two_words_is_written_where_they_follow_each_other():
+    from search.ingest import Article
+
+    articles = [
+        Article("a", "استقبل عبد الله الوفد"),
+        Article("b", "وقال وعبد الله إن"),  # a proclitic on the first word
+        Article("c", "عبد العزيز في رام الله"),  # both words, not together
+        Article("d", "استقبل عبدالله الوفد"),
+    ]
+    written = ev.writers(articles, ["عبد الله", "عبدالله"])
+    assert written["عبد الله"] == {"a", "b"}
+    assert written["عبدالله"] == {"d"}
+    with pytest.raises(ValueError):
+        ev.writers(articles, ["عبد الله بن"])
+
+
 def test_every_analysis_config_can_be_evaluated_by_its_name():
     """docs/relevance.md names each rule's switch (`--config seat-kept`): each
     one is a system `akhbar eval` runs, with that analysis."""
