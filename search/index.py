@@ -43,8 +43,8 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from search import clusters, flat, pool, variants
-from search.analysis import (NISBA_FIELD, AnalysisConfig, CountedFrequency, exact_analyzer, nisba_analyzer,
-                             forget_words, learn_words, stem_analyzer)
+from search.analysis import (NISBA_FIELD, AnalysisConfig, CountedFrequency, compounds_apart, exact_analyzer,
+                             nisba_analyzer, forget_words, learn_words, stem_analyzer)
 from search.ingest import NOTE, Article, Problem, Record
 
 CURRENT = "current"
@@ -288,10 +288,12 @@ def document(article: Article, schema: Schema | None = None) -> dict:
     body = article.body
     indexed = body if len(body) <= MAX_INDEXED_CHARS else body[: indexed_length(body)]
     text = article_text(article.title, indexed)
+    # A compound name written apart is also indexed joined (analysis.compounds_apart), after the text.
+    joined = compounds_apart(text)
     doc = {
         "id": article.id,
         "title": article.title,
-        "text": text,
+        "text": f"{text}\n{' '.join(joined)}" if joined else text,
         "text_exact": text,
         "lead": lead(body),
         "body": body,

@@ -17,7 +17,7 @@ analysed terms each word or phrase may add (MAX_WORD_TERMS, MAX_PHRASE_TERMS).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from whoosh import query as q
 from whoosh.fields import Schema
@@ -219,23 +219,7 @@ class QueryBuilder:
         adding its bonus, and a word that analyses into several terms
         (النمسا-المجر) scores each of them rather than requiring all.
         ``nisba``: a word is told with its nisba or without (the ``and``
-        mode of a builder made with ``nisba``).
-
-        A compound name typed as one word (عبدالله) also matches its two
-        words written apart (عبد الله), both required; its own spelling
-        ranks first, since an article that writes it has its parts too
-        (analysis.SplitRunTogetherFilter).  Not in quotes."""
-        found = self._clause(clause, ranked, respelled, nisba)
-        parts = None if clause.phrase or found is None else compound_parts(clause.text)
-        if parts is None:
-            return found
-        split = [self._clause(replace(clause, text=part), ranked, respelled, nisba) for part in parts]
-        if any(part is None for part in split):
-            return found
-        return q.Or([found, q.And(split)])
-
-    def _clause(self, clause: Clause, ranked: bool, respelled: dict[str, Respelling] | None,
-                nisba: bool) -> q.Query | None:
+        mode of a builder made with ``nisba``)."""
         w = self.weights
         cap = MAX_PHRASE_TERMS if clause.phrase else MAX_WORD_TERMS
         stems = self.stems(clause.text)[:cap]

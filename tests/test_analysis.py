@@ -14,6 +14,7 @@ from search.analysis import (
     SplitRunTogetherFilter,
     StemFilter,
     compound_parts,
+    compounds_apart,
     exact_analyzer,
     nisba_analyzer,
     stem_analyzer,
@@ -134,6 +135,12 @@ def test_a_compound_name_is_indexed_with_its_two_words():
     for word in ("عبد", "عبدون", "العبدالله", "عبدال"):
         assert compound_parts(word) is None, word
     assert [t.text for t in stem_analyzer()("عبدالله", mode="query")] == ["عبدالله"]
+
+
+def test_a_compound_name_written_apart_is_also_indexed_joined():
+    text = "استقبل الملك عبد الله بن عبد العزيز ولعبد الإله في رام الله عبد، العبد الصالح"
+    assert compounds_apart(text) == ["عبدالله", "عبدالعزيز", "ولعبدالإله"]
+    assert compounds_apart("قال عبدالله ثم عبيد الله") == []
 
 
 def test_ordinary_words_are_not_split():
