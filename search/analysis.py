@@ -216,7 +216,7 @@ _COMPOUND = re.compile(rf"((?:[وف])?[بلك]?{_COMPOUND_HEAD})(ال..+)\Z")
 
 
 # ... and written apart: عبد (with any proclitic) then a word with the article.
-_APART = re.compile(r"(?<![ءآ-ي])((?:[وف])?[بلك]?عبد)\s+(ال[ءآ-يﻻ-ﻼإأ]{2,})")
+_APART = re.compile(rf"(?<![ءآ-ي])((?:[وف])?[بلك]?{_COMPOUND_HEAD})\s+(ال[ءآ-ي]{{2,}})")
 
 
 def compounds_apart(text: str) -> list[str]:
@@ -251,7 +251,8 @@ class SplitRunTogetherFilter(Filter):
     one.  The parts point at their own characters in the original text, so
     highlighting marks just them.  At query time nothing is split: a
     run-together query word finds the same run-together token, and a
-    compound one its two words (search.query.QueryBuilder).
+    compound one also the articles that write it apart, which the index
+    holds it for (compounds_apart).
     """
 
     def __init__(self, min_length: int = 7, part_zipf: float = 3.5, part_length: int = 3) -> None:
@@ -267,7 +268,8 @@ class SplitRunTogetherFilter(Filter):
 
     def split(self, word: str) -> tuple[str, str] | None:
         """The best cut of ``word`` into two common words, if there is one."""
-        compound = compound_parts(word) if _COMPOUND_HEAD in word else None  # the test first: every new word comes here
+        # The cheap test first: every word the chain has not seen comes here.
+        compound = compound_parts(word) if _COMPOUND_HEAD in word else None
         if compound is not None:
             return compound if _ARABIC_WORD.match(word) else None
         if len(word) < self.min_length or not _ARABIC_WORD.match(word):
