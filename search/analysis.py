@@ -40,7 +40,8 @@ from search.stemmer import ShippedStemmer, StemConfig, Stemmer, default_prefixes
 # checks it against.
 _IN_WORD = rf"[\w{norm.MARK_CLASS}{norm.TATWEEL}]*"
 _WORD = re.compile(rf"\w{_IN_WORD}(?:[{norm.INVISIBLE_CLASS}]+\w{_IN_WORD})*")
-_ARABIC_WORD = re.compile(r"[ءابتثجحخدذرزسشصضطظعغفقكلمنهويىةأإآؤئ]+\Z")
+_ARABIC_LETTERS = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويىةأإآؤئ"
+_ARABIC_WORD = re.compile(rf"[{_ARABIC_LETTERS}]+\Z")
 
 
 class ArabicTokenizer(Tokenizer):
@@ -212,11 +213,13 @@ class ArabicStopFilter(Filter):
 # corpus, عبدالعزيز, عبدالرحمن, عبدالفتاح): the joined word, after any of
 # the proclitics و ف and ب ل ك, is عبد and a word with the article.
 _COMPOUND_HEAD = "عبد"
-_COMPOUND = re.compile(rf"((?:[وف])?[بلك]?{_COMPOUND_HEAD})(ال..+)\Z")
+_COMPOUND_FIRST = rf"[وف]?[بلك]?{_COMPOUND_HEAD}"
+_COMPOUND = re.compile(rf"({_COMPOUND_FIRST})(ال..+)\Z")
 
 
 # ... and written apart: عبد (with any proclitic) then a word with the article.
-_APART = re.compile(rf"(?<![ءآ-ي])((?:[وف])?[بلك]?{_COMPOUND_HEAD})\s+(ال[ءآ-ي]{{2,}})")
+_LETTER = rf"[{_ARABIC_LETTERS}{norm.TATWEEL}]"
+_APART = re.compile(rf"(?<!{_LETTER})({_COMPOUND_FIRST})\s+(ال{_LETTER}{{2,}})")
 
 
 def compounds_apart(text: str) -> list[str]:
