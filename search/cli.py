@@ -575,8 +575,9 @@ def stats(as_json: bool, index_dir: Path) -> None:
 @click.option("--qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="qid<TAB>docid<TAB>relevance lines.")
 @click.option("--spellings", "spelling_pairs", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="variant|distinct<TAB>word<TAB>word lines (bench/spellings.tsv): also measure the variant "
-                   "recall and the leak of each Akhbar system over --docs.")
+              help="variant|distinct<TAB>word<TAB>word lines (bench/spellings.tsv; a spelling may be two "
+                   "words, as عبد الله beside عبدالله): also measure the variant recall and the leak of each "
+                   "Akhbar system over --docs.")
 @click.option("--config", "systems", multiple=True,
               help="A system to evaluate (repeatable; see search/evaluate.py SYSTEMS). Default: the main ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per system.")

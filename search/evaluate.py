@@ -140,7 +140,8 @@ class Collection:
 
 
 def read_spelling_pairs(path: str | Path) -> list[SpellingPair]:
-    """``kind<TAB>word<TAB>word`` a line (``#`` starts a comment)."""
+    """``kind<TAB>word<TAB>word`` a line (``#`` starts a comment); a
+    "word" may be two, a compound name written apart (see writers)."""
     pairs = []
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
