@@ -17,6 +17,7 @@ analysed terms each word or phrase may add (MAX_WORD_TERMS, MAX_PHRASE_TERMS).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from whoosh import query as q
@@ -207,10 +208,24 @@ class QueryBuilder:
     def stems(self, text: str) -> list[str]:
         return field_terms(self.schema, "text", text)
 
-    def others(self, stem: str, respelled: dict[str, Respelling]) -> tuple[str, ...]:
-        """The other spellings a word of stem ``stem`` is searched in."""
+    def others(self, stem: str, respelled: dict[str, Respelling], form: str = "") -> tuple[str, ...]:
+        """The other spellings a word of stem ``stem`` (written ``form``) is
+        searched in: its stem's, and the usual spelling's if the form is a
+        form leaf (كرونا, which the stemmer cuts to رون, finds كورونا)."""
         found = respelled.get(stem)
-        return found.stems if found is not None else self.spellings.others(stem)
+        others = found.stems if found is not None else self.spellings.others(stem)
+        usual = self.spellings.usual(form) if form else None
+        if usual is None or usual == stem or usual in others:
+            return others
+        return others + tuple(s for s in (usual, *self.spellings.others(usual)) if s != stem and s not in others)
+
+    def written(self, spelled: Iterable[str], form: str = "") -> dict[str, float]:
+        """The written forms searched as written (with their boosts) for a
+        word searched in the stems ``spelled``: their form leaves (but the
+        typed word's own, which its stem finds)."""
+        own = self.spellings.leaf(form) if form else None
+        return {f: boost for stem in spelled for f, boost in self.spellings.forms(stem)
+                if own is None or self.spellings.leaf(f) != own}
 
     def clause(self, clause: Clause, ranked: bool = False, respelled: dict[str, Respelling] | None = None,
                nisba: bool = False) -> q.Query | None:
@@ -230,7 +245,8 @@ class QueryBuilder:
         marked = set(field_terms(self.schema, NISBA_FIELD, clause.text)) if told else set()
         per_token = []
         for i, stem in enumerate(stems):
-            spelled = (stem,) if clause.phrase else (stem, *self.others(stem, respelled or {}))
+            form = exact[i] if len(exact) == len(stems) else ""
+            spelled = (stem,) if clause.phrase else (stem, *self.others(stem, respelled or {}, form))
             # A hardly written spelling weighs half the usual one (Spellings.weight).
             factor = [1.0] + [self.spellings.weight(s) for s in spelled[1:]]
             # The word as typed, told with its nisba or without; its other
@@ -245,6 +261,8 @@ class QueryBuilder:
                 alternatives.extend(q.Term("lead", s, boost=w.lead * f) for s, f in zip(spelled, factor))
             if w.exact and i < len(exact):
                 alternatives.append(q.Term("text_exact", exact[i], boost=w.exact))
+            if not clause.phrase:  # a form leaf, as written, where the stems would bring other words
+                alternatives.extend(q.Term("text_exact", f, boost=w.text * b) for f, b in self.written(spelled, form).items())
             per_token.append(q.Or(alternatives))
         if clause.phrase and len(stems) > 1:
             phrases = [q.Phrase("text", stems, boost=w.text)]
@@ -291,11 +309,39 @@ class QueryBuilder:
         for group in parsed.groups:
             for c in group:
                 words = [c.text] if c.phrase else [c.text, *(compound_parts(c.text) or ())]
-                for stem in (stem for word in words for stem in self.stems(word)):
-                    terms.add(stem)
-                    if not c.phrase:
-                        terms.update(self.others(stem, parsed.respelled))
+                for word in words:
+                    stems = self.stems(word)
+                    terms.update(stems)
+                    if c.phrase:
+                        continue
+                    for stem, form in zip(stems, self._forms(word, stems)):
+                        spelled = (stem, *self.others(stem, parsed.respelled, form))
+                        terms.update(spelled)
+                        for written in self.written(spelled, form):  # a form leaf: the stem it is cut to
+                            terms.update(self.stems(written))
         return frozenset(terms)
+
+    def _forms(self, word: str, stems: list[str]) -> list[str]:
+        """The written form of each stem of ``word`` (none if they do not pair up)."""
+        exact = field_terms(self.schema, "text_exact", word)
+        return exact if len(exact) == len(stems) else [""] * len(stems)
+
+    def written_spellings(self, parsed: ParsedQuery) -> dict[str, list[str]]:
+        """For each word searched in form leaves as written: those forms."""
+        out: dict[str, list[str]] = {}
+        for group in parsed.groups:
+            for c in group:
+                if c.phrase:
+                    continue
+                stems = self.stems(c.text)[:MAX_WORD_TERMS]
+                for stem, form in zip(stems, self._forms(c.text, stems)):
+                    spelled = (stem, *self.others(stem, parsed.respelled, form))
+                    searched = self.written(spelled, form)
+                    shown = [f for s in spelled for f in self.spellings.shown(s) if f in searched]
+                    if shown:
+                        listed = out.setdefault(c.text, [])
+                        listed.extend(f for f in dict.fromkeys(shown) if f not in listed)
+        return out
 
     def spelled(self, parsed: ParsedQuery) -> dict[str, dict[str, tuple[str, ...]]]:
         """For each word searched in more than one spelling: its stems and
@@ -305,8 +351,9 @@ class QueryBuilder:
             for c in group:
                 if c.phrase:
                     continue
-                found = {stem: others for stem in self.stems(c.text)[:MAX_WORD_TERMS]
-                         if (others := self.others(stem, parsed.respelled))}
+                stems = self.stems(c.text)[:MAX_WORD_TERMS]
+                found = {stem: others for stem, form in zip(stems, self._forms(c.text, stems))
+                         if (others := self.others(stem, parsed.respelled, form))}
                 if found:
                     out[c.text] = found
         return out

@@ -506,6 +506,16 @@ def spellings_searched(words: Words, schema, builder: QueryBuilder, parsed: Pars
         forms = out.setdefault(word, [word])
         if found[spelling] not in forms:
             forms.append(found[spelling])
+    written = builder.written_spellings(parsed)  # form leaves, as an article writes each
+    if written:
+        asked = [(form, SPELL_FIELD) for forms in written.values() for form in forms]
+        shown = iter(words.written_all(asked))
+        for word, forms in written.items():
+            listed = out.setdefault(word, [word])
+            for _form in forms:
+                as_written = next(shown)
+                if as_written and as_written not in listed:
+                    listed.append(as_written)
     for group in parsed.groups:  # a compound name typed as one word, also searched apart
         for clause in group:
             parts = None if clause.phrase else compound_parts(clause.text)

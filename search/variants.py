@@ -74,13 +74,16 @@ from search.lexicon import zipf
 from search.matching import read_postings
 from search.patterns import one_root
 from search.respelling import G_SOUND, LONG_VOWELS, S_SOUND, T_SOUND, respellings
-from search.stemmer import PARADIGM
+from search.stemmer import PARADIGM, default_prefixes
 
 FILE = "spellings.json"
 # The spelling table's contents: {"config": MinerConfig as a dict,
 # "segments": the segment ids mined, "pairs": [[stem, stem], ...] kept,
-# "leaves": [[rare stem, usual stem, weight], ...] the spellings hardly written}.
+# "leaves": [[rare stem, usual stem, weight], ...] the spellings hardly written,
+# "forms": [[rare word, usual stem, [written form, ...], weight], ...] those
+# the stemmer cuts where the usual spelling is whole (FormLeaf)}.
 FIELD = "text"  # the stems every query word is matched by
+EXACT_FIELD = "text_exact"  # the words as written (normalized, not stemmed): a form leaf's terms
 
 # A name's last letter, written or not: روسيا / روسية (ة is folded to ه).
 FINALS = frozenset((araby.ALEF, araby.HEH))
@@ -449,15 +452,19 @@ class Postings:
         self.docnums = id_order(searcher)
         self.numbers = np.empty(len(self.docnums), dtype=np.int64)
         self.numbers[self.docnums] = np.arange(len(self.docnums))
+        self._vocabulary: dict[str, int] | None = None
 
     def vocabulary(self) -> dict[str, int]:
         """Every term with the number of live articles that have it (near
-        enough: a deleted article still counts until its segment merges)."""
-        counts: dict[str, int] = defaultdict(int)
-        for leaf, _offset, _flat in self.segments:
-            for term, info in leaf.iter_field(self.fieldname):
-                counts[term.decode("utf-8") if isinstance(term, bytes) else term] += info.doc_frequency()
-        return counts
+        enough: a deleted article still counts until its segment merges).
+        Read once: the stems' and the form leaves' mining both ask."""
+        if self._vocabulary is None:
+            counts: dict[str, int] = defaultdict(int)
+            for leaf, _offset, _flat in self.segments:
+                for term, info in leaf.iter_field(self.fieldname):
+                    counts[term.decode("utf-8") if isinstance(term, bytes) else term] += info.doc_frequency()
+            self._vocabulary = counts
+        return self._vocabulary
 
     def docs(self, term: str) -> np.ndarray:
         parts = []
@@ -577,10 +584,28 @@ class Neighbours:
     def counts(self, stem: str) -> dict[tuple[int, str], int]:
         """How often each neighbour stands beside ``stem`` in a sample of its
         articles (unweighted: what profile weighs)."""
-        docs = self.postings.docs(stem)
+        return self._counted(self.postings.docs(stem), _written(stem), frozenset((stem,)))
+
+    def form_profile(self, leaf: "FormLeaf", docs: np.ndarray, stems: frozenset[str]) -> Mapping[tuple[int, str], float]:
+        """The profile of a form leaf's rare spelling: read in ``docs``, the
+        articles of its written forms, where a word stems to one of
+        ``stems`` (the stemmer's cuts of those forms)."""
+        key = "\x00" + leaf.core
+        if key not in self._cache:
+            self._counts[key] = self._counted(docs, _written(leaf.core), stems)
+            self._cache[key] = self.profile(key)
+        return self._cache[key]
+
+    def form_similarity(self, leaf: "FormLeaf", docs: np.ndarray, stems: frozenset[str]) -> float:
+        """Cosine of a form leaf's profile and its usual stem's."""
+        own = {skeleton(leaf.core), skeleton(leaf.usual), *map(skeleton, stems)}
+        pa = {k: v for k, v in self.form_profile(leaf, docs, stems).items() if k[1] not in own}
+        pb = {k: v for k, v in self.profile(leaf.usual).items() if k[1] not in own}
+        return _cosine(pa, pb)
+
+    def _counted(self, docs: np.ndarray, pattern: re.Pattern, stems: frozenset[str]) -> dict[tuple[int, str], int]:
         if len(docs) > self.sample:
             docs = docs[np.linspace(0, len(docs) - 1, self.sample).astype(np.int64)]
-        pattern = _written(stem)
         counts: dict[tuple[int, str], int] = defaultdict(int)
         for doc in docs:
             text = self._text(int(doc))
@@ -591,12 +616,12 @@ class Neighbours:
                 start, end = max(0, match.start() - self.WINDOW), match.end() + self.WINDOW
                 terms = [t.text for t in self.analyzer(text[start:end], mode="index")]
                 for i, term in enumerate(terms):
-                    if term != stem:
+                    if term not in stems:
                         continue
                     for offset in (-2, -1, 1, 2):
                         j = i + offset
                         # The window's first and last words may be cut.
-                        if 0 < j < len(terms) - 1 and terms[j] != stem:
+                        if 0 < j < len(terms) - 1 and terms[j] not in stems:
                             counts[(offset, skeleton(terms[j]))] += 1
         return dict(counts)
 
@@ -660,11 +685,14 @@ class Neighbours:
 
     def similarity(self, a: str, b: str) -> float:
         """Cosine of the two stems' profiles."""
-        pa, pb = self._profiles(a, b)
-        dot = sum(v * pb.get(k, 0.0) for k, v in pa.items())
-        na = math.sqrt(sum(v * v for v in pa.values()))
-        nb = math.sqrt(sum(v * v for v in pb.values()))
-        return dot / (na * nb) if na and nb else 0.0
+        return _cosine(*self._profiles(a, b))
+
+
+def _cosine(pa: Mapping, pb: Mapping) -> float:
+    dot = sum(v * pb.get(k, 0.0) for k, v in pa.items())
+    na = math.sqrt(sum(v * v for v in pa.values()))
+    nb = math.sqrt(sum(v * v for v in pb.values()))
+    return dot / (na * nb) if na and nb else 0.0
 
 
 def _neighbour_counts(directory: str, fieldname: str, stems: list[str], sample: int) -> dict:
@@ -840,12 +868,14 @@ def mine(
     analyzer=None,
     directory: str | Path | None = None,
     workers: int = 1,
+    postings: Postings | None = None,
 ) -> list[Evidence]:
     """The evidence for every candidate pair of an index's stems (with
     ``only``, for the pairs that have one of those stems).  With the
     index's ``directory``, the neighbours are read in ``workers``
-    processes (Neighbours.read_ahead)."""
-    postings = Postings(searcher)
+    processes (Neighbours.read_ahead).  ``postings``: the stems' lists, if
+    already open."""
+    postings = postings or Postings(searcher)
     vocabulary = postings.vocabulary()
     pairs = [(a, b) for a, b in candidates(vocabulary, config) if only is None or a in only or b in only]
     leaves = [(a, b) for a, b in rare_candidates(vocabulary, config) if only is None or a in only or b in only]
@@ -900,6 +930,135 @@ def mine(
     return evidence
 
 
+@dataclass(frozen=True)
+class FormLeaf:
+    """A spelling the archive hardly writes that the stemmer cuts where its
+    usual spelling stays whole (كرونا → رون beside كورونا, الجابون → جاب
+    beside الغابون), so that no pair of stems can join them: its written
+    forms are searched as written with the usual stem, and the usual stem
+    with them."""
+
+    core: str  # the rare spelling, its proclitics off
+    usual: str  # the usual spelling's stem
+    forms: tuple[str, ...]  # how the articles write the rare one (EXACT_FIELD terms), the commonest first
+    df: int  # articles of those forms (near enough: their sum)
+    usual_df: int  # ... and of the usual spelling's
+    neighbours: float | None = None
+    same: bool = False
+
+
+# A usual spelling is its stem with at most a name's final ا or يا after it
+# (كورونا, كاميرا → كامير, نيجيريا → نيجير): a word with an ending of grammar
+# or a pronoun is not a name the stemmer kept whole.
+_USUAL_ENDS = ("", "ا", "يا")
+# The runs of proclitics a written form may start with.
+_PROCLITICS = frozenset(("", *default_prefixes()))
+_PROCLITIC_LENGTHS = sorted({len(p) for p in _PROCLITICS})
+
+
+def form_candidates(
+    exact: Mapping[str, int],
+    vocabulary: Mapping[str, int],
+    stem_of: Callable[[str], str | None],
+    config: MinerConfig = MinerConfig(),
+) -> Iterator[FormLeaf]:
+    """The form leaves a shape allows (evidence aside): a word in fewer than
+    ``min_df`` articles with any proclitics (كرونا, بالكرونا), respelled
+    (respellings) from a word in enough articles (usual_floor) whose stem is
+    itself less a name's final letters, that the lexicon does not know, and
+    whose written forms the stemmer cuts to stems that are neither the usual
+    one nor a rare respelling of it (which the stems' own leaves join).
+    ``exact``: the written forms and their articles; ``vocabulary``: the
+    stems and theirs; ``stem_of``: the index's stem of a written form."""
+    written: dict[str, list[str]] = defaultdict(list)  # a word -> its written forms
+    for form in exact:
+        for length in _PROCLITIC_LENGTHS:
+            if len(form) - length >= config.rare_min_length and form[:length] in _PROCLITICS:
+                written[form[length:]].append(form)
+    counts = {word: sum(exact[f] for f in forms) for word, forms in written.items()}
+    best: dict[str, tuple[int, str, str]] = {}  # rare word -> (usual's articles, usual word, usual stem)
+    for word, df in counts.items():
+        if df < config.min_df or not _LETTERS.issuperset(word):
+            continue
+        usual = None
+        for rare in respellings(word):
+            rare_df = counts.get(rare, 0)
+            if not 0 < rare_df < config.min_df or df < config.usual_floor(rare_df, len(rare)):
+                continue
+            if usual is None:
+                usual = stem_of(word) or ""
+                end = word[len(usual) :] if word.startswith(usual) else None
+                if len(usual) < config.min_length or end not in _USUAL_ENDS:
+                    usual = ""
+                elif end and zipf(usual) >= config.rare_word_zipf:
+                    usual = ""  # an accusative's alif (استنكارا), not a name's (كاميرا)
+            if not usual:
+                break
+            if best.get(rare, (0, "", ""))[0] < df and zipf(rare) < config.rare_word_zipf and not one_root(rare, word):
+                best[rare] = (df, word, usual)
+    for rare, (usual_df, word, usual) in sorted(best.items()):
+        forms = []
+        for form in sorted(written[rare], key=lambda f: (-exact[f], f)):
+            stem = stem_of(form)
+            if stem is None or stem == usual or zipf(form) >= config.rare_word_zipf:
+                continue
+            if stem == rare or (stem in respellings(usual) and vocabulary.get(stem, 0) < config.min_df):
+                continue  # a stem the stems' own leaves weigh
+            forms.append(form)
+        if forms:
+            yield FormLeaf(rare, usual, tuple(forms), sum(exact[f] for f in forms), usual_df)
+
+
+def _stemmer(analyzer) -> Callable[[str], str | None]:
+    """The index's stem of a written form (None if it is not one term)."""
+    def stem_of(form: str) -> str | None:
+        stems = [t.text for t in analyzer(form, mode="query")]
+        return stems[0] if len(stems) == 1 else None
+
+    return stem_of
+
+
+def mine_forms(
+    searcher,
+    config: MinerConfig = MinerConfig(),
+    only: frozenset[str] | None = None,
+    analyzer=None,
+    directory: str | Path | None = None,
+    workers: int = 1,
+    postings: Postings | None = None,
+) -> list[FormLeaf]:
+    """The form leaves of an index (with ``only``, those with a stem of
+    ``only``), each decided: a long one by its shape (rare_sure_length),
+    a shorter one by its neighbours against the usual stem's, read as the
+    stems' leaves are (rare_sample, neighbour_min)."""
+    analyzer = analyzer or searcher.schema[FIELD].analyzer
+    postings = postings or Postings(searcher)
+    vocabulary = postings.vocabulary()
+    exact = Postings(searcher, EXACT_FIELD)
+
+    stem_of = _stemmer(analyzer)
+    stems_of: dict[str, frozenset[str]] = {}
+    found = []
+    for leaf in form_candidates(exact.vocabulary(), vocabulary, stem_of, config):
+        stems = frozenset(filter(None, map(stem_of, leaf.forms)))
+        if only is None or leaf.usual in only or stems & only:
+            stems_of[leaf.core] = stems
+            found.append(leaf)
+    neighbours = Neighbours(searcher, postings, vocabulary, replace(config, neighbour_sample=config.rare_sample), analyzer)
+    unsure = [leaf for leaf in found if len(leaf.core) < config.rare_sure_length]
+    if directory is not None:
+        neighbours.read_ahead({leaf.usual for leaf in unsure}, directory, workers)
+    out = []
+    for leaf in found:
+        if len(leaf.core) >= config.rare_sure_length:
+            out.append(replace(leaf, same=True))
+            continue
+        docs = np.unique(np.concatenate([exact.docs(form) for form in leaf.forms]))
+        overlap = neighbours.form_similarity(leaf, docs, stems_of[leaf.core])
+        out.append(replace(leaf, neighbours=overlap, same=overlap >= config.neighbour_min))
+    return out
+
+
 def _segments(searcher) -> list[str]:
     return sorted(sub.reader().segment().segment_id() for sub, _offset in searcher.leaf_searchers())
 
@@ -932,15 +1091,25 @@ def update(
             new = _terms(searcher, set(segments) - mined)
             kept = {tuple(p) for p in previous.get("pairs", ()) if p[0] not in new and p[1] not in new}
             leaves = {p[0]: tuple(p) for p in previous.get("leaves", ()) if p[0] not in new and p[1] not in new}
-            evidence = mine(searcher, config, new, analyzer, directory, workers) if new else []
+            stem_of = _stemmer(analyzer or searcher.schema[FIELD].analyzer)
+            forms = {p[0]: p for p in previous.get("forms", ())
+                     if p[1] not in new and not new.intersection(map(stem_of, p[2]))}
         else:
-            kept, leaves, evidence = set(), {}, mine(searcher, config, None, analyzer, directory, workers)
+            new, kept, leaves, forms = None, set(), {}, {}
+        if new is None or new:
+            postings = Postings(searcher)
+            evidence = mine(searcher, config, new, analyzer, directory, workers, postings)
+            found = mine_forms(searcher, config, new, analyzer, directory, workers, postings)
+        else:
+            evidence, found = [], []
     kept.update((e.a, e.b) for e in evidence if e.same and not e.leaf)
     leaves.update((e.a, (e.a, e.b, leaf_weight(e.df_a, e.df_b, articles, config.rare_share)))
                   for e in evidence if e.same and e.leaf)
+    forms.update((f.core, [f.core, f.usual, list(f.forms), leaf_weight(f.df, f.usual_df, articles, config.rare_share)])
+                 for f in found if f.same)
     _write(directory, {"config": _as_json(config), "segments": segments, "pairs": sorted(kept),
-                       "leaves": sorted(leaves.values())})
-    return len(kept) + len(leaves)
+                       "leaves": sorted(leaves.values()), "forms": sorted(forms.values())})
+    return len(kept) + len(leaves) + len(forms)
 
 
 def leaf_weight(rare_df: int, common_df: int, articles: int, share: float = MinerConfig.rare_share) -> float:
@@ -990,7 +1159,8 @@ class Spellings:
     searched with its weight as a boost."""
 
     def __init__(self, pairs: Iterable[Iterable[str]] = (), max_group: int = MinerConfig.max_spellings,
-                 leaves: Iterable[tuple[str, str, float]] = ()) -> None:
+                 leaves: Iterable[tuple[str, str, float]] = (),
+                 forms: Iterable[tuple[str, str, Iterable[str], float]] = ()) -> None:
         neighbours: dict[str, set[str]] = defaultdict(set)
         for a, b in pairs:
             neighbours[a].add(b)
@@ -1025,6 +1195,24 @@ class Spellings:
                 self._others[member] = tuple(sorted({*self._others.get(member, ()), *new}))
             for leaf in new:
                 self._others[leaf] = tuple(sorted(({*self._others.get(leaf, ())} | group | new) - {leaf}))
+        # Form leaves (FormLeaf): the written forms searched with a usual
+        # stem's group, and the usual stem searched for each form.
+        self._forms: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        self._shown: dict[str, list[str]] = defaultdict(list)  # a form of each leaf
+        self._usual: dict[str, str] = {}  # the rare word, its proclitics off -> the usual stem
+        self._leaf: dict[str, str] = {}  # a written form, or the rare word itself -> the rare word
+        for core, usual, written, weight in forms:
+            if core in self._usual:
+                continue
+            self._usual[core] = usual
+            self._leaf[core] = core
+            group = sorted({usual, *self._others.get(usual, ())})
+            for form in written:
+                self._leaf.setdefault(form, core)
+                for member in group:
+                    self._forms[member].append((form, weight))
+            for member in group:  # the rare word bare, if an article writes it so
+                self._shown[member].append(core if core in written else written[0])
 
     def __len__(self) -> int:
         return len(self._others)
@@ -1037,6 +1225,32 @@ class Spellings:
         """The boost ``stem`` is searched with as another word's spelling."""
         return self._weights.get(stem, 1.0)
 
+    def forms(self, stem: str) -> tuple[tuple[str, float], ...]:
+        """The written forms (with their boosts) searched as written with
+        ``stem``: the form leaves of its group."""
+        return tuple(self._forms.get(stem, ()))
+
+    def shown(self, stem: str) -> tuple[str, ...]:
+        """The commonest written form of each form leaf of ``stem``'s group:
+        what a page shows of them."""
+        return tuple(self._shown.get(stem, ()))
+
+    def leaf(self, form: str) -> str | None:
+        """The rare word of the form leaf a written form is of, if any: as
+        the table lists the form, or with other proclitics (هولاندا, where
+        the articles write وهولاندا)."""
+        if form in self._leaf:
+            return self._leaf[form]
+        for length in _PROCLITIC_LENGTHS:
+            if length and form[:length] in _PROCLITICS and form[length:] in self._usual:
+                return form[length:]
+        return None
+
+    def usual(self, form: str) -> str | None:
+        """The usual stem a written form is a form leaf of, if any."""
+        leaf = self.leaf(form)
+        return self._usual[leaf] if leaf is not None else None
+
     @classmethod
     def load(cls, directory: str | Path) -> "Spellings":
         """The table saved beside an index; empty if it has none (an index
@@ -1044,5 +1258,7 @@ class Spellings:
         data = _read(directory)
         pairs = data.get("pairs", ())
         leaves = data.get("leaves", ())
+        forms = data.get("forms", ())
         return cls((p for p in pairs if isinstance(p, list) and len(p) == 2),
-                   leaves=(tuple(p) for p in leaves if isinstance(p, list) and len(p) == 3))
+                   leaves=(tuple(p) for p in leaves if isinstance(p, list) and len(p) == 3),
+                   forms=(tuple(p) for p in forms if isinstance(p, list) and len(p) == 4))

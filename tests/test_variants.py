@@ -764,3 +764,90 @@ def test_a_spelling_no_article_writes_finds_one_the_archive_hardly_writes(tmp_pa
         assert {h.id for h in s.search("زيلنسكي").hits} == {"z-rare"}
     finally:
         s.close()
+
+
+def test_a_rare_spelling_the_stemmer_cuts_is_a_form_leaf_of_the_usual_one():
+    """كرونا (ك read as a preposition: رون) beside كورونا, kept whole: no pair
+    of stems can join them, so the rare word's written forms are the leaf.
+    An accusative's alif is not a name's (استنكارا / استنكرا)."""
+    from search.stemmer import Stemmer
+
+    stem = Stemmer().stem
+    exact = {"كورونا": 30, "بكورونا": 10, "كرونا": 2, "بالكرونا": 1, "استنكارا": 40, "استنكرا": 2}
+    vocabulary = {stem(w): n for w, n in exact.items()}
+    assert stem("كرونا") != stem("كورونا") == "كورونا"
+    leaves = list(variants.form_candidates(exact, vocabulary, stem))
+    assert [(f.core, f.usual, f.forms, f.df) for f in leaves] == [("كرونا", "كورونا", ("كرونا", "بالكرونا"), 3)]
+    # In five articles the rare word is weighed as a spelling a few articles write, not here.
+    assert not list(variants.form_candidates({**exact, "كرونا": 5}, vocabulary, stem))
+
+
+def _form_leaf(tmp_path: Path, same_places: bool) -> Path:
+    """Twelve articles that write كورونا and two that write كرونا (with and
+    without a proclitic), in its places or elsewhere."""
+    rng = random.Random(3)
+    records = [
+        {"id": f"c{n}", "title": "كورونا والاتحاد", "body": _story(rng, EUROPE, "كورونا"),
+         "source": "alpha", "date": "2020-03-02"}
+        for n in range(12)
+    ]
+    places = EUROPE if same_places else PALACE
+    records += [
+        {"id": f"c-rare{n}", "title": "الديوان", "body": _story(rng, places, word), "source": "beta", "date": "2020-03-06"}
+        for n, word in enumerate(("كرونا", "بالكرونا"))
+    ]
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    return index_dir
+
+
+@pytest.mark.parametrize("same_places", [True, False])
+def test_a_form_leaf_is_searched_as_written_both_ways(tmp_path, same_places):
+    index_dir = _form_leaf(tmp_path, same_places)
+    with idx.open_index(index_dir).searcher() as searcher:
+        (leaf,) = variants.mine_forms(searcher)
+        assert (leaf.core, leaf.usual) == ("كرونا", "كورونا") and leaf.same is same_places
+    rare = {"c-rare0", "c-rare1"}
+    s = Searcher(index_dir)
+    try:
+        usual = s.search("كورونا", per_page=100)
+        found = {h.id for h in usual.hits}
+        assert (rare <= found) is same_places and len(found - rare) == 12
+        typed = s.search("كرونا", per_page=100)
+        assert ({f"c{n}" for n in range(12)} <= {h.id for h in typed.hits}) is same_places
+        if same_places:
+            assert {h.id for h in usual.hits[-2:]} == rare  # the spelling typed first
+            assert typed.hits[0].id == "c-rare0"  # the word as typed
+            assert usual.spellings == {"كورونا": ["كورونا", "كرونا"]}
+            assert typed.spellings == {"كرونا": ["كرونا", "كورونا"]}
+            assert "<mark>كرونا</mark>" in next(h for h in usual.hits if h.id == "c-rare0").snippet
+            assert {h.id for h in s.search('"كورونا"', per_page=100).hits}.isdisjoint(rare)  # in quotes: as typed
+        else:
+            assert usual.spellings == {} and typed.spellings == {}
+    finally:
+        s.close()
+
+
+def test_a_long_form_leaf_needs_no_neighbours_and_an_add_keeps_it(tmp_path):
+    """هولاندا (cut to هولاند, Hollande) beside هولندا: 7 letters, the shape
+    alone (MinerConfig.rare_sure_length), whatever its places; an add of
+    other articles keeps it in the table."""
+    rng = random.Random(4)
+    records = [
+        {"id": f"h{n}", "title": "هولندا والاتحاد", "body": _story(rng, EUROPE, "هولندا"),
+         "source": "alpha", "date": "2020-03-02"}
+        for n in range(12)
+    ] + [{"id": "h-rare", "title": "الديوان", "body": _story(rng, PALACE, "وهولاندا"), "source": "beta", "date": "2020-03-06"}]
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    idx.add(index_dir, read_sources([write_jsonl(tmp_path / "more.jsonl", [
+        {"id": "m1", "title": "الأسعار", "body": _story(rng, MATTER, "التضخم"), "source": "alpha", "date": "2020-03-07"}])]))
+    table = json.loads((idx.resolve(index_dir) / variants.FILE).read_text(encoding="utf-8"))
+    assert table["forms"] == [["هولاندا", "هولندا", ["وهولاندا"], table["forms"][0][3]]]
+    s = Searcher(index_dir)
+    try:
+        assert "h-rare" in {h.id for h in s.search("هولندا", per_page=100).hits}
+        typed = s.search("هولاندا", per_page=100)  # as no article writes it: the proclitic off
+        assert {f"h{n}" for n in range(12)} <= {h.id for h in typed.hits}
+    finally:
+        s.close()
