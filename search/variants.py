@@ -44,6 +44,12 @@ them (an add, the pairs its new words make), in three steps:
    (تايلند 24, تايلاند 184), when most of its neighbours are the usual
    spelling's too (minority_share): the evidence of step 2 seldom sees it.
 
+4. *Form leaves.*  A hardly written spelling that the stemmer cuts where
+   its usual spelling stays whole (كرونا, read as ك + رون, beside كورونا)
+   has a stem no pair can join; its written forms are joined to the usual
+   stem instead, by the same tests (FormLeaf, mine_forms), and searched
+   as written.
+
 The pairs kept are saved beside the index (``spellings.json``); the query
 builder searches every spelling of a query word that they join.
 ``akhbar eval --spellings bench/spellings.tsv`` measures what this finds and
@@ -466,6 +472,16 @@ class Postings:
             self._vocabulary = counts
         return self._vocabulary
 
+    def terms(self) -> Iterator[str]:
+        """Every term (of some segment), without reading its counts."""
+        for leaf, _offset, _flat in self.segments:
+            for term in leaf.lexicon(self.fieldname):
+                yield term.decode("utf-8") if isinstance(term, bytes) else term
+
+    def frequency(self, term: str) -> int:
+        """The articles that have ``term`` (as vocabulary counts them)."""
+        return sum(leaf.doc_frequency(self.fieldname, term) for leaf, _offset, _flat in self.segments)
+
     def docs(self, term: str) -> np.ndarray:
         parts = []
         for leaf, offset, flat in self.segments:
@@ -869,12 +885,14 @@ def mine(
     directory: str | Path | None = None,
     workers: int = 1,
     postings: Postings | None = None,
+    readers: dict[int, Neighbours] | None = None,
 ) -> list[Evidence]:
     """The evidence for every candidate pair of an index's stems (with
     ``only``, for the pairs that have one of those stems).  With the
     index's ``directory``, the neighbours are read in ``workers``
     processes (Neighbours.read_ahead).  ``postings``: the stems' lists, if
-    already open."""
+    already open; ``readers``: the neighbours read so far, by sample size
+    (shared with mine_forms, which reads many of the same stems)."""
     postings = postings or Postings(searcher)
     vocabulary = postings.vocabulary()
     pairs = [(a, b) for a, b in candidates(vocabulary, config) if only is None or a in only or b in only]
@@ -884,14 +902,12 @@ def mine(
                 if a not in rare and (only is None or a in only or b in only)]
     if not pairs and not leaves and not minority:
         return []
-    readers: dict[int, Neighbours] = {}
+    readers = {} if readers is None else readers
 
     def reader(sample: int) -> Neighbours:
         """The neighbours read from ``sample`` articles of each stem: one
         reader a sample size, so that stems two tests read alike are read once."""
-        if sample not in readers:
-            readers[sample] = Neighbours(searcher, postings, vocabulary, replace(config, neighbour_sample=sample), analyzer)
-        return readers[sample]
+        return _reader(readers, sample, searcher, postings, config, analyzer)
 
     neighbours, rare_neighbours = reader(config.neighbour_sample), reader(config.rare_sample)
     contexts: list[Contexts] = []
@@ -956,49 +972,66 @@ _PROCLITICS = frozenset(("", *default_prefixes()))
 _PROCLITIC_LENGTHS = sorted({len(p) for p in _PROCLITICS})
 
 
+# Endings of grammar that a long vowel written in makes of a word's last
+# letters: the nisba's يا, a dual's or a plural's ان ون ين ات.
+_GRAMMAR_ENDS = ("يا", "ان", "ون", "ين", "ات")
+
+
+def _ending_apart(rare: str, usual: str) -> bool:
+    """Whether ``rare`` ends in an ending of grammar that ``usual`` does not
+    (احتجاجيا / احتجاجا, سريلانكيا / سريلانكا, يتزوجان / يتزوجن): an
+    adjective beside its noun, a dual beside a plural, not a name's
+    spelling (كامرون / كاميرون end alike)."""
+    return any(rare.endswith(end) and not usual.endswith(end) for end in _GRAMMAR_ENDS)
+
+
 def form_candidates(
-    exact: Mapping[str, int],
+    exact: Iterable[str],
+    frequency: Callable[[str], int],
     vocabulary: Mapping[str, int],
     stem_of: Callable[[str], str | None],
     config: MinerConfig = MinerConfig(),
 ) -> Iterator[FormLeaf]:
     """The form leaves a shape allows (evidence aside): a word in fewer than
     ``min_df`` articles with any proclitics (كرونا, بالكرونا), respelled
-    (respellings) from a word in enough articles (usual_floor) whose stem is
-    itself less a name's final letters, that the lexicon does not know, and
-    whose written forms the stemmer cuts to stems that are neither the usual
-    one nor a rare respelling of it (which the stems' own leaves join).
-    ``exact``: the written forms and their articles; ``vocabulary``: the
-    stems and theirs; ``stem_of``: the index's stem of a written form."""
+    (respellings) from a word whose stem is in enough articles (usual_floor)
+    and is that word less at most a name's final letters, that the lexicon
+    does not know, and whose written forms the stemmer cuts to stems that
+    are neither the usual one nor a rare respelling of it (which the stems'
+    own leaves join).  ``exact``: the written forms; ``frequency``: the
+    articles of one; ``vocabulary``: the stems and their articles;
+    ``stem_of``: the index's stem of a written form."""
     written: dict[str, list[str]] = defaultdict(list)  # a word -> its written forms
-    for form in exact:
+    for form in dict.fromkeys(exact):  # a form of several segments once
         for length in _PROCLITIC_LENGTHS:
             if len(form) - length >= config.rare_min_length and form[:length] in _PROCLITICS:
                 written[form[length:]].append(form)
-    counts = {word: sum(exact[f] for f in forms) for word, forms in written.items()}
-    best: dict[str, tuple[int, str, str]] = {}  # rare word -> (usual's articles, usual word, usual stem)
-    for word, df in counts.items():
-        if df < config.min_df or not _LETTERS.issuperset(word):
+    counts: dict[str, int] = {}
+
+    def articles(word: str) -> int:
+        if word not in counts:
+            counts[word] = sum(frequency(f) for f in written[word])
+        return counts[word]
+
+    best: dict[str, tuple[int, str]] = {}  # rare word -> (usual's articles, usual stem)
+    for usual, df in vocabulary.items():
+        if df < config.min_df or len(usual) < config.min_length or not _LETTERS.issuperset(usual):
             continue
-        usual = None
-        for rare in respellings(word):
-            rare_df = counts.get(rare, 0)
-            if not 0 < rare_df < config.min_df or df < config.usual_floor(rare_df, len(rare)):
+        for end in _USUAL_ENDS:
+            word = usual + end
+            if word not in written or (end and zipf(usual) >= config.rare_word_zipf):
+                continue  # not written; or an accusative's alif (استنكارا), not a name's (كاميرا)
+            options = [r for r in respellings(word) if r in written and best.get(r, (0, ""))[0] < df]
+            if not options or stem_of(word) != usual:
                 continue
-            if usual is None:
-                usual = stem_of(word) or ""
-                end = word[len(usual) :] if word.startswith(usual) else None
-                if len(usual) < config.min_length or end not in _USUAL_ENDS:
-                    usual = ""
-                elif end and zipf(usual) >= config.rare_word_zipf:
-                    usual = ""  # an accusative's alif (استنكارا), not a name's (كاميرا)
-            if not usual:
-                break
-            if best.get(rare, (0, "", ""))[0] < df and zipf(rare) < config.rare_word_zipf and not one_root(rare, word):
-                best[rare] = (df, word, usual)
-    for rare, (usual_df, word, usual) in sorted(best.items()):
+            for rare in options:
+                n = articles(rare)
+                if 0 < n < config.min_df and df >= config.usual_floor(n, len(rare)) \
+                        and zipf(rare) < config.rare_word_zipf and not one_root(rare, word) and not _ending_apart(rare, word):
+                    best[rare] = (df, usual)
+    for rare, (usual_df, usual) in sorted(best.items()):
         forms = []
-        for form in sorted(written[rare], key=lambda f: (-exact[f], f)):
+        for form in sorted(written[rare], key=lambda f: (-frequency(f), f)):
             stem = stem_of(form)
             if stem is None or stem == usual or zipf(form) >= config.rare_word_zipf:
                 continue
@@ -1006,7 +1039,19 @@ def form_candidates(
                 continue  # a stem the stems' own leaves weigh
             forms.append(form)
         if forms:
-            yield FormLeaf(rare, usual, tuple(forms), sum(exact[f] for f in forms), usual_df)
+            yield FormLeaf(rare, usual, tuple(forms), sum(frequency(f) for f in forms), usual_df)
+
+
+def _sure_form(leaf: FormLeaf, config: MinerConfig) -> bool:
+    """Whether a form leaf needs no neighbours: long (rare_sure_length) less
+    the letters that may be proclitics (بالفاعل beside بالفعل is ب + ال +
+    فاعل, two words; باناثيناكوس is long either way)."""
+    core = leaf.core
+    for length in reversed(_PROCLITIC_LENGTHS):
+        if length and core[:length] in _PROCLITICS:
+            core = core[length:]
+            break
+    return len(core) >= config.rare_sure_length
 
 
 def _stemmer(analyzer) -> Callable[[str], str | None]:
@@ -1026,6 +1071,7 @@ def mine_forms(
     directory: str | Path | None = None,
     workers: int = 1,
     postings: Postings | None = None,
+    readers: dict[int, Neighbours] | None = None,
 ) -> list[FormLeaf]:
     """The form leaves of an index (with ``only``, those with a stem of
     ``only``), each decided: a long one by its shape (rare_sure_length),
@@ -1039,24 +1085,32 @@ def mine_forms(
     stem_of = _stemmer(analyzer)
     stems_of: dict[str, frozenset[str]] = {}
     found = []
-    for leaf in form_candidates(exact.vocabulary(), vocabulary, stem_of, config):
+    for leaf in form_candidates(exact.terms(), exact.frequency, vocabulary, stem_of, config):
         stems = frozenset(filter(None, map(stem_of, leaf.forms)))
         if only is None or leaf.usual in only or stems & only:
             stems_of[leaf.core] = stems
             found.append(leaf)
-    neighbours = Neighbours(searcher, postings, vocabulary, replace(config, neighbour_sample=config.rare_sample), analyzer)
-    unsure = [leaf for leaf in found if len(leaf.core) < config.rare_sure_length]
+    neighbours = _reader({} if readers is None else readers, config.rare_sample, searcher, postings, config, analyzer)
+    unsure = [leaf for leaf in found if not _sure_form(leaf, config)]
     if directory is not None:
         neighbours.read_ahead({leaf.usual for leaf in unsure}, directory, workers)
     out = []
     for leaf in found:
-        if len(leaf.core) >= config.rare_sure_length:
+        if _sure_form(leaf, config):
             out.append(replace(leaf, same=True))
             continue
         docs = np.unique(np.concatenate([exact.docs(form) for form in leaf.forms]))
         overlap = neighbours.form_similarity(leaf, docs, stems_of[leaf.core])
         out.append(replace(leaf, neighbours=overlap, same=overlap >= config.neighbour_min))
     return out
+
+
+def _reader(readers: dict[int, Neighbours], sample: int, searcher, postings: Postings, config: MinerConfig,
+            analyzer) -> Neighbours:
+    if sample not in readers:
+        readers[sample] = Neighbours(searcher, postings, postings.vocabulary(), replace(config, neighbour_sample=sample),
+                                     analyzer)
+    return readers[sample]
 
 
 def _segments(searcher) -> list[str]:
@@ -1097,9 +1151,9 @@ def update(
         else:
             new, kept, leaves, forms = None, set(), {}, {}
         if new is None or new:
-            postings = Postings(searcher)
-            evidence = mine(searcher, config, new, analyzer, directory, workers, postings)
-            found = mine_forms(searcher, config, new, analyzer, directory, workers, postings)
+            postings, readers = Postings(searcher), {}
+            evidence = mine(searcher, config, new, analyzer, directory, workers, postings, readers)
+            found = mine_forms(searcher, config, new, analyzer, directory, workers, postings, readers)
         else:
             evidence, found = [], []
     kept.update((e.a, e.b) for e in evidence if e.same and not e.leaf)
@@ -1231,7 +1285,8 @@ class Spellings:
         return tuple(self._forms.get(stem, ()))
 
     def shown(self, stem: str) -> tuple[str, ...]:
-        """The commonest written form of each form leaf of ``stem``'s group:
+        """A written form of each form leaf of ``stem``'s group (the rare
+        word bare if an article writes it so, else its commonest form):
         what a page shows of them."""
         return tuple(self._shown.get(stem, ()))
 

@@ -4,6 +4,7 @@ candidate, the evidence that keeps one, the table the searcher uses."""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 import random
 import shutil
 from dataclasses import replace
@@ -774,12 +775,21 @@ def test_a_rare_spelling_the_stemmer_cuts_is_a_form_leaf_of_the_usual_one():
 
     stem = Stemmer().stem
     exact = {"كورونا": 30, "بكورونا": 10, "كرونا": 2, "بالكرونا": 1, "استنكارا": 40, "استنكرا": 2}
-    vocabulary = {stem(w): n for w, n in exact.items()}
     assert stem("كرونا") != stem("كورونا") == "كورونا"
-    leaves = list(variants.form_candidates(exact, vocabulary, stem))
+    def candidates(exact: dict[str, int]) -> list:
+        vocabulary = defaultdict(int)
+        for w, n in exact.items():
+            vocabulary[stem(w)] += n
+        return list(variants.form_candidates(exact, exact.__getitem__, vocabulary, stem))
+
+    leaves = candidates(exact)
     assert [(f.core, f.usual, f.forms, f.df) for f in leaves] == [("كرونا", "كورونا", ("كرونا", "بالكرونا"), 3)]
     # In five articles the rare word is weighed as a spelling a few articles write, not here.
-    assert not list(variants.form_candidates({**exact, "كرونا": 5}, vocabulary, stem))
+    assert not candidates({**exact, "كرونا": 5})
+    # An ending of grammar where the usual word has none is another word:
+    # a nisba (سريلانكيا, cut to سريلانك), a dual beside a plural.
+    assert not candidates({"سريلانكا": 40, "سريلانكيا": 2})
+    assert not candidates({"يتزوجن": 40, "يتزوجان": 2})
 
 
 def _form_leaf(tmp_path: Path, same_places: bool) -> Path:
@@ -851,3 +861,14 @@ def test_a_long_form_leaf_needs_no_neighbours_and_an_add_keeps_it(tmp_path):
         assert {f"h{n}" for n in range(12)} <= {h.id for h in typed.hits}
     finally:
         s.close()
+
+
+def test_a_form_leaf_is_long_enough_to_need_no_neighbours_without_its_proclitics():
+    config = variants.MinerConfig()
+
+    def sure(core: str, usual: str) -> bool:
+        return variants._sure_form(variants.FormLeaf(core, usual, (core,), 1, 50), config)
+
+    assert sure("هولاندا", "هولندا") and sure("باناثيناكوس", "باناثينايكوس")
+    assert not sure("بالفاعل", "بالفعل")  # ب + ال + فاعل: a word of 4 letters, not a long name
+    assert not sure("كرونا", "كورونا")
