@@ -528,8 +528,9 @@ def _spellings_as_written(words: Words, spellings: list[tuple[str, str, str]],
                           cache: dict[str, str] | None) -> dict[tuple[str, str, str], str]:
     """Each (typed form, stem, other spelling) as the articles write it: the
     typed form with its stem's letters replaced, if an article has that
-    form, else how an article writes the other spelling.  Two asks of the
-    index's words for all of them, whatever their number."""
+    form, else the other spelling bare if one has that, else how an
+    article writes the other spelling.  Two asks of the index's words for
+    all of them, whatever their number."""
     key = "\x00".join
     out = {s: cache[key(s)] for s in spellings if cache is not None and key(s) in cache}
     todo = [s for s in dict.fromkeys(spellings) if s not in out]
@@ -537,8 +538,16 @@ def _spellings_as_written(words: Words, spellings: list[tuple[str, str, str]],
         return out
     respelled = {(exact, stem, other): exact.replace(stem, other, 1) if stem in exact else ""
                  for exact, stem, other in todo}
-    counts = words.doc_frequencies(SPELL_FIELD, sorted({r for r in respelled.values() if r}))
-    asked = [(respelled[s], SPELL_FIELD) if counts.get(respelled[s], 0) else (s[2], "text") for s in todo]
+    # ... else the other spelling bare, if an article writes it so (هولندا,
+    # not the وهولندا of the first article that has its stem).
+    counts = words.doc_frequencies(SPELL_FIELD, sorted({r for r in respelled.values() if r} | {s[2] for s in todo}))
+
+    def ask(s: tuple[str, str, str]) -> tuple[str, str]:
+        if counts.get(respelled[s], 0):
+            return respelled[s], SPELL_FIELD
+        return (s[2], SPELL_FIELD) if counts.get(s[2], 0) else (s[2], "text")
+
+    asked = [ask(s) for s in todo]
     for spelling, form in zip(todo, words.written_all(asked)):
         out[spelling] = form
         if cache is not None and len(cache) < 10_000:

@@ -841,10 +841,11 @@ def test_a_form_leaf_is_searched_as_written_both_ways(tmp_path, same_places):
 def test_a_long_form_leaf_needs_no_neighbours_and_an_add_keeps_it(tmp_path):
     """هولاندا (cut to هولاند, Hollande) beside هولندا: 7 letters, the shape
     alone (MinerConfig.rare_sure_length), whatever its places; an add of
-    other articles keeps it in the table."""
+    other articles keeps it in the table.  The page shows هولندا bare, as
+    most articles write it, though the first writes only وهولندا."""
     rng = random.Random(4)
     records = [
-        {"id": f"h{n}", "title": "هولندا والاتحاد", "body": _story(rng, EUROPE, "هولندا"),
+        {"id": f"h{n}", "title": "أخبار الاتحاد", "body": _story(rng, EUROPE, "وهولندا" if n == 0 else "هولندا"),
          "source": "alpha", "date": "2020-03-02"}
         for n in range(12)
     ] + [{"id": "h-rare", "title": "الديوان", "body": _story(rng, PALACE, "وهولاندا"), "source": "beta", "date": "2020-03-06"}]
@@ -859,6 +860,7 @@ def test_a_long_form_leaf_needs_no_neighbours_and_an_add_keeps_it(tmp_path):
         assert "h-rare" in {h.id for h in s.search("هولندا", per_page=100).hits}
         typed = s.search("هولاندا", per_page=100)  # as no article writes it: the proclitic off
         assert {f"h{n}" for n in range(12)} <= {h.id for h in typed.hits}
+        assert typed.spellings == {"هولاندا": ["هولاندا", "هولندا"]}
     finally:
         s.close()
 
