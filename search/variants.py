@@ -346,19 +346,40 @@ def _shape(stem: str) -> str:
     return skeleton(stem).translate(_SOUND_FOLD)
 
 
+# A stem the stemmer kept its article on (the lexicon knows no form of the
+# rest: الروهينجا) is compared without it too, with the spellings whose
+# article it cut (روهينغا), if some article writes the rest without it: else
+# the two letters are the word's own (المنيوم, aluminium, is not منوم).
+ARTICLE = "ال"
+
+
+def _unarticled(stem: str, vocabulary: Mapping[str, int], config: MinerConfig) -> str | None:
+    rest = stem[len(ARTICLE) :]
+    return rest if stem.startswith(ARTICLE) and len(rest) >= config.min_length and vocabulary.get(rest) else None
+
+
 def candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig()) -> Iterator[tuple[str, str]]:
     """Pairs of stems whose shapes say they could be one word."""
     groups: dict[str, list[str]] = defaultdict(list)
     for stem, df in vocabulary.items():
         if df >= config.min_df and len(stem) >= config.min_length and _LETTERS.issuperset(stem):
             groups[_shape(stem)].append(stem)
-    for members in groups.values():
+            rest = _unarticled(stem, vocabulary, config)
+            if rest is not None:
+                groups[_shape(rest)].append(stem)
+    seen: set[tuple[str, str]] = set()
+    for key, members in groups.items():
         if len(members) < 2:
             continue
         members = sorted(members, key=lambda s: (-vocabulary[s], s))[: config.max_group]
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
-                if _close(a, b, config):
+                if (a, b) in seen:
+                    continue
+                x, y = ((_unarticled(t, vocabulary, config) or t) if _shape(t) != key else t for t in (a, b))
+                # Not the article alone (المانيا / مانيا: its letters are the word's own).
+                if x != y and _close(x, y, config):
+                    seen.add((a, b))
                     yield a, b
 
 
