@@ -6,7 +6,7 @@ Arabic news writes the same word several ways: a long vowel written or not
 إنغلترا), a name's final ا or ة.  No fixed rule can merge these without also
 merging real words one letter apart (الأمير / الأمر, القادم / القدم), and no
 list can know the next new name.  So every build mines the index's stems for
-them (an add, the pairs its new words make), in three steps:
+them (an add, the pairs its new words make), in four steps:
 
 1. *Shape.*  Stems that share a skeleton (the stem with its long vowels
    after the first letter dropped, the g-sound letters made one, تش
@@ -360,25 +360,22 @@ def _unarticled(stem: str, vocabulary: Mapping[str, int], config: MinerConfig) -
 
 def candidates(vocabulary: Mapping[str, int], config: MinerConfig = MinerConfig()) -> Iterator[tuple[str, str]]:
     """Pairs of stems whose shapes say they could be one word."""
-    groups: dict[str, list[str]] = defaultdict(list)
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)  # shape -> (stem, the letters compared)
     for stem, df in vocabulary.items():
         if df >= config.min_df and len(stem) >= config.min_length and _LETTERS.issuperset(stem):
-            groups[_shape(stem)].append(stem)
+            groups[_shape(stem)].append((stem, stem))
             rest = _unarticled(stem, vocabulary, config)
             if rest is not None:
-                groups[_shape(rest)].append(stem)
+                groups[_shape(rest)].append((stem, rest))
     seen: set[tuple[str, str]] = set()
-    for key, members in groups.items():
+    for members in groups.values():
         if len(members) < 2:
             continue
-        members = sorted(members, key=lambda s: (-vocabulary[s], s))[: config.max_group]
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if (a, b) in seen:
-                    continue
-                x, y = ((_unarticled(t, vocabulary, config) or t) if _shape(t) != key else t for t in (a, b))
+        members = sorted(members, key=lambda m: (-vocabulary[m[0]], m[0]))[: config.max_group]
+        for i, (a, x) in enumerate(members):
+            for b, y in members[i + 1 :]:
                 # Not the article alone (المانيا / مانيا: its letters are the word's own).
-                if x != y and _close(x, y, config):
+                if (a, b) not in seen and x != y and _close(x, y, config):
                     seen.add((a, b))
                     yield a, b
 
@@ -970,8 +967,8 @@ def mine(
 @dataclass(frozen=True)
 class FormLeaf:
     """A spelling the archive hardly writes that the stemmer cuts where its
-    usual spelling stays whole (كرونا → رون beside كورونا, الجابون → جاب
-    beside الغابون), so that no pair of stems can join them: its written
+    usual spelling stays whole (كرونا → رون beside كورونا, الكامرون → كامر
+    beside الكاميرون), so that no pair of stems can join them: its written
     forms are searched as written with the usual stem, and the usual stem
     with them."""
 
