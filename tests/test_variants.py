@@ -803,7 +803,7 @@ def test_a_rare_spelling_the_stemmer_cuts_is_a_form_leaf_of_the_usual_one():
     assert not candidates({"يتزوجن": 40, "يتزوجان": 2})
 
 
-def _form_leaf(tmp_path: Path, same_places: bool) -> Path:
+def form_leaf_records(same_places: bool = True) -> list[dict]:
     """Twelve articles that write كورونا and two that write كرونا (with and
     without a proclitic), in its places or elsewhere."""
     rng = random.Random(3)
@@ -817,8 +817,12 @@ def _form_leaf(tmp_path: Path, same_places: bool) -> Path:
         {"id": f"c-rare{n}", "title": "الديوان", "body": _story(rng, places, word), "source": "beta", "date": "2020-03-06"}
         for n, word in enumerate(("كرونا", "بالكرونا"))
     ]
+    return records
+
+
+def _form_leaf(tmp_path: Path, same_places: bool) -> Path:
     index_dir = tmp_path / "index"
-    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", form_leaf_records(same_places))]))
     return index_dir
 
 

@@ -168,3 +168,25 @@ def _counted(sharded_dir) -> tuple[Coordinator, list[str]]:
 
     backend.call_all = counted
     return Coordinator(sharded_dir, backend), calls
+
+
+def test_a_form_leaf_is_searched_across_shards_as_in_one_index(tmp_path):
+    """كرونا's written forms (variants.FormLeaf) are terms of text_exact,
+    which the shards' statistics count like any other term."""
+    from search import index as idx
+    from search.ingest import read_sources
+    from conftest import write_jsonl
+    from test_variants import form_leaf_records
+
+    corpus = write_jsonl(tmp_path / "news.jsonl", form_leaf_records())
+    one_dir, sharded_dir = tmp_path / "one", tmp_path / "sharded"
+    idx.build(one_dir, read_sources([corpus]))
+    shards.build(sharded_dir, read_sources([corpus]), 2)
+    one = Searcher(one_dir)
+    sharded = Coordinator(sharded_dir, InProcess(sharded_dir, shards.load(sharded_dir)))
+    try:
+        assert {"c-rare0", "c-rare1"} <= {h.id for h in one.search("كورونا", per_page=20).hits}
+        assert assert_same_answers(one, sharded, ["كورونا", "كرونا", "بالكورونا", '"كورونا"', "كورونا الاتحاد"]) == 20
+    finally:
+        one.close()
+        sharded.close()
