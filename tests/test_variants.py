@@ -851,6 +851,14 @@ def test_a_form_leaf_is_searched_as_written_both_ways(tmp_path, same_places):
             assert usual.spellings == {} and typed.spellings == {}
     finally:
         s.close()
+    if same_places:  # the JSON API and the page say so too
+        from web import create_app
+
+        client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
+        body = client.get("/api/search", query_string={"q": "كورونا", "per_page": 20}).get_json()
+        assert body["spellings"] == {"كورونا": ["كورونا", "كرونا"]} and body["total"] == 14
+        page = client.get("/search", query_string={"q": "كورونا"}).get_data(as_text=True)
+        assert 'id="spellings"' in page and "«كرونا»" in page
 
 
 def test_a_long_form_leaf_needs_no_neighbours_and_an_add_keeps_it(tmp_path):
