@@ -25,7 +25,7 @@ from whoosh.fields import Schema
 
 from search.analysis import NISBA_FIELD, compound_parts, nisba_stem
 from search.matching import WithoutNisba
-from search.variants import Spellings
+from search.variants import EXACT_FIELD, Spellings
 
 MAX_QUERY_LENGTH = 500
 # Words of the query: what whitespace and double quotes separate, the words
@@ -238,7 +238,7 @@ class QueryBuilder:
         w = self.weights
         cap = MAX_PHRASE_TERMS if clause.phrase else MAX_WORD_TERMS
         stems = self.stems(clause.text)[:cap]
-        exact = field_terms(self.schema, "text_exact", clause.text)[:cap]
+        exact = field_terms(self.schema, EXACT_FIELD, clause.text)[:cap]
         if not stems:
             return None
         told = self.nisba and nisba
@@ -260,9 +260,10 @@ class QueryBuilder:
             if w.lead:
                 alternatives.extend(q.Term("lead", s, boost=w.lead * f) for s, f in zip(spelled, factor))
             if w.exact and i < len(exact):
-                alternatives.append(q.Term("text_exact", exact[i], boost=w.exact))
+                alternatives.append(q.Term(EXACT_FIELD, exact[i], boost=w.exact))
             if not clause.phrase:  # a form leaf, as written, where the stems would bring other words
-                alternatives.extend(q.Term("text_exact", f, boost=w.text * b) for f, b in self.written(spelled, form).items())
+                written = self.written(spelled, form)
+                alternatives.extend(q.Term(EXACT_FIELD, f, boost=w.text * b) for f, b in written.items())
             per_token.append(q.Or(alternatives))
         if clause.phrase and len(stems) > 1:
             phrases = [q.Phrase("text", stems, boost=w.text)]
@@ -323,7 +324,7 @@ class QueryBuilder:
 
     def _forms(self, word: str, stems: list[str]) -> list[str]:
         """The written form of each stem of ``word`` (none if they do not pair up)."""
-        exact = field_terms(self.schema, "text_exact", word)
+        exact = field_terms(self.schema, EXACT_FIELD, word)
         return exact if len(exact) == len(stems) else [""] * len(stems)
 
     def written_spellings(self, parsed: ParsedQuery) -> dict[str, list[str]]:

@@ -44,7 +44,7 @@ from search.query import (
 )
 from search.respelling import respellings
 from search.spelling import TermLists, choose_nearest, commonest, terms_within_index
-from search.variants import FILE as SPELLINGS_FILE, MinerConfig, Spellings, family_zipf, usual_spelling
+from search.variants import EXACT_FIELD, FILE as SPELLINGS_FILE, MinerConfig, Spellings, family_zipf, usual_spelling
 
 SORTS = ("relevance", "date")
 MODES = ("and", "or", "auto")
@@ -56,7 +56,7 @@ SUGGEST_MAX_CHARS = 32
 # Suggestions and completions come from the exact (normalized, unstemmed)
 # forms, shown as the articles write them: a field of its own for words as
 # written cost a third of the build time.
-SPELL_FIELD = "text_exact"
+SPELL_FIELD = EXACT_FIELD
 # The query that counts matches (search/matching.py): the words in ``text``
 # alone, without the bonus fields, which match no article ``text`` does not.
 COUNTING = Weights(text=1.0, title=0.0, lead=0.0, exact=0.0)

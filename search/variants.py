@@ -620,7 +620,8 @@ class Neighbours:
         articles (unweighted: what profile weighs)."""
         return self._counted(self.postings.docs(stem), _written(stem), frozenset((stem,)))
 
-    def form_profile(self, leaf: "FormLeaf", docs: np.ndarray, stems: frozenset[str]) -> Mapping[tuple[int, str], float]:
+    def form_profile(self, leaf: "FormLeaf", docs: np.ndarray,
+                     stems: frozenset[str]) -> Mapping[tuple[int, str], float]:
         """The profile of a form leaf's rare spelling: read in ``docs``, the
         articles of its written forms, where a word stems to one of
         ``stems`` (the stemmer's cuts of those forms)."""
@@ -1003,6 +1004,14 @@ def _ending_apart(rare: str, usual: str) -> bool:
     return any(rare.endswith(end) and not usual.endswith(end) for end in _GRAMMAR_ENDS)
 
 
+def _hardly_written_spelling(rare: str, n: int, word: str, df: int, config: MinerConfig) -> bool:
+    """Whether ``rare``, written in ``n`` articles, may be a hardly written
+    spelling of ``word``, whose stem is in ``df``: by the numbers, the
+    lexicon, the patterns and the endings."""
+    return (0 < n < config.min_df and df >= config.usual_floor(n, len(rare)) and zipf(rare) < config.rare_word_zipf
+            and not one_root(rare, word) and not _ending_apart(rare, word))
+
+
 def form_candidates(
     exact: Iterable[str],
     frequency: Callable[[str], int],
@@ -1043,9 +1052,7 @@ def form_candidates(
             if not options or stem_of(word) != usual:
                 continue
             for rare in options:
-                n = articles(rare)
-                if 0 < n < config.min_df and df >= config.usual_floor(n, len(rare)) \
-                        and zipf(rare) < config.rare_word_zipf and not one_root(rare, word) and not _ending_apart(rare, word):
+                if _hardly_written_spelling(rare, articles(rare), word, df, config):
                     best[rare] = (df, usual)
     for rare, (usual_df, usual) in sorted(best.items()):
         forms = []
@@ -1126,8 +1133,8 @@ def mine_forms(
 def _reader(readers: dict[int, Neighbours], sample: int, searcher, postings: Postings, config: MinerConfig,
             analyzer) -> Neighbours:
     if sample not in readers:
-        readers[sample] = Neighbours(searcher, postings, postings.vocabulary(), replace(config, neighbour_sample=sample),
-                                     analyzer)
+        sampled = replace(config, neighbour_sample=sample)
+        readers[sample] = Neighbours(searcher, postings, postings.vocabulary(), sampled, analyzer)
     return readers[sample]
 
 
