@@ -44,11 +44,11 @@ them (an add, the pairs its new words make), in four steps:
    (تايلند 24, تايلاند 184), when most of its neighbours are the usual
    spelling's too (minority_share): the evidence of step 2 seldom sees it.
 
-4. *Form leaves.*  A hardly written spelling that the stemmer cuts where
-   its usual spelling stays whole (كرونا, read as ك + رون, beside كورونا)
-   has a stem no pair can join; its written forms are joined to the usual
-   stem instead, by the same tests (FormLeaf, mine_forms), and searched
-   as written.
+4. *Form leaves.*  A hardly written spelling, or one a few articles
+   write, that the stemmer cuts where its usual spelling stays whole
+   (كرونا, read as ك + رون, beside كورونا) has a stem no pair can join;
+   its written forms are joined to the usual stem instead, by the same
+   tests (FormLeaf, mine_forms), and searched as written.
 
 The pairs kept are saved beside the index (``spellings.json``); the query
 builder searches every spelling of a query word that they join.
@@ -631,12 +631,22 @@ class Neighbours:
             self._cache[key] = self.profile(key)
         return self._cache[key]
 
-    def form_similarity(self, leaf: "FormLeaf", docs: np.ndarray, stems: frozenset[str]) -> float:
-        """Cosine of a form leaf's profile and its usual stem's."""
+    def _form_profiles(self, leaf: "FormLeaf", docs: np.ndarray, stems: frozenset[str]) -> tuple[dict, dict]:
+        """A form leaf's profile and its usual stem's, less the neighbours that are either."""
         own = {skeleton(leaf.core), skeleton(leaf.usual), *map(skeleton, stems)}
         pa = {k: v for k, v in self.form_profile(leaf, docs, stems).items() if k[1] not in own}
         pb = {k: v for k, v in self.profile(leaf.usual).items() if k[1] not in own}
-        return _cosine(pa, pb)
+        return pa, pb
+
+    def form_similarity(self, leaf: "FormLeaf", docs: np.ndarray, stems: frozenset[str]) -> float:
+        """Cosine of a form leaf's profile and its usual stem's."""
+        return _cosine(*self._form_profiles(leaf, docs, stems))
+
+    def form_containment(self, leaf: "FormLeaf", docs: np.ndarray, stems: frozenset[str]) -> float:
+        """The share (by weight) of a form leaf's neighbours that stand beside its usual stem too."""
+        pa, pb = self._form_profiles(leaf, docs, stems)
+        total = sum(pa.values())
+        return sum(v for k, v in pa.items() if k in pb) / total if total else 0.0
 
     def _counted(self, docs: np.ndarray, pattern: re.Pattern, stems: frozenset[str]) -> dict[tuple[int, str], int]:
         if len(docs) > self.sample:
@@ -967,18 +977,19 @@ def mine(
 
 @dataclass(frozen=True)
 class FormLeaf:
-    """A spelling the archive hardly writes that the stemmer cuts where its
-    usual spelling stays whole (كرونا → رون beside كورونا, الكامرون → كامر
-    beside الكاميرون), so that no pair of stems can join them: its written
-    forms are searched as written with the usual stem, and the usual stem
-    with them."""
+    """A spelling the archive hardly writes, or a few articles write where
+    most write another, that the stemmer cuts where its usual spelling
+    stays whole (كرونا → رون beside كورونا, الكامرون → كامر beside
+    الكاميرون), so that no pair of stems can join them: its written forms
+    are searched as written with the usual stem, and the usual stem with
+    them."""
 
     core: str  # the rare spelling, its proclitics off
     usual: str  # the usual spelling's stem
     forms: tuple[str, ...]  # how the articles write the rare one (EXACT_FIELD terms), the commonest first
     df: int  # articles of those forms (near enough: their sum)
     usual_df: int  # ... and of the usual spelling's
-    neighbours: float | None = None
+    neighbours: float | None = None  # the cosine (in fewer than min_df articles) or the share, where read
     same: bool = False
 
 
@@ -1005,10 +1016,12 @@ def _ending_apart(rare: str, usual: str) -> bool:
 
 
 def _hardly_written_spelling(rare: str, n: int, word: str, df: int, config: MinerConfig) -> bool:
-    """Whether ``rare``, written in ``n`` articles, may be a hardly written
-    spelling of ``word``, whose stem is in ``df``: by the numbers, the
-    lexicon, the patterns and the endings."""
-    return (0 < n < config.min_df and df >= config.usual_floor(n, len(rare)) and zipf(rare) < config.rare_word_zipf
+    """Whether ``rare``, written in ``n`` articles, may be a spelling of
+    ``word``, whose stem is in ``df``, that few articles write: by the
+    numbers (in min_df articles or more, only if the minority's test is
+    on), the lexicon, the patterns and the endings."""
+    few = n < config.min_df or config.minority_share is not None
+    return (0 < n and few and df >= config.usual_floor(n, len(rare)) and zipf(rare) < config.rare_word_zipf
             and not one_root(rare, word) and not _ending_apart(rare, word))
 
 
@@ -1019,8 +1032,8 @@ def form_candidates(
     stem_of: Callable[[str], str | None],
     config: MinerConfig = MinerConfig(),
 ) -> Iterator[FormLeaf]:
-    """The form leaves a shape allows (evidence aside): a word in fewer than
-    ``min_df`` articles with any proclitics (كرونا, بالكرونا), respelled
+    """The form leaves a shape allows (evidence aside): a word in a few
+    articles with any proclitics (كرونا, بالكرونا), respelled
     (respellings) from a word whose stem is in enough articles (usual_floor)
     and is that word less at most a name's final letters, that the lexicon
     does not know, and whose written forms the stemmer cuts to stems that
@@ -1099,9 +1112,11 @@ def mine_forms(
     readers: dict[int, Neighbours] | None = None,
 ) -> list[FormLeaf]:
     """The form leaves of an index (with ``only``, those with a stem of
-    ``only``), each decided: a long one by its shape (rare_sure_length),
-    a shorter one by its neighbours against the usual stem's, read as the
-    stems' leaves are (rare_sample, neighbour_min)."""
+    ``only``), each decided as the stems' leaves are: one in fewer than
+    min_df articles, by its shape if long (rare_sure_length), else by the
+    cosine of its neighbours and the usual stem's (rare_sample,
+    neighbour_min); one in more, by the share of its neighbours that stand
+    by the usual stem too (minority_sample, minority_share)."""
     analyzer = analyzer or searcher.schema[FIELD].analyzer
     postings = postings or Postings(searcher)
     vocabulary = postings.vocabulary()
@@ -1115,18 +1130,26 @@ def mine_forms(
         if only is None or leaf.usual in only or stems & only:
             stems_of[leaf.core] = stems
             found.append(leaf)
-    neighbours = _reader({} if readers is None else readers, config.rare_sample, searcher, postings, config, analyzer)
-    unsure = [leaf for leaf in found if not _sure_form(leaf, config)]
+    readers = {} if readers is None else readers
+    neighbours = _reader(readers, config.rare_sample, searcher, postings, config, analyzer)
+    wide = _reader(readers, config.minority_sample, searcher, postings, config, analyzer)
+    few = [leaf for leaf in found if leaf.df >= config.min_df]
+    unsure = [leaf for leaf in found if leaf.df < config.min_df and not _sure_form(leaf, config)]
     if directory is not None:
         neighbours.read_ahead({leaf.usual for leaf in unsure}, directory, workers)
+        wide.read_ahead({leaf.usual for leaf in few}, directory, workers)
     out = []
     for leaf in found:
-        if _sure_form(leaf, config):
+        if leaf.df < config.min_df and _sure_form(leaf, config):
             out.append(replace(leaf, same=True))
             continue
         docs = np.unique(np.concatenate([exact.docs(form) for form in leaf.forms]))
-        overlap = neighbours.form_similarity(leaf, docs, stems_of[leaf.core])
-        out.append(replace(leaf, neighbours=overlap, same=overlap >= config.neighbour_min))
+        if leaf.df >= config.min_df:  # a spelling a few articles write (minority_share)
+            share = wide.form_containment(leaf, docs, stems_of[leaf.core])
+            out.append(replace(leaf, neighbours=share, same=share >= config.minority_share))
+        else:
+            overlap = neighbours.form_similarity(leaf, docs, stems_of[leaf.core])
+            out.append(replace(leaf, neighbours=overlap, same=overlap >= config.neighbour_min))
     return out
 
 

@@ -795,8 +795,14 @@ def test_a_rare_spelling_the_stemmer_cuts_is_a_form_leaf_of_the_usual_one():
 
     leaves = candidates(exact)
     assert [(f.core, f.usual, f.forms, f.df) for f in leaves] == [("كرونا", "كورونا", ("كرونا", "بالكرونا"), 3)]
-    # In five articles the rare word is weighed as a spelling a few articles write, not here.
-    assert not candidates({**exact, "كرونا": 5})
+    # In 6 articles, a spelling a few articles write, while the usual one is
+    # in five times as many (40 against 30); in 9, not (45); nor in 6
+    # without the minority's test (MinerConfig.minority_share).
+    assert [f.df for f in candidates({**exact, "كرونا": 5})] == [6]
+    assert not candidates({**exact, "كرونا": 8})
+    off = replace(variants.MinerConfig(), minority_share=None)
+    assert not list(variants.form_candidates(
+        {**exact, "كرونا": 5}, {**exact, "كرونا": 5}.__getitem__, {stem(w): 40 for w in exact}, stem, off))
     # An ending of grammar where the usual word has none is another word:
     # a nisba (سريلانكيا, cut to سريلانك), a dual beside a plural.
     assert not candidates({"سريلانكا": 40, "سريلانكيا": 2})
@@ -859,6 +865,40 @@ def test_a_form_leaf_is_searched_as_written_both_ways(tmp_path, same_places):
         assert body["spellings"] == {"كورونا": ["كورونا", "كرونا"]} and body["total"] == 14
         page = client.get("/search", query_string={"q": "كورونا"}).get_data(as_text=True)
         assert 'id="spellings"' in page and "«كرونا»" in page
+
+
+@pytest.mark.parametrize("same_places", [True, False])
+def test_a_form_leaf_a_few_articles_write_joins_where_it_stands_in_the_usual_places(tmp_path, same_places):
+    """كرونا in 6 articles beside كورونا in 30: too many for a hardly written
+    spelling, so judged as a spelling a few articles write, by the share of
+    its neighbours that stand beside كورونا too (minority_share)."""
+    rng = random.Random(6)
+    records = [
+        {"id": f"c{n}", "title": "أخبار الاتحاد", "body": _story(rng, EUROPE, "كورونا"), "source": "alpha",
+         "date": "2020-03-02"}
+        for n in range(30)
+    ]
+    places = EUROPE if same_places else PALACE
+    records += [
+        {"id": f"c-rare{n}", "title": "الديوان", "body": _story(rng, places, "كرونا"), "source": "alpha",
+         "date": "2020-03-06"}
+        for n in range(6)
+    ]
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    with idx.open_index(index_dir).searcher() as searcher:
+        (leaf,) = variants.mine_forms(searcher)
+        assert (leaf.core, leaf.df, leaf.same) == ("كرونا", 6, same_places)
+        assert (leaf.neighbours >= 0.5) is same_places
+    s = Searcher(index_dir)
+    try:
+        results = s.search("كورونا", per_page=100)
+        assert results.total == (36 if same_places else 30)
+        if same_places:
+            assert {h.id for h in results.hits[-6:]} == {f"c-rare{n}" for n in range(6)}
+            assert results.spellings == {"كورونا": ["كورونا", "كرونا"]}
+    finally:
+        s.close()
 
 
 def test_a_long_form_leaf_needs_no_neighbours_and_an_add_keeps_it(tmp_path):
