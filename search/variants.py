@@ -608,12 +608,12 @@ class Neighbours:
         counts = self._counts.pop(stem, None)
         if counts is None:
             counts = self.counts(stem)
+        self._cache[stem] = self._weighed(counts)
+        return self._cache[stem]
+
+    def _weighed(self, counts: Mapping[tuple[int, str], int]) -> dict[tuple[int, str], float]:
         n = self.articles
-        profile = {
-            key: min(count, 5) * math.log(n / max(self._df(key[1]), 1)) for key, count in counts.items()
-        }
-        self._cache[stem] = profile
-        return profile
+        return {key: min(count, 5) * math.log(n / max(self._df(key[1]), 1)) for key, count in counts.items()}
 
     def counts(self, stem: str) -> dict[tuple[int, str], int]:
         """How often each neighbour stands beside ``stem`` in a sample of its
@@ -625,10 +625,9 @@ class Neighbours:
         """The profile of a form leaf's rare spelling: read in ``docs``, the
         articles of its written forms, where a word stems to one of
         ``stems`` (the stemmer's cuts of those forms)."""
-        key = "\x00" + leaf.core
+        key = "\x00" + leaf.core  # not a stem: no stem starts with it
         if key not in self._cache:
-            self._counts[key] = self._counted(docs, _written(leaf.core), stems)
-            self._cache[key] = self.profile(key)
+            self._cache[key] = self._weighed(self._counted(docs, _written(leaf.core), stems))
         return self._cache[key]
 
     def _form_profiles(self, leaf: "FormLeaf", docs: np.ndarray, stems: frozenset[str]) -> tuple[dict, dict]:
@@ -1002,6 +1001,15 @@ _PROCLITICS = frozenset(("", *default_prefixes()))
 _PROCLITIC_LENGTHS = sorted({len(p) for p in _PROCLITICS})
 
 
+def _without_proclitics(word: str) -> Iterator[str]:
+    """``word`` with each run of proclitics it starts with taken off, the
+    shortest run first (the word itself, then وبالكرونا's بالكرونا, ...,
+    كرونا)."""
+    for length in _PROCLITIC_LENGTHS:
+        if word[:length] in _PROCLITICS:
+            yield word[length:]
+
+
 # Endings of grammar that a long vowel written in makes of a word's last
 # letters: the nisba's يا, a dual's or a plural's ان ون ين ات.
 _GRAMMAR_ENDS = ("يا", "ان", "ون", "ين", "ات")
@@ -1043,9 +1051,9 @@ def form_candidates(
     ``stem_of``: the index's stem of a written form."""
     written: dict[str, list[str]] = defaultdict(list)  # a word -> its written forms
     for form in dict.fromkeys(exact):  # a form of several segments once
-        for length in _PROCLITIC_LENGTHS:
-            if len(form) - length >= config.rare_min_length and form[:length] in _PROCLITICS:
-                written[form[length:]].append(form)
+        for rest in _without_proclitics(form):
+            if len(rest) >= config.rare_min_length:
+                written[rest].append(form)
     counts: dict[str, int] = {}
 
     def articles(word: str) -> int:
@@ -1084,11 +1092,7 @@ def _sure_form(leaf: FormLeaf, config: MinerConfig) -> bool:
     """Whether a form leaf needs no neighbours: long (rare_sure_length) less
     the letters that may be proclitics (بالفاعل beside بالفعل is ب + ال +
     فاعل, two words; باناثيناكوس is long either way)."""
-    core = leaf.core
-    for length in reversed(_PROCLITIC_LENGTHS):
-        if length and core[:length] in _PROCLITICS:
-            core = core[length:]
-            break
+    *_, core = _without_proclitics(leaf.core)  # the longest run off
     return len(core) >= config.rare_sure_length
 
 
@@ -1344,10 +1348,7 @@ class Spellings:
         the articles write وهولاندا)."""
         if form in self._leaf:
             return self._leaf[form]
-        for length in _PROCLITIC_LENGTHS:
-            if length and form[:length] in _PROCLITICS and form[length:] in self._usual:
-                return form[length:]
-        return None
+        return next((rest for rest in _without_proclitics(form) if rest in self._usual), None)
 
     def usual(self, form: str) -> str | None:
         """The usual stem a written form is a form leaf of, if any."""
