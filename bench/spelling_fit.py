@@ -1,4 +1,4 @@
-"""Fit the weights of the spelling miner's evidence (search/variants.py).
+"""Fit the weights of the spelling miner's evidence (search/variants/evidence.py).
 
     python bench/spelling_fit.py --index-dir INDEX [--labels bench/spelling_labels.tsv]
 

@@ -513,7 +513,7 @@ def _remove_leftovers(root: Path) -> None:
 # which made a serving process grow by the size of the index.
 BUILD_WRITER: dict = {"procs": 2, "multisegment": True, "limitmb": 128, "compound": False}
 # Processes that read the spellings' neighbours once the postings are
-# written (search/variants.py, Neighbours.read_ahead): the same cores.
+# written (search/variants/neighbours.py, Neighbours.read_ahead): the same cores.
 MINE_WORKERS = BUILD_WRITER["procs"]
 
 

@@ -6,7 +6,7 @@ A long vowel written or not is how a foreign name is respelled (ماراثون /
 / احراز, استنكر / استنكار, ترشح / ترشيح), a singular from its broken plural
 (طابق / طوابق, مكسب / مكاسب, تلميذ / تلاميذ) and a plural's construct state
 from the stem it was cut to (مقاتلو, cut from مقاتلون, beside مقاتل).  Those
-are two words: the spelling miner (search/variants.py) must not join them,
+are two words: the spelling miner (search/variants/) must not join them,
 however alike the places they stand in.
 """
 

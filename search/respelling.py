@@ -5,7 +5,7 @@ They serve where there is no evidence to weigh, so they are strict: the
 stemmer cuts a word the lexicon does not know as it cuts the known word it
 respells (كولمبيا as كولومبيا), the query respells a word the archive hardly
 writes (ماكرن → ماكرون), and the spelling miner joins such a word to its
-usual spelling (search/variants.py, whose own candidates are looser and
+usual spelling (search/variants/, whose own candidates are looser and
 weighed).
 """
 

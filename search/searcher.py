@@ -93,7 +93,7 @@ class SearchOptions:
     fallback_below: int = 1
     auto_and_max_words: int = 3
     # Match every spelling of a word that the index's spelling table knows
-    # (search/variants.py); off only to measure what it buys.
+    # (search/variants/); off only to measure what it buys.
     spellings: bool = True
 
     def weighting(self) -> scoring.BM25F:

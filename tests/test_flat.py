@@ -226,13 +226,14 @@ def test_the_spelling_miner_reads_the_arrays_not_whooshs_blocks(shared_news_smal
     """Mining the spellings reads thousands of lists (contexts, neighbours):
     from the flat arrays, with the same table as from Whoosh's blocks."""
     from search import variants
+    from search.variants import postings as variant_postings
 
     index_dir = tmp_path / "index"
     idx.build(index_dir, read_sources([write_jsonl(tmp_path / "a.jsonl", shared_news_small)]))
     generation = idx.resolve(index_dir)
     ix = whoosh_index.open_dir(str(generation))
     with monkeypatch.context() as m:
-        m.setattr(variants, "of_leaf", lambda leaf: None)  # the name the miner calls
+        m.setattr(variant_postings, "of_leaf", lambda leaf: None)  # the name the miner's lists call
         with ix.searcher() as searcher:
             from_blocks = [(e.a, e.b, e.same, round(e.score, 9)) for e in variants.mine(searcher)]
 

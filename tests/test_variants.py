@@ -19,6 +19,7 @@ from search.searcher import Searcher, SearchOptions
 from search.normalize import normalize
 from search.respelling import respellings
 from search.variants import Spellings, candidates, edits, skeleton
+from search.variants.forms import _sure_form
 from conftest import write_jsonl
 
 
@@ -42,7 +43,8 @@ def test_edits_count_a_swap_as_one():
 
 
 def test_a_g_sound_written_one_way_throughout_is_one_edit():
-    from search.variants import MinerConfig, _close
+    from search.variants import MinerConfig
+    from search.variants.shapes import _close
 
     assert _close("غوغل", "جوجل", MinerConfig())
     assert not _close("غوغل", "جوجلي", MinerConfig())
@@ -932,7 +934,7 @@ def test_a_form_leaf_is_long_enough_to_need_no_neighbours_without_its_proclitics
     config = variants.MinerConfig()
 
     def sure(core: str, usual: str) -> bool:
-        return variants._sure_form(variants.FormLeaf(core, usual, (core,), 1, 50), config)
+        return _sure_form(variants.FormLeaf(core, usual, (core,), 1, 50), config)
 
     assert sure("هولاندا", "هولندا") and sure("باناثيناكوس", "باناثينايكوس")
     assert not sure("بالفاعل", "بالفعل")  # ب + ال + فاعل: a word of 4 letters, not a long name

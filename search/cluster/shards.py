@@ -14,7 +14,7 @@ version and machine, so an ``add`` finds the shard that holds an id.  An
 index of one shard is today's layout, with no manifest.
 
 What is mined over the whole archive is the same in every shard: the
-spelling table (search/variants.py, mined over all the shards' segments at
+spelling table (search/variants/, mined over all the shards' segments at
 once) and the wire-copy clusters (search/clusters.py, each shard's pairs and
 the pairs across shards), so a sharded search expands the same spellings and
 folds the same copies as one index would.

@@ -1,0 +1,136 @@
+"""A build's or an add's mining: every candidate weighed, the table saved."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from search.variants.config import MinerConfig
+from search.variants.evidence import Contexts, Evidence, Outlets, decide, weigh
+from search.variants.forms import _stemmer, mine_forms
+from search.variants.neighbours import Neighbours, _reader
+from search.variants.postings import FIELD, Postings
+from search.variants.shapes import candidates, minority_candidates, rare_candidates, sure_leaf
+from search.variants.table import _as_json, _read, _write, leaf_weight
+
+
+def mine(
+    searcher,
+    config: MinerConfig = MinerConfig(),
+    only: frozenset[str] | None = None,
+    analyzer=None,
+    directory: str | Path | None = None,
+    workers: int = 1,
+    postings: Postings | None = None,
+    readers: dict[int, Neighbours] | None = None,
+) -> list[Evidence]:
+    """The evidence for every candidate pair of an index's stems (with
+    ``only``, for the pairs that have one of those stems).  With the
+    index's ``directory``, the neighbours are read in ``workers``
+    processes (Neighbours.read_ahead).  ``postings``: the stems' lists, if
+    already open; ``readers``: the neighbours read so far, by sample size
+    (shared with mine_forms, which reads many of the same stems)."""
+    postings = postings or Postings(searcher)
+    vocabulary = postings.vocabulary()
+    pairs = [(a, b) for a, b in candidates(vocabulary, config) if only is None or a in only or b in only]
+    leaves = [(a, b) for a, b in rare_candidates(vocabulary, config) if only is None or a in only or b in only]
+    rare = {a for a, _ in leaves}
+    minority = [(a, b) for a, b in minority_candidates(vocabulary, config)
+                if a not in rare and (only is None or a in only or b in only)]
+    if not pairs and not leaves and not minority:
+        return []
+    readers = {} if readers is None else readers
+
+    def reader(sample: int) -> Neighbours:
+        """The neighbours read from ``sample`` articles of each stem: one
+        reader a sample size, so that stems two tests read alike are read once."""
+        return _reader(readers, sample, searcher, postings, config, analyzer)
+
+    neighbours, rare_neighbours = reader(config.neighbour_sample), reader(config.rare_sample)
+    contexts: list[Contexts] = []
+
+    def context() -> Contexts:  # read only if a pair needs it
+        if not contexts:
+            contexts.append(Contexts(postings, vocabulary, config))
+        return contexts[0]
+
+    weighed = list(weigh(pairs, postings, Outlets(searcher), context, config, neighbours=True))
+    sure = [sure_leaf(a, b, config) for a, b in leaves]
+    if directory is not None:
+        asked = [(e.a, e.b) for e, asks in weighed if asks]
+        unsure = [pair for pair, s in zip(leaves, sure) if not s]
+        if rare_neighbours is neighbours:
+            asked += unsure
+        else:
+            rare_neighbours.read_ahead({stem for pair in unsure for stem in pair}, directory, workers)
+        neighbours.read_ahead({stem for pair in asked for stem in pair}, directory, workers)
+    evidence = [decide(e, neighbours) if asks else e for e, asks in weighed]
+    for (a, b), is_sure in zip(leaves, sure):
+        if is_sure:
+            evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], same=True, leaf=True))
+        else:
+            evidence.append(replace(decide(Evidence(a, b, vocabulary[a], vocabulary[b]), rare_neighbours), leaf=True))
+    joined = {(e.a, e.b) for e in evidence if e.same} | {(e.b, e.a) for e in evidence if e.same}
+    minority = [pair for pair in minority if pair not in joined]  # the evidence above has joined these
+    if minority:
+        wide = reader(config.minority_sample)
+        if directory is not None:
+            wide.read_ahead({stem for pair in minority for stem in pair}, directory, workers)
+        for a, b in minority:
+            share = wide.containment(a, b)
+            evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], neighbours=share,
+                                     same=share >= config.minority_share, leaf=True))
+    return evidence
+
+
+def _segments(searcher) -> list[str]:
+    return sorted(sub.reader().segment().segment_id() for sub, _offset in searcher.leaf_searchers())
+
+
+def _terms(searcher, segment_ids: set[str]) -> frozenset[str]:
+    terms = set()
+    for sub, _offset in searcher.leaf_searchers():
+        leaf = sub.reader()
+        if leaf.segment().segment_id() in segment_ids:
+            terms.update(t.decode("utf-8") if isinstance(t, bytes) else t for t, _info in leaf.iter_field(FIELD))
+    return frozenset(terms)
+
+
+def update(
+    directory: str | Path, ix, config: MinerConfig = MinerConfig(), analyzer=None, workers: int = 1
+) -> int:
+    """Mine ``ix`` and save its spellings in ``directory``; the number of
+    pairs kept.  After an add only the pairs with a stem of the new
+    segments are weighed again (the others' evidence has barely moved);
+    a build, or a table mined under other settings, is mined whole.
+    ``analyzer``: the one the index was just written with, if at hand;
+    ``workers``: processes that read the neighbours, each opening the
+    index in ``directory`` (so only where ``ix`` is that index)."""
+    previous = _read(directory)
+    with ix.searcher() as searcher:
+        segments = _segments(searcher)
+        mined = set(previous.get("segments", ())) if previous.get("config") == _as_json(config) else set()
+        articles = searcher.doc_count_all()
+        if mined and mined <= set(segments):
+            new = _terms(searcher, set(segments) - mined)
+            kept = {tuple(p) for p in previous.get("pairs", ()) if p[0] not in new and p[1] not in new}
+            leaves = {p[0]: tuple(p) for p in previous.get("leaves", ()) if p[0] not in new and p[1] not in new}
+            stem_of = _stemmer(analyzer or searcher.schema[FIELD].analyzer)
+            forms = {p[0]: p for p in previous.get("forms", ())
+                     if p[1] not in new and not new.intersection(map(stem_of, p[2]))}
+        else:
+            new, kept, leaves, forms = None, set(), {}, {}
+        if new is None or new:
+            postings, readers = Postings(searcher), {}
+            evidence = mine(searcher, config, new, analyzer, directory, workers, postings, readers)
+            found = mine_forms(searcher, config, new, analyzer, directory, workers, postings, readers)
+        else:
+            evidence, found = [], []
+    kept.update((e.a, e.b) for e in evidence if e.same and not e.leaf)
+    leaves.update((e.a, (e.a, e.b, leaf_weight(e.df_a, e.df_b, articles, config.rare_share)))
+                  for e in evidence if e.same and e.leaf)
+    forms.update((f.core, [f.core, f.usual, list(f.forms), leaf_weight(f.df, f.usual_df, articles, config.rare_share)])
+                 for f in found if f.same)
+    _write(directory, {"config": _as_json(config), "segments": segments, "pairs": sorted(kept),
+                       "leaves": sorted(leaves.values()), "forms": sorted(forms.values())})
+    return len(kept) + len(leaves) + len(forms)

@@ -1,0 +1,172 @@
+"""The spelling table saved beside an index, and the Spellings a search
+reads from it."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+
+from search.variants.config import MinerConfig
+from search.variants.forms import _without_proclitics
+
+FILE = "spellings.json"
+# The spelling table's contents: {"config": MinerConfig as a dict,
+# "segments": the segment ids mined, "pairs": [[stem, stem], ...] kept,
+# "leaves": [[rare stem, usual stem, weight], ...] the spellings hardly written,
+# "forms": [[rare word, usual stem, [written form, ...], weight], ...] those
+# the stemmer cuts where the usual spelling is whole (FormLeaf)}.
+
+
+def leaf_weight(rare_df: int, common_df: int, articles: int, share: float = MinerConfig.rare_share) -> float:
+    """The boost that scores a hardly written spelling as ``share`` of its
+    usual one (by the ratio of their idfs, as Whoosh's BM25 weighs them):
+    else its one article, with the idf of a word in one article, comes
+    first in every search for the usual spelling."""
+    def idf(df: int) -> float:
+        return math.log(max(articles, 1) / (df + 1)) + 1
+
+    return round(share * min(1.0, idf(common_df) / idf(rare_df)), 4)
+
+
+def _as_json(config: MinerConfig) -> dict:
+    return json.loads(json.dumps(asdict(config)))
+
+
+def _read(directory: str | Path) -> dict:
+    try:
+        with open(Path(directory) / FILE, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write(directory: str | Path, data: dict) -> None:
+    """Atomically: a searcher reading the old table while an add writes the
+    new one reads one or the other."""
+    path = Path(directory) / FILE
+    tmp = path.with_name(f".{FILE}.{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+class Spellings:
+    """A loaded table: each stem's other spellings.
+
+    Spellings join through shared ones (إنجلترا، إنكلترا، إنغلترا), up to
+    ``max_group``: a longer chain is more likely to run from one word to
+    another through near spellings, so its stems keep only their direct
+    pairs.  A hardly written spelling (a leaf: stem, usual stem, weight)
+    joins its usual spelling's group without counting towards it, and is
+    searched with its weight as a boost."""
+
+    def __init__(self, pairs: Iterable[Iterable[str]] = (), max_group: int = MinerConfig.max_spellings,
+                 leaves: Iterable[tuple[str, str, float]] = (),
+                 forms: Iterable[tuple[str, str, Iterable[str], float]] = ()) -> None:
+        neighbours: dict[str, set[str]] = defaultdict(set)
+        for a, b in pairs:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+        self._others: dict[str, tuple[str, ...]] = {}
+        for stem in neighbours:
+            if stem in self._others:
+                continue
+            group, todo = {stem}, [stem]
+            while todo:
+                for other in neighbours[todo.pop()]:
+                    if other not in group:
+                        group.add(other)
+                        todo.append(other)
+            for member in group:
+                others = group - {member} if len(group) <= max_group else neighbours[member]
+                self._others[member] = tuple(sorted(others))
+        self._weights: dict[str, float] = {}
+        added: dict[str, set[str]] = defaultdict(set)  # usual stem -> its leaves
+        for leaf, usual, weight in leaves:
+            if leaf == usual or usual in self._others.get(leaf, ()):
+                continue  # one group through the pairs already: the evidence for a pair outweighs
+            # A stem of the pairs joins too when its group lacks the usual
+            # spelling: بروتكول and برتوكول, a pair of two rare spellings of
+            # بروتوكول, each a leaf of it.
+            if leaf not in self._others:
+                self._weights[leaf] = weight
+            added[usual].add(leaf)
+        for usual, new in added.items():
+            group = {usual, *self._others.get(usual, ())}
+            for member in group:
+                self._others[member] = tuple(sorted({*self._others.get(member, ()), *new}))
+            for leaf in new:
+                self._others[leaf] = tuple(sorted(({*self._others.get(leaf, ())} | group | new) - {leaf}))
+        # Form leaves (FormLeaf): the written forms searched with a usual
+        # stem's group, and the usual stem searched for each form.
+        self._forms: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        self._shown: dict[str, list[str]] = defaultdict(list)  # a form of each leaf
+        self._usual: dict[str, str] = {}  # the rare word, its proclitics off -> the usual stem
+        self._leaf: dict[str, str] = {}  # a written form, or the rare word itself -> the rare word
+        for core, usual, written, weight in forms:
+            if core in self._usual:
+                continue
+            self._usual[core] = usual
+            self._leaf[core] = core
+            group = sorted({usual, *self._others.get(usual, ())})
+            for form in written:
+                self._leaf.setdefault(form, core)
+                for member in group:
+                    self._forms[member].append((form, weight))
+            for member in group:  # the rare word bare, if an article writes it so
+                self._shown[member].append(core if core in written else written[0])
+
+    def __len__(self) -> int:
+        return len(self._others)
+
+    def others(self, stem: str) -> tuple[str, ...]:
+        """The other spellings of ``stem`` (none if it has one spelling)."""
+        return self._others.get(stem, ())
+
+    def weight(self, stem: str) -> float:
+        """The boost ``stem`` is searched with as another word's spelling."""
+        return self._weights.get(stem, 1.0)
+
+    def forms(self, stem: str) -> tuple[tuple[str, float], ...]:
+        """The written forms (with their boosts) searched as written with
+        ``stem``: the form leaves of its group."""
+        return tuple(self._forms.get(stem, ()))
+
+    def shown(self, stem: str) -> tuple[str, ...]:
+        """A written form of each form leaf of ``stem``'s group (the rare
+        word bare if an article writes it so, else its commonest form):
+        what a page shows of them."""
+        return tuple(self._shown.get(stem, ()))
+
+    def leaf(self, form: str) -> str | None:
+        """The rare word of the form leaf a written form is of, if any: as
+        the table lists the form, or with other proclitics (هولاندا, where
+        the articles write وهولاندا)."""
+        if form in self._leaf:
+            return self._leaf[form]
+        return next((rest for rest in _without_proclitics(form) if rest in self._usual), None)
+
+    def usual(self, form: str) -> str | None:
+        """The usual stem a written form is a form leaf of, if any."""
+        leaf = self.leaf(form)
+        return self._usual[leaf] if leaf is not None else None
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "Spellings":
+        """The table saved beside an index; empty if it has none (an index
+        built before spellings were mined)."""
+        data = _read(directory)
+        pairs = data.get("pairs", ())
+        leaves = data.get("leaves", ())
+        forms = data.get("forms", ())
+        return cls((p for p in pairs if isinstance(p, list) and len(p) == 2),
+                   leaves=(tuple(p) for p in leaves if isinstance(p, list) and len(p) == 3),
+                   forms=(tuple(p) for p in forms if isinstance(p, list) and len(p) == 4))
