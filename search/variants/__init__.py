@@ -14,7 +14,9 @@ them (an add, the pairs its new words make), in four steps:
    t or s sound made one) and are at most one edit apart (two for long
    stems; a t or s letter for another only between long stems) are
    candidates, unless a pair of Arabic's patterns tells them apart as two
-   words of one root (احرز / احراز, طابق / طوابق: search.patterns).
+   words of one root (احرز / احراز, طابق / طوابق: search.patterns).  A
+   stem and itself with a final ا are not, unless the articles write the
+   stem with a final ة, which the stemmer cut (بنزيمة → بنزيم, بنزيما).
 2. *Evidence*, weighed together into one score (weights fitted on pairs of
    the shared corpus labelled by hand, see MinerConfig):
    - house style: each outlet keeps to its own spelling of a name, so two
@@ -72,13 +74,13 @@ from search.variants.forms import FormLeaf, form_candidates, mine_forms
 from search.variants.mining import mine, update
 from search.variants.neighbours import Neighbours
 from search.variants.postings import EXACT_FIELD, FIELD, Postings, id_order
-from search.variants.shapes import (candidates, edits, family_zipf, minority_candidates, rare_candidates,
-                                    skeleton, sure_leaf, usual_spelling)
+from search.variants.shapes import (candidates, edits, family_zipf, final_ta_stems, minority_candidates,
+                                    rare_candidates, skeleton, sure_leaf, usual_spelling)
 from search.variants.table import FILE, Spellings, leaf_weight
 
 __all__ = [
     "EXACT_FIELD", "FIELD", "FILE", "Contexts", "Evidence", "FormLeaf", "MinerConfig", "Neighbours", "Outlets",
-    "Postings", "Spellings", "candidates", "decide", "edits", "family_zipf", "form_candidates", "id_order",
+    "Postings", "Spellings", "candidates", "decide", "edits", "family_zipf", "final_ta_stems", "form_candidates", "id_order",
     "judge", "leaf_weight", "mine", "mine_forms", "minority_candidates", "rare_candidates", "skeleton",
     "sure_leaf", "update", "usual_spelling", "weigh",
 ]

@@ -9,8 +9,8 @@ from search.variants.config import MinerConfig
 from search.variants.evidence import Contexts, Evidence, Outlets, decide, weigh
 from search.variants.forms import _stemmer, mine_forms
 from search.variants.neighbours import Neighbours, _reader
-from search.variants.postings import FIELD, Postings
-from search.variants.shapes import candidates, minority_candidates, rare_candidates, sure_leaf
+from search.variants.postings import EXACT_FIELD, FIELD, Postings
+from search.variants.shapes import candidates, final_ta_stems, minority_candidates, rare_candidates, sure_leaf
 from search.variants.table import _as_json, _read, _write, leaf_weight
 
 
@@ -32,7 +32,8 @@ def mine(
     (shared with mine_forms, which reads many of the same stems)."""
     postings = postings or Postings(searcher)
     vocabulary = postings.vocabulary()
-    pairs = [(a, b) for a, b in candidates(vocabulary, config) if only is None or a in only or b in only]
+    written_with_ta = final_ta_stems(vocabulary, Postings(searcher, EXACT_FIELD).frequency, config, only)
+    pairs = [(a, b) for a, b in candidates(vocabulary, config, written_with_ta) if only is None or a in only or b in only]
     leaves = [(a, b) for a, b in rare_candidates(vocabulary, config) if only is None or a in only or b in only]
     rare = {a for a, _ in leaves}
     minority = [(a, b) for a, b in minority_candidates(vocabulary, config)
