@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -128,50 +128,59 @@ class ShardService:
 
     # -- phase two: the matches --------------------------------------------------------------------
 
-    def _matched(self, request: ShardRequest, stats: Stats) -> tuple[Matched | None, dict[str, int]]:
-        """The matches of ``request``, and the document numbers of the
-        articles its ``query`` call answered with (which the ``fetch`` then
-        asks for by id): kept from that call if the shard has not changed
-        since, read with this thread's Whoosh searcher (readers are not
-        shared between threads)."""
+    def _matched(self, request: ShardRequest, stats: Stats) -> tuple[Matched | None, dict[str, int], dict]:
+        """The matches of ``request``, the document numbers of the articles
+        its ``query`` calls answered with (which the ``fetch`` then asks for
+        by id), and what was counted over them (``query``'s counts): kept
+        from the first call if the shard has not changed since, read with
+        this thread's Whoosh searcher (readers are not shared between
+        threads).  Kept whatever the depth asked: where copies fill the
+        page, the coordinator asks each shard again for more of its best
+        articles (as one index folds more), and the matches, their counts
+        and their scores are the same; at five times the corpus, where every
+        story has copies, matching again took most of a sharded search."""
         owner = self.searcher
         searcher = ranking.with_stats(owner._searcher(), stats)
         state = arrays.view_key(searcher)
-        key = (request, stats.doc_count, tuple(sorted(stats.field_lengths.items())),
+        key = (replace(request, depth=0), stats.doc_count, tuple(sorted(stats.field_lengths.items())),
                tuple(sorted(stats.doc_frequencies.items())))
         with self._lock:
             kept = self._kept.get(key)
             if kept is not None:
                 self._kept.move_to_end(key)
         if kept is not None and kept[0] == state:
-            found, numbers = kept[1], kept[2]
+            found, numbers, counts = kept[1], kept[2], kept[3]
             if found is None:
-                return None, numbers
+                return None, numbers, counts
             # Without the kept PhraseBonuses: they read with the Whoosh searcher of the
             # thread that made them, so a deeper page here scores again instead.
             return Matched(owner, searcher, owner._view(searcher), found.ranked, found.sort, found.shown, found.docs,
-                           found.scored, found.exact_top), numbers
+                           found.scored, found.exact_top), numbers, counts
         allowed = owner._allowed(searcher, request.filters)
         found = owner.matched(searcher, request.parsed(), request.mode, request.sort, allowed, request.depth)
         numbers: dict[str, int] = {}
+        counts: dict = {}
         with self._lock:
-            self._kept[key] = (state, found, numbers)
+            self._kept[key] = (state, found, numbers, counts)
             while len(self._kept) > KEPT_SEARCHES:
                 self._kept.popitem(last=False)
-        return found, numbers
+        return found, numbers, counts
 
     def query(self, request: ShardRequest, stats: Stats) -> ShardAnswer | None:
         """The counts over this shard's matches and its best ``depth`` articles
         (None: the query has no searchable word)."""
-        found, numbers = self._matched(request, stats)
+        found, numbers, counted = self._matched(request, stats)
         if found is None:
             return None
         view, searcher, docs = found.view, found.searcher, found.docs
-        facets = matching.facet_counts(view, searcher, docs, FACET_FIELDS)
-        days, day_counts = np.unique(view.days(searcher)[docs], return_counts=True)
         codes, multi, names = view.clusters(searcher, self.searcher._roots)
-        in_groups = multi[docs]
-        grouped = sorted({names[c] for c in np.unique(codes[docs[in_groups]]).tolist()})
+        if "counts" not in counted:  # the same at any depth (_matched)
+            facets = matching.facet_counts(view, searcher, docs, FACET_FIELDS)
+            days, day_counts = np.unique(view.days(searcher)[docs], return_counts=True)
+            in_groups = multi[docs]
+            grouped = sorted({names[c] for c in np.unique(codes[docs[in_groups]]).tolist()})
+            counted["counts"] = (facets, days, day_counts, int(np.count_nonzero(~in_groups)), grouped)
+        facets, days, day_counts, singles, grouped = counted["counts"]
         top = found.best(min(len(docs), request.depth))
         ids, values = view.ids(searcher)
         if request.sort == "date":
@@ -182,8 +191,7 @@ class ShardService:
         best = [Candidate(values[ids[d]], key, names[codes[d]], bool(multi[d]), self.number)
                 for d, key in zip(top, keys)]
         numbers.update((c.id, d) for c, d in zip(best, top))
-        return ShardAnswer(self.number, len(docs), facets, days, day_counts, int(np.count_nonzero(~in_groups)),
-                           grouped, best)
+        return ShardAnswer(self.number, len(docs), facets, days, day_counts, singles, grouped, best)
 
     # -- the fetch phase ---------------------------------------------------------------------------
 
@@ -192,12 +200,14 @@ class ShardService:
         """The articles ``ids`` of the merged page (with snippets, or without
         for an export), and this shard's matches in ``clusters`` (the copies
         to fold under the page's hits), with their sort keys."""
-        found, numbers = self._matched(request, stats)
+        found, numbers, _counted = self._matched(request, stats)
         if found is None:
             return Fetched()
         owner = self.searcher
         view, searcher, docs = found.view, found.searcher, found.docs
         found.score_all()
+        if request.sort != "date":
+            found.best(min(len(docs), request.depth))  # the page's scores exact, as its query call made them
         marker = owner.marker(request.parsed()) if snippets else None
         codes, multi, names = view.clusters(searcher, owner._roots)
         hits: dict[str, Hit | Copy] = {}
