@@ -177,3 +177,44 @@ def test_a_fetch_finds_the_pages_articles_by_the_numbers_its_query_answered(tmp_
         assert fetched.hits[other].id == other and by_id == [{"id": other}]
     finally:
         searcher.close()
+
+
+def test_a_shard_matches_a_search_once_when_copies_make_the_coordinator_ask_deeper(tmp_path: Path):
+    """Every story here has four copies (the same text under other ids), so
+    the best 30 articles the coordinator first asks for make 6 stories of the
+    10 a page shows, and it asks each shard again for more: the shard answers
+    from the matches it kept, matching and counting once, and the page is
+    that of one index of the same articles."""
+    topics = ["الحكومة", "البرلمان", "الانتخابات", "الميزانية", "النقابات", "الوزارة", "المعارضة"]
+    records = []
+    for story in range(14):
+        words = " ".join(topics[(story + k) % len(topics)] for k in range(3))
+        body = f"قال مصدر إن المجلس ناقش {words} في جلسة رقم {story} وأعلن قرارات بشأن {words} اليوم."
+        for copy in range(5):
+            records.append({"id": f"s{story}-c{copy}", "title": f"المجلس يناقش {words} {story}", "body": body,
+                            "date": f"2022-09-{10 + copy:02d}", "source": "وكالة", "category": "سياسة"})
+    corpus = write_jsonl(tmp_path / "copies.jsonl", records)
+    root, single = tmp_path / "sharded", tmp_path / "one"
+    shards.build(root, read_sources([corpus]), 2)
+    idx.build(single, read_sources([corpus]))
+    backend = InProcess(root, shards.load(root))
+    calls = Counter()
+    for service in backend.services:
+        matched = service.searcher.matched
+
+        def counted(*args, _matched=matched, _n=service.number, **kwargs):
+            calls[_n] += 1
+            return _matched(*args, **kwargs)
+
+        service.searcher.matched = counted
+    sharded, one = Coordinator(root, backend), Searcher(single)
+    try:
+        found, expected = sharded.search("المجلس"), one.search("المجلس")
+        assert len(found.hits) == 10 and all(len(h.copies) == 4 for h in found.hits)
+        assert [(h.id, round(h.score, 6), [c.id for c in h.copies]) for h in found.hits] == \
+            [(h.id, round(h.score, 6), [c.id for c in h.copies]) for h in expected.hits]
+        assert (found.total, found.facets) == (expected.total, expected.facets)
+        assert calls == {0: 1, 1: 1}  # asked twice (30 articles, then more) and fetched: matched once
+    finally:
+        sharded.close()
+        one.close()
