@@ -309,7 +309,7 @@ class Coordinator:
         merged.total = total = sum(a.total for a in answers)
         merged.facets = merge_facets([a.facets for a in answers])
         merged.timeline = merge_timeline(answers, interval)
-        grouped = set().union(*(a.grouped for a in answers))
+        grouped = np.unique(np.concatenate([a.grouped for a in answers]))  # a cluster across shards once
         merged.stories = stories = sum(a.singles for a in answers) + len(grouped) if collapse else total
         if start >= stories:
             return merged

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from search import arrays, matching, ranking
+from search.cluster import shards as layout
 from search.query import ParsedQuery, Respelling, parse
 from search.ranking import Stats
 from search.searcher import FACET_FIELDS, ArticleView, Copy, Filters, Hit, Matched, Searcher
@@ -79,7 +80,10 @@ class ShardAnswer:
     days: np.ndarray  # the matches' distinct day numbers (search/timeline.py)
     day_counts: np.ndarray
     singles: int  # matches in no cluster of two or more
-    grouped: list[str]  # the clusters of two or more that matches are in
+    # The clusters of two or more that matches are in, by the key of their id
+    # (shards.id_key): where every story has copies, that is most of the
+    # matches, and keys cross to the coordinator as one array, not as strings.
+    grouped: np.ndarray
     best: list[Candidate]
 
 
@@ -108,6 +112,7 @@ class ShardService:
         self._kept: OrderedDict[tuple, tuple] = OrderedDict()
         self._lock = threading.Lock()
         self._codes_of: tuple[list[str], dict[str, int]] | None = None  # cluster names -> codes, for the last table
+        self._keys_of: tuple[list[str], np.ndarray] | None = None  # ... and their keys (_keys)
 
     def ping(self) -> int:
         return self.number
@@ -178,7 +183,7 @@ class ShardService:
             facets = matching.facet_counts(view, searcher, docs, FACET_FIELDS)
             days, day_counts = np.unique(view.days(searcher)[docs], return_counts=True)
             in_groups = multi[docs]
-            grouped = sorted({names[c] for c in np.unique(codes[docs[in_groups]]).tolist()})
+            grouped = np.unique(self._keys(names)[codes[docs[in_groups]]])
             counted["counts"] = (facets, days, day_counts, int(np.count_nonzero(~in_groups)), grouped)
         facets, days, day_counts, singles, grouped = counted["counts"]
         top = found.best(min(len(docs), request.depth))
@@ -238,6 +243,14 @@ class ShardService:
             copies = owner.copies(searcher, [(d, score) for d, _key, score in keyed])
             members = [Member(names[codes[d]], key, copy) for (d, key, _score), copy in zip(keyed, copies)]
         return Fetched(hits, members)
+
+    def _keys(self, names: list[str]) -> np.ndarray:
+        """The key of each cluster id (shards.id_key), for the table ``names`` is of."""
+        kept = self._keys_of
+        if kept is None or kept[0] is not names:
+            keys = np.fromiter((layout.id_key(n) for n in names), dtype=np.uint64, count=len(names))
+            self._keys_of = kept = (names, keys)
+        return kept[1]
 
     def _codes(self, names: list[str]) -> dict[str, int]:
         """Each cluster's code in the clusters table ``names`` (made once a table)."""

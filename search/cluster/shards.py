@@ -52,11 +52,16 @@ ROUTING = "blake2b-64"
 MAX_SHARDS = 256
 
 
-def shard_of(doc_id: str, count: int) -> int:
-    """The shard of an article id: stable everywhere (not Python's hash(),
-    which is salted per process)."""
+def id_key(doc_id: str) -> int:
+    """A 64-bit key of an article id, the same everywhere (not Python's
+    hash(), which is salted per process)."""
     digest = hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % count
+    return int.from_bytes(digest, "big")
+
+
+def shard_of(doc_id: str, count: int) -> int:
+    """The shard of an article id: stable everywhere."""
+    return id_key(doc_id) % count
 
 
 def shard_name(number: int) -> str:
