@@ -142,8 +142,8 @@ class ShardService:
         threads).  Kept whatever the depth asked: where copies fill the
         page, the coordinator asks each shard again for more of its best
         articles (as one index folds more), and the matches, their counts
-        and their scores are the same; at five times the corpus, where every
-        story has copies, matching again took most of a sharded search."""
+        and their scores are the same (matching again cost a sixth of a
+        sharded search where every story has four copies)."""
         owner = self.searcher
         searcher = ranking.with_stats(owner._searcher(), stats)
         state = arrays.view_key(searcher)
@@ -210,9 +210,8 @@ class ShardService:
             return Fetched()
         owner = self.searcher
         view, searcher, docs = found.view, found.searcher, found.docs
-        found.score_all()
         if request.sort != "date":
-            found.best(min(len(docs), request.depth))  # the page's scores exact, as its query call made them
+            found.best(min(len(docs), request.depth))  # every score, the page's exact, as its query call made them
         marker = owner.marker(request.parsed()) if snippets else None
         codes, multi, names = view.clusters(searcher, owner._roots)
         hits: dict[str, Hit | Copy] = {}

@@ -80,7 +80,7 @@ from search.variants.table import FILE, Spellings, leaf_weight
 
 __all__ = [
     "EXACT_FIELD", "FIELD", "FILE", "Contexts", "Evidence", "FormLeaf", "MinerConfig", "Neighbours", "Outlets",
-    "Postings", "Spellings", "candidates", "decide", "edits", "family_zipf", "final_ta_stems", "form_candidates", "id_order",
-    "judge", "leaf_weight", "mine", "mine_forms", "minority_candidates", "rare_candidates", "skeleton",
+    "Postings", "Spellings", "candidates", "decide", "edits", "family_zipf", "final_ta_stems", "form_candidates",
+    "id_order", "judge", "leaf_weight", "mine", "mine_forms", "minority_candidates", "rare_candidates", "skeleton",
     "sure_leaf", "update", "usual_spelling", "weigh",
 ]

@@ -33,7 +33,8 @@ def mine(
     postings = postings or Postings(searcher)
     vocabulary = postings.vocabulary()
     written_with_ta = final_ta_stems(vocabulary, Postings(searcher, EXACT_FIELD).frequency, config, only)
-    pairs = [(a, b) for a, b in candidates(vocabulary, config, written_with_ta) if only is None or a in only or b in only]
+    pairs = [(a, b) for a, b in candidates(vocabulary, config, written_with_ta)
+             if only is None or a in only or b in only]
     leaves = [(a, b) for a, b in rare_candidates(vocabulary, config) if only is None or a in only or b in only]
     rare = {a for a, _ in leaves}
     minority = [(a, b) for a, b in minority_candidates(vocabulary, config)

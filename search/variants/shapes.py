@@ -70,7 +70,8 @@ def _close(a: str, b: str, config: MinerConfig, written_with_ta: frozenset[str] 
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) < config.min_length:
         return False
-    if longer[:-1] == shorter and longer[-1] in FINALS and not (longer[-1] == araby.ALEF and shorter in written_with_ta):
+    ta_name = longer[-1] == araby.ALEF and shorter in written_with_ta  # بنزيما / بنزيم(ة)
+    if longer[:-1] == shorter and longer[-1] in FINALS and not ta_name:
         return False  # امريكا is not امريك(ي) less its ending: a final ا or ه alternates, it is not dropped
     g_changed = [c for c in a if c in G_SOUND] != [c for c in b if c in G_SOUND]
     sounds_a, sounds_b = ([c for c in stem if c in _SOUNDS] for stem in (a, b))
