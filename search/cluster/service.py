@@ -111,8 +111,7 @@ class ShardService:
         # request -> (state of the index, Matched or None, the document number of each article id it answered)
         self._kept: OrderedDict[tuple, tuple] = OrderedDict()
         self._lock = threading.Lock()
-        self._codes_of: tuple[list[str], dict[str, int]] | None = None  # cluster names -> codes, for the last table
-        self._keys_of: tuple[list[str], np.ndarray] | None = None  # ... and their keys (_keys)
+        self._table_of: tuple[list[str], dict[str, int], np.ndarray] | None = None  # _table's, for the last table
 
     def ping(self) -> int:
         return self.number
@@ -183,7 +182,8 @@ class ShardService:
             facets = matching.facet_counts(view, searcher, docs, FACET_FIELDS)
             days, day_counts = np.unique(view.days(searcher)[docs], return_counts=True)
             in_groups = multi[docs]
-            grouped = np.unique(self._keys(names)[codes[docs[in_groups]]])
+            _codes, keys = self._table(names)
+            grouped = np.unique(keys[codes[docs[in_groups]]])
             counted["counts"] = (facets, days, day_counts, int(np.count_nonzero(~in_groups)), grouped)
         facets, days, day_counts, singles, grouped = counted["counts"]
         top = found.best(min(len(docs), request.depth))
@@ -229,7 +229,7 @@ class ShardService:
         members: list[Member] = []
         if clusters:
             chosen = np.zeros(len(names), dtype=bool)
-            codes_of = self._codes(names)
+            codes_of, _keys = self._table(names)
             chosen[[codes_of[c] for c in clusters if c in codes_of]] = True
             inside = docs[multi[docs] & chosen[codes[docs]]] if len(docs) else docs
             dates = view.dates(searcher) if request.sort == "date" else None
@@ -243,20 +243,14 @@ class ShardService:
             members = [Member(names[codes[d]], key, copy) for (d, key, _score), copy in zip(keyed, copies)]
         return Fetched(hits, members)
 
-    def _keys(self, names: list[str]) -> np.ndarray:
-        """The key of each cluster id (shards.id_key), for the table ``names`` is of."""
-        kept = self._keys_of
+    def _table(self, names: list[str]) -> tuple[dict[str, int], np.ndarray]:
+        """Each cluster's code in the clusters table ``names``, and the key
+        of each code's id (shards.id_key): made once a table."""
+        kept = self._table_of
         if kept is None or kept[0] is not names:
             keys = np.fromiter((layout.id_key(n) for n in names), dtype=np.uint64, count=len(names))
-            self._keys_of = kept = (names, keys)
-        return kept[1]
-
-    def _codes(self, names: list[str]) -> dict[str, int]:
-        """Each cluster's code in the clusters table ``names`` (made once a table)."""
-        kept = self._codes_of
-        if kept is None or kept[0] is not names:
-            kept = self._codes_of = (names, {name: code for code, name in enumerate(names)})
-        return kept[1]
+            kept = self._table_of = (names, {name: code for code, name in enumerate(names)}, keys)
+        return kept[1], kept[2]
 
     # -- single articles, words, statistics ---------------------------------------------------------
 

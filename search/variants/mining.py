@@ -32,7 +32,7 @@ def mine(
     (shared with mine_forms, which reads many of the same stems)."""
     postings = postings or Postings(searcher)
     vocabulary = postings.vocabulary()
-    written_with_ta = final_ta_stems(vocabulary, Postings(searcher, EXACT_FIELD).frequency, config, only)
+    written_with_ta = final_ta_stems(vocabulary, lambda form: searcher.doc_frequency(EXACT_FIELD, form), config, only)
     pairs = [(a, b) for a, b in candidates(vocabulary, config, written_with_ta)
              if only is None or a in only or b in only]
     leaves = [(a, b) for a, b in rare_candidates(vocabulary, config) if only is None or a in only or b in only]
