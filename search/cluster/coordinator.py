@@ -3,10 +3,13 @@
 A search is the distributed BM25 search of Elasticsearch's "DFS query then
 fetch":
 
-1. *statistics*: every shard sends the document frequencies of the query's
-   terms, its article count and field lengths; summed, they are the
-   statistics of one index of all the articles (search.ranking.Stats), and
-   the counts the respelling of rare words weighs (asked again with the
+1. *statistics*: every shard's article count, field lengths and document
+   frequencies, summed, are the statistics of one index of all the articles
+   (search.ranking.Stats), and the counts the respelling of rare words
+   weighs.  They are gathered for every term once and held by every shard
+   (search/cluster/statistics.py), so a search names them rather than
+   asking for them; a shard that cannot list its terms makes every search
+   ask each shard for its query's terms first (asked again with the
    respelled words only when there are some);
 2. *query*: every shard scores its matches with those statistics, so its
    scores are the ones a single index gives, and sends its total, facet and
@@ -28,6 +31,7 @@ search/cluster/local.py and search/cluster/ray_backend.py.
 from __future__ import annotations
 
 import heapq
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -41,6 +45,7 @@ from search import ranking
 from search import timeline as timelines
 from search.cluster import shards as layout
 from search.cluster.service import Candidate, Fetched, ShardAnswer, ShardRequest
+from search.cluster.statistics import IndexStats, NeedStats, StatsRef
 from search.query import QueryError, parse
 from search.searcher import (
     FACET_FIELDS,
@@ -91,6 +96,9 @@ class _Call:
     # The document frequencies this search has summed, by (field, term): the
     # statistics' counts answer the words' counts (search.searcher.respell) too.
     known: dict[tuple[str, str], int] = field(default_factory=dict)
+    # The whole index's statistics, if the shards hold them (statistics.py):
+    # then every word's count is read there.
+    whole: IndexStats | None = None
 
     def all(self, method: str, *args, shards: Sequence[int] | None = None) -> dict[int, Any]:
         wanted = range(self.backend.count) if shards is None else shards
@@ -113,10 +121,15 @@ class _ShardedWords:
         self.call = call
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
+        if self.call.whole is not None:
+            return self.call.whole.stats.doc_frequencies.get((fieldname, term), 0)
         known = self.call.known.get((fieldname, term))
         return sum(self.call.all("doc_frequency", fieldname, term).values()) if known is None else known
 
     def doc_frequencies(self, fieldname: str, terms: list[str]) -> dict[str, int]:
+        if self.call.whole is not None:
+            counts = self.call.whole.stats.doc_frequencies
+            return {t: n for t in terms if (n := counts.get((fieldname, t), 0))}
         known = self.call.known
         asked = [t for t in terms if (fieldname, t) not in known]
         if asked:
@@ -199,7 +212,7 @@ def _heads(ranked: Sequence[Candidate]) -> list[Candidate]:
 class _Merged:
     parsed: Any
     request: ShardRequest
-    stats: ranking.Stats
+    stats: ranking.Stats | StatsRef  # StatsRef: the whole index's, which the shards hold
     total: int = 0
     stories: int = 0
     facets: dict = field(default_factory=lambda: {f: {} for f in FACET_FIELDS})
@@ -223,10 +236,32 @@ class Coordinator:
         # The query builder and schema (shared by every shard: same analysis,
         # same spelling table), read from the first shard.
         self.local = Searcher(self.manifest.dirs(index_dir)[0], options)
+        self._whole: IndexStats | None = None  # the shards' statistics added up (_gathered)
+        self._whole_lock = threading.Lock()
 
     @property
     def schema(self):
         return self.local.schema
+
+    def _gathered(self, call: _Call, stale: IndexStats | None = None) -> IndexStats:
+        """The whole index's statistics, gathered from the shards and given
+        to each of them (statistics.py), unless another search did it since
+        ``stale`` was current."""
+        with self._whole_lock:
+            whole = self._whole
+            if whole is None or whole is stale:
+                whole = IndexStats.of(call.all("vocabulary"), self.backend.count)
+                if whole.stats is not None:
+                    call.all("keep_stats", whole.version, whole.stats)
+                self._whole = whole
+        return whole
+
+    def _prepared(self, call: _Call) -> IndexStats:
+        """The whole index's statistics as far as they are known, made the
+        ones ``call`` counts words with when the shards hold them."""
+        whole = self._whole or self._gathered(call)
+        call.whole = whole if whole.stats is not None else None
+        return whole
 
     def _respelled(self, call: _Call, parsed) -> tuple:
         """The respellings of the query's rare words (search.searcher.respell),
@@ -285,19 +320,30 @@ class Coordinator:
         return iter(rows[:limit])
 
     def _find(self, call: _Call, query, page, per_page, sort, filters, mode, collapse, interval,
-              snippets: bool) -> _Merged:
+              snippets: bool, again: bool = True) -> _Merged:
         parsed, filters, mode = self.local.checked(query, sort, filters, mode, interval)
         start, end = (page - 1) * per_page, page * per_page
         depth = fold_depth(end) if collapse else end
-        # The statistics first: their counts of the query's stems are what the
-        # respelling weighs, so a query with no rare word needs no other call.
-        stats = self._stats(call, query, ())
-        respelled = self._respelled(call, parsed)
-        if respelled:
-            stats = self._stats(call, query, respelled)
+        whole = self._prepared(call)
+        if whole.stats is not None:  # the shards hold the whole index's statistics
+            respelled = self._respelled(call, parsed)
+            stats: ranking.Stats | StatsRef = StatsRef(whole.version)
+        else:
+            # The statistics first: their counts of the query's stems are what the
+            # respelling weighs, so a query with no rare word needs no other call.
+            stats = self._stats(call, query, ())
+            respelled = self._respelled(call, parsed)
+            if respelled:
+                stats = self._stats(call, query, respelled)
         request = ShardRequest(query, mode, sort, filters, depth, collapse, respelled)
         merged = _Merged(parsed, request, stats)
         answers = self._query(call, request, stats)
+        if not whole.current({a.shard: a.state for a in answers}):  # a shard changed (an add)
+            stale = whole.stats is not None
+            self._gathered(call, whole)
+            if stale and again:  # its scores were made with statistics of before
+                return self._find(call, query, page, per_page, sort, filters, mode, collapse, interval, snippets,
+                                  again=False)
         total = sum(a.total for a in answers)
         while answers and (later := self.local.falls_back(parsed, request.mode, total)):
             request = replace(request, mode=later)
@@ -333,8 +379,8 @@ class Coordinator:
             by_shard.setdefault(c.shard, []).append(c.id)
         folded = sorted({c.cluster for c in merged.page if c.grouped}) if collapse else []
         asked = range(self.backend.count) if folded else sorted(by_shard)
-        merged.fetched = call.each("fetch", {n: (request, stats, by_shard.get(n, []), folded, snippets)
-                                             for n in asked})
+        merged.fetched = self._asked(call, "fetch", {n: (request, stats, by_shard.get(n, []), folded, snippets)
+                                                     for n in asked})
         return merged
 
     @staticmethod
@@ -344,9 +390,24 @@ class Coordinator:
         call.known.update(stats.doc_frequencies)
         return stats
 
-    def _query(self, call: _Call, request: ShardRequest, stats: ranking.Stats) -> list[ShardAnswer]:
-        answers = call.all("query", request, stats)
+    def _query(self, call: _Call, request: ShardRequest, stats: ranking.Stats | StatsRef) -> list[ShardAnswer]:
+        answers = self._asked(call, "query", {n: (request, stats) for n in range(self.backend.count)})
         return [answers[n] for n in sorted(answers) if answers[n] is not None]
+
+    @staticmethod
+    def _asked(call: _Call, method: str, args: Mapping[int, tuple]) -> dict[int, Any]:
+        """call.each, giving the whole index's statistics to a shard that
+        does not hold them (a process started since) and asking it again."""
+        answers = call.each(method, args)
+        needing = [n for n, answer in answers.items() if isinstance(answer, NeedStats)]
+        if needing and call.whole is not None:
+            whole = call.whole
+            call.each("keep_stats", {n: (whole.version, whole.stats) for n in needing})
+            answers.update(call.each(method, {n: args[n] for n in needing}))
+        for n in [n for n, answer in answers.items() if isinstance(answer, NeedStats)]:
+            del answers[n]
+            call.missing.add(n)
+        return answers
 
     @staticmethod
     def _copies(merged: _Merged, head: Candidate) -> list[Copy]:
@@ -377,6 +438,7 @@ class Coordinator:
                 parsed = None
             if parsed is not None:
                 call = _Call(self.backend, zlib.crc32(highlight.encode("utf-8", "surrogatepass")))
+                self._prepared(call)
                 respelled = self._respelled(call, parsed)
         answers, missing = self.backend.call_all("article", {shard: (doc_id, highlight, related, respelled)})
         if missing:
@@ -415,6 +477,7 @@ class Coordinator:
 
     def warm(self) -> None:
         self.backend.call_all("warm", {n: () for n in range(self.backend.count)})
+        self._gathered(_Call(self.backend, 0))
 
     def close(self) -> None:
         self.backend.close()

@@ -26,6 +26,7 @@ import numpy as np
 
 from search import arrays, matching, ranking
 from search.cluster import shards as layout
+from search.cluster.statistics import NeedStats, StatsRef, Vocabulary, state_of, vocabulary
 from search.query import ParsedQuery, Respelling, parse
 from search.ranking import Stats
 from search.searcher import FACET_FIELDS, ArticleView, Copy, Filters, Hit, Matched, Searcher
@@ -85,6 +86,7 @@ class ShardAnswer:
     # matches, and keys cross to the coordinator as one array, not as strings.
     grouped: np.ndarray
     best: list[Candidate]
+    state: int = 0  # the state of the shard searched (statistics.state_of)
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class ShardService:
         self._kept: OrderedDict[tuple, tuple] = OrderedDict()
         self._lock = threading.Lock()
         self._table_of: tuple[list[str], dict[str, int], np.ndarray] | None = None  # _table's, for the last table
+        self._kept_stats: tuple[tuple, Stats] | None = None  # keep_stats': (version, the whole index's statistics)
 
     def ping(self) -> int:
         return self.number
@@ -130,9 +133,28 @@ class ShardService:
         built = [q for q in (builder.build(parsed, "and"), builder.build(parsed, "or")) if q is not None]
         return ranking.term_stats(self.searcher._view(searcher), searcher, built, SCORED_FIELDS)
 
+    def vocabulary(self) -> Vocabulary:
+        """This shard's statistics for every term (search/cluster/statistics.py)."""
+        searcher = self.searcher._searcher()
+        return vocabulary(self.searcher._view(searcher), searcher, SCORED_FIELDS)
+
+    def keep_stats(self, version: tuple, stats: Stats) -> None:
+        """The whole index's statistics, which later calls name by ``version``."""
+        self._kept_stats = (version, stats)
+
+    def _resolved(self, stats: Stats | StatsRef) -> tuple[Stats | None, tuple]:
+        """The statistics a call names, or None if this shard does not hold
+        them; and what they are kept by."""
+        if not isinstance(stats, StatsRef):
+            return stats, (stats.doc_count, tuple(sorted(stats.field_lengths.items())),
+                           tuple(sorted(stats.doc_frequencies.items())))
+        kept = self._kept_stats
+        return (kept[1] if kept is not None and kept[0] == stats.version else None), stats.version
+
     # -- phase two: the matches --------------------------------------------------------------------
 
-    def _matched(self, request: ShardRequest, stats: Stats) -> tuple[Matched | None, dict[str, int], dict]:
+    def _matched(self, request: ShardRequest, stats: Stats, kept_by: tuple,
+                 ) -> tuple[Matched | None, dict[str, int], dict]:
         """The matches of ``request``, the document numbers of the articles
         its ``query`` calls answered with (which the ``fetch`` then asks for
         by id), and what was counted over them (``query``'s counts): kept
@@ -146,8 +168,7 @@ class ShardService:
         owner = self.searcher
         searcher = ranking.with_stats(owner._searcher(), stats)
         state = arrays.view_key(searcher)
-        key = (replace(request, depth=0), stats.doc_count, tuple(sorted(stats.field_lengths.items())),
-               tuple(sorted(stats.doc_frequencies.items())))
+        key = (replace(request, depth=0), kept_by)
         with self._lock:
             kept = self._kept.get(key)
             if kept is not None:
@@ -170,10 +191,13 @@ class ShardService:
                 self._kept.popitem(last=False)
         return found, numbers, counts
 
-    def query(self, request: ShardRequest, stats: Stats) -> ShardAnswer | None:
+    def query(self, request: ShardRequest, stats: Stats | StatsRef) -> ShardAnswer | NeedStats | None:
         """The counts over this shard's matches and its best ``depth`` articles
         (None: the query has no searchable word)."""
-        found, numbers, counted = self._matched(request, stats)
+        whole, kept_by = self._resolved(stats)
+        if whole is None:
+            return NeedStats(self.number)
+        found, numbers, counted = self._matched(request, whole, kept_by)
         if found is None:
             return None
         view, searcher, docs = found.view, found.searcher, found.docs
@@ -196,16 +220,20 @@ class ShardService:
         best = [Candidate(values[ids[d]], key, names[codes[d]], bool(multi[d]), self.number)
                 for d, key in zip(top, keys)]
         numbers.update((c.id, d) for c, d in zip(best, top))
-        return ShardAnswer(self.number, len(docs), facets, days, day_counts, singles, grouped, best)
+        return ShardAnswer(self.number, len(docs), facets, days, day_counts, singles, grouped, best,
+                           state_of(searcher))
 
     # -- the fetch phase ---------------------------------------------------------------------------
 
-    def fetch(self, request: ShardRequest, stats: Stats, ids: list[str], clusters: list[str],
-              snippets: bool = True) -> Fetched:
+    def fetch(self, request: ShardRequest, stats: Stats | StatsRef, ids: list[str], clusters: list[str],
+              snippets: bool = True) -> Fetched | NeedStats:
         """The articles ``ids`` of the merged page (with snippets, or without
         for an export), and this shard's matches in ``clusters`` (the copies
         to fold under the page's hits), with their sort keys."""
-        found, numbers, _counted = self._matched(request, stats)
+        whole, kept_by = self._resolved(stats)
+        if whole is None:
+            return NeedStats(self.number)
+        found, numbers, _counted = self._matched(request, whole, kept_by)
         if found is None:
             return Fetched()
         owner = self.searcher

@@ -136,25 +136,6 @@ def test_the_spellings_shown_cost_two_calls_to_the_shards_whatever_their_number(
         sharded.close()
 
 
-def test_a_query_without_rare_words_asks_the_shards_for_no_other_counts(built, queries):
-    """The statistics' counts of the query's stems are what the respelling
-    weighs: no other call is needed to find that no word is rare."""
-    one_dir, sharded_dir = built
-    one = Searcher(one_dir)
-    sharded, calls = _counted(sharded_dir)
-    try:
-        plain = [q for q in queries if not one.search(q, per_page=1).spellings and one.search(q).total >= 3][:10]
-        assert len(plain) == 10
-        for query in plain:
-            calls.clear()
-            assert sharded.search(query).total == one.search(query).total
-            assert calls[0] == "term_stats" and calls[-1] == "fetch", (query, calls)
-            assert set(calls) == {"term_stats", "query", "fetch"} and calls.count("term_stats") == 1, (query, calls)
-    finally:
-        one.close()
-        sharded.close()
-
-
 def _counted(sharded_dir) -> tuple[Coordinator, list[str]]:
     """A coordinator over the shards in this process, and the list of the
     calls it makes to them (each a round trip to every shard)."""

@@ -11,12 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ARTICLES, SEEDS, write_jsonl
-from search import clusters, ranking, variants
+from search import clusters, variants
 from search import index as idx
 from search.cli import main
 from search.cluster import shards
 from search.cluster.coordinator import Coordinator
 from search.cluster.local import InProcess
+from search.cluster.statistics import StatsRef
 from search.ingest import Article, read_sources
 from search.searcher import Searcher
 
@@ -171,9 +172,8 @@ def test_a_fetch_finds_the_pages_articles_by_the_numbers_its_query_answered(tmp_
         service = searcher.backend.services[shards.shard_of(found.hits[0].id, 2)]
         other = next(a["id"] for a in ARTICLES if shards.shard_of(a["id"], 2) == service.number
                      and a["id"] not in {h.id for h in found.hits})
-        key = next(reversed(service._kept))  # the search just made: (request, its statistics)
-        stats = ranking.Stats(key[1], dict(key[2]), dict(key[3]))
-        fetched = service.fetch(key[0], stats, [other], [])
+        key = next(reversed(service._kept))  # the search just made: (request, its statistics' version)
+        fetched = service.fetch(key[0], StatsRef(key[1]), [other], [])
         assert fetched.hits[other].id == other and by_id == [{"id": other}]
     finally:
         searcher.close()
