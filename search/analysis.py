@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 from pyarabic.araby import YEH
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
@@ -498,13 +499,12 @@ _BLOCKS = ((0x0000, 0x08FF), (0x1E00, 0x1EFF), (0x2000, 0x2BFF))
 
 
 @lru_cache(maxsize=1)
-def _written_forms() -> tuple[dict[str, str], re.Pattern]:
-    """For each character a normalized word can hold, the characters an
-    NFKC-normal text writes it with (ا: ا أ إ آ ٱ ...; ه: ه ة; 4: 4 ٤ ۴;
-    a: a A), and a pattern of the characters it cannot say that of: those
-    whose normal form is more than one character (ß → ss) and those outside
-    _BLOCKS.  Marks, tatweel and invisible controls normalize to nothing:
-    they may stand between any two letters."""
+def _letters() -> tuple[dict[str, list[str]], list[str]]:
+    """For each character a normalized word can hold, the characters of
+    _BLOCKS an NFKC-normal text writes it with (ا: ا أ إ آ ٱ ...; ه: ه ة;
+    4: 4 ٤ ۴; a: a A); and those it cannot say that of, whose normal form is
+    more than one character (ß → ss) or none.  Marks, tatweel and invisible
+    controls normalize to nothing: they may stand between any two letters."""
     import unicodedata
 
     forms: dict[str, list[str]] = {}
@@ -519,6 +519,16 @@ def _written_forms() -> tuple[dict[str, str], re.Pattern]:
                 forms.setdefault(n, []).append(c)
             else:
                 several.append(c)
+    return forms, several
+
+
+@lru_cache(maxsize=1)
+def _written_forms() -> tuple[dict[str, str], re.Pattern]:
+    """For each character a normalized word can hold, a class of the
+    characters that write it (_letters), and a pattern of the characters
+    outside them: those of _BLOCKS whose normal form is not one character,
+    and any outside _BLOCKS."""
+    forms, several = _letters()
     classes = {n: "[" + "".join(re.escape(c) for c in cs) + "]" for n, cs in forms.items()}
     classes[_HAMZA] = f"(?:{classes[_SEAT]}*{classes[_HAMZA]})"
     blocks = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in _BLOCKS)
@@ -529,16 +539,38 @@ _IGNORED = re.compile(f"[{norm.MARK_CLASS}{norm.TATWEEL}{norm.INVISIBLE_CLASS}]"
 _IN_WORD_CHAR = re.compile(rf"[\w{norm.MARK_CLASS}{norm.TATWEEL}{norm.INVISIBLE_CLASS}]")
 
 
+@lru_cache(maxsize=1)
+def _fold_table() -> np.ndarray:
+    """For each character of _BLOCKS (by code point), the normalized letter
+    it writes (_letters), itself if none."""
+    table = np.arange(max(last for _first, last in _BLOCKS) + 1, dtype=np.uint32)
+    for n, written in _letters()[0].items():
+        table[[ord(c) for c in written]] = ord(n)
+    return table
+
+
+def folded(plain: str) -> str | None:
+    """``plain`` (a text of _letter_by_letter less its marks, tatweel and
+    invisible controls) with each character replaced by the normalized
+    letter it writes: one for one, so that a place in it is the same place
+    in ``plain``.  None for a text with a character outside _BLOCKS."""
+    codes = np.frombuffer(plain.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = _fold_table()
+    if len(codes) and int(codes.max()) >= len(table):
+        return None
+    return table[codes].tobytes().decode("utf-32-le")
+
+
 @lru_cache(maxsize=50_000)
 def _written_part(part: str) -> re.Pattern | None:
-    """Where a text as written, less its marks, tatweel and invisible
-    controls, may hold ``part`` (one of _parts): each letter in any of its
-    written forms; None for a part with a character _written_forms does not
-    know.  Compiled once per part and process."""
-    classes, _several = _written_forms()
-    if any(c not in classes for c in part):
+    """Where a folded text may hold ``part`` (one of _parts): its letters,
+    a hamza with any seats before it (_parts_pattern); None for a part with
+    a character no text writes letter for letter.  A literal pattern, not
+    a class of written forms per letter: compiling those was a tenth of a
+    headline query's time (each new stem of a query compiled its own)."""
+    if any(c not in _letters()[0] for c in part):
         return None
-    return re.compile("".join(classes[c] for c in part))
+    return re.compile(re.escape(part).replace(_HAMZA, f"{_SEAT}*{_HAMZA}"))
 
 
 def written_pattern(letters: str) -> re.Pattern:
@@ -720,7 +752,7 @@ class CachedChain(CompositeAnalyzer):
         (look_up) instead of running the chain over the text."""
         return getattr(self, "_fast", False) and self._terms_are_substrings()
 
-    def look_up(self, raws: Iterable[str], terms: frozenset[str], could_be: re.Pattern, into: dict) -> None:
+    def look_up(self, raws: Iterable[str], terms: frozenset[str], could_be, into: dict) -> None:
         """For each raw word, ``into[raw]`` = (start, end, term) of each of its
         outputs that is one of ``terms``, offsets within the word.
 
@@ -817,6 +849,16 @@ class CachedChain(CompositeAnalyzer):
                 yield t
 
 
+class _AnyOf:
+    """Searches a text for any of ``patterns``: _parts_pattern from the parts' own patterns."""
+
+    def __init__(self, patterns: tuple[re.Pattern, ...]) -> None:
+        self.patterns = patterns
+
+    def search(self, text: str) -> bool:
+        return any(pattern.search(text) for pattern in self.patterns)
+
+
 class Marker:
     """Where the words that ``analyzer`` turns into one of ``terms`` stand in
     a text as written: marking goes through the same analysis as matching,
@@ -831,10 +873,12 @@ class Marker:
         self._words: dict[str, tuple[tuple[int, int, str], ...]] = {}
 
     @cached_property
-    def _could_be(self) -> re.Pattern:
-        """Compiled only if a word the analyzer has not seen comes up: most
-        pages of a running server have none."""
-        return _parts_pattern(self.terms)
+    def _could_be(self) -> "re.Pattern | _AnyOf":
+        """Made only if a word the analyzer has not seen comes up: most
+        pages of a running server have none.  The written parts' patterns
+        when there are (a normalized form is folded letters), since
+        compiling all the parts again took longer than searching with them."""
+        return _AnyOf(self._written) if self._written is not None else _parts_pattern(self.terms)
 
     def spans(self, text: str) -> list[Span]:
         """(start, end, term) of each matched word or word part, in order;
@@ -847,6 +891,10 @@ class Marker:
             return _apart([(t.startchar, t.endchar, t.text) for t in tokens if t.text in self.terms])
         if self._written is not None and _letter_by_letter(text):
             return _apart(self._spans_where_written(text))
+        return _apart(self._spans_by_word(text))
+
+    def _spans_by_word(self, text: str) -> list[Span]:
+        """The spans, every distinct word of the text looked up."""
         words = self._words
         distinct = set(_WORD.findall(text))
         self.analyzer.look_up(distinct.difference(words), self.terms, self._could_be, words)
@@ -857,7 +905,7 @@ class Marker:
                 if parts:
                     base = match.start()
                     spans.extend((base + start, base + end, term) for start, end, term in parts)
-        return _apart(spans)
+        return spans
 
     def _spans_where_written(self, text: str) -> list[Span]:
         """The same spans, from only the words around the places where the
@@ -869,11 +917,14 @@ class Marker:
         across its ends)."""
         gaps = [m.start() for m in _IGNORED.finditer(text)]
         plain = _IGNORED.sub("", text) if gaps else text
+        letters = folded(plain)
+        if letters is None:
+            return self._spans_by_word(text)
         shifted = [g - k for k, g in enumerate(gaps)]  # where each removed character was, in plain
         words, spans = self._words, []
         in_word = _IN_WORD_CHAR.match
         done = 0
-        places = sorted(m.span() for pattern in self._written for m in pattern.finditer(plain))
+        places = sorted(m.span() for pattern in self._written for m in pattern.finditer(letters))
         for first, last in places:
             start = first + bisect_right(shifted, first) if gaps else first
             end = last + bisect_right(shifted, last - 1) if gaps else last

@@ -191,3 +191,18 @@ def test_a_marker_finds_words_however_they_are_written():
             tokens = reference(text, chars=True, mode="index", removestops=False)
             expected = [(t.startchar, t.endchar, t.text) for t in tokens if t.text in terms]
             assert marker.spans(text) == expected, (query, text)
+
+
+def test_a_text_folds_letter_for_letter_into_its_normalized_letters():
+    """Marker._spans_where_written searches a text folded into normalized
+    letters, one character for one, so that a place found there is the same
+    place in the text: each character folds to what normalizing it alone gives."""
+    from search import normalize as norm
+    from search.analysis import _IGNORED, _letter_by_letter, folded
+
+    text = "أعلنت الدولة إنّ آلاف ٱلناس في ٢٠٢٠ ذهبوا إلى کابل وGOOGLE ومسئول ومسؤول ﻻ"
+    usable = [c for c in set(text) if _letter_by_letter(c) and not _IGNORED.fullmatch(c)]
+    assert len(usable) > 20
+    plain = "".join(usable)
+    assert folded(plain) == "".join(norm.normalize(c) for c in plain)
+    assert folded("الحكومة\U0001F600") is None  # outside the blocks it knows
