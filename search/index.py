@@ -44,7 +44,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from search import clusters, flat, pool, variants
 from search.analysis import (NISBA_FIELD, AnalysisConfig, CountedFrequency, compounds_apart, exact_analyzer,
-                             nisba_analyzer, forget_words, learn_words, stem_analyzer)
+                             forget_words, keep_words, learn_words, nisba_analyzer, stem_analyzer)
 from search.ingest import NOTE, Article, Problem, Record
 
 CURRENT = "current"
@@ -583,8 +583,8 @@ def write_generation(
     try:
         ix = whoosh_index.create_in(str(tmp), make_schema(config))
         settings = writer_settings or BUILD_WRITER
-        if mine and settings.get("procs", 1) > 1:
-            settings = {**settings, "words_of": variants.FIELD}  # for the miner (analysis.learn_words)
+        if settings.get("procs", 1) > 1:  # for the miner and keep_words (analysis.learn_words)
+            settings = {**settings, "words_of": variants.FIELD}
         writer = pool.writer(ix, **settings)
         dedup = _Dedup()
         collector = clusters.Collector()
@@ -602,11 +602,12 @@ def write_generation(
         writer.commit(optimize=True)
         clean_flat(ix)
         _replace_duplicates(ix, dedup)
+        analyzer = writer.schema[variants.FIELD].analyzer
+        learn_words(analyzer, tmp)
         if mine:
-            analyzer = writer.schema[variants.FIELD].analyzer
-            learn_words(analyzer, tmp)
             variants.update(tmp, ix, analyzer=analyzer, workers=MINE_WORKERS)
-            forget_words(tmp)
+        keep_words(analyzer, tmp)
+        forget_words(tmp)
         collector.build().save(tmp)
         ix.close()
         final = generations / f"g-{stamp}-{os.getpid()}"

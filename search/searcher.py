@@ -29,7 +29,7 @@ from search import arrays, lexicon, matching, ranking
 from search import snippets
 from search import timeline as timelines
 from search.clusters import FILE as CLUSTERS_FILE, Clusters
-from search.analysis import Marker, compound_parts
+from search.analysis import Marker, compound_parts, load_words
 from search.normalize import clean, normalize
 from search.query import (
     MAX_QUERY_LENGTH,
@@ -602,6 +602,7 @@ class Searcher:
         # which fails once a rebuild has removed this generation.
         self._schema = self._ix.schema
         self._generation = generation
+        load_words(self._schema["text"].analyzer, generation)  # the archive's common words, analysed at the build
         self._load_spellings()
         self._load_clusters()
 

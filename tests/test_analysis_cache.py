@@ -206,3 +206,33 @@ def test_a_text_folds_letter_for_letter_into_its_normalized_letters():
     plain = "".join(usable)
     assert folded(plain) == "".join(norm.normalize(c) for c in plain)
     assert folded("الحكومة\U0001F600") is None  # outside the blocks it knows
+
+
+def test_kept_analyses_are_taken_only_while_the_chain_analyses_the_same(tmp_path):
+    """A build keeps the analyses it made beside the index and a searching
+    process starts with them; a file from another version of the analysis
+    (one of the sampled words analysed differently) is left alone."""
+    import marshal
+
+    from search.analysis import KEPT_WORDS_FILE, keep_words, load_words
+
+    built = stem_analyzer()
+    text = next(SEEDS.glob("*.txt")).read_text(encoding="utf-8")
+    list(built(text))
+    keep_words(built, tmp_path)
+    kept = marshal.loads((tmp_path / KEPT_WORDS_FILE).read_bytes())
+    assert len(kept) > 100 and list(kept) == list(built.words())[: len(kept)]
+
+    fresh = stem_analyzer()
+    assert load_words(fresh, tmp_path) == len(kept)
+    reference = CompositeAnalyzer(*fresh.items)
+    assert [t.text for t in fresh(text)] == [t.text for t in reference(text)]
+    assert fresh.words() == kept  # nothing analysed again
+
+    first = next(iter(kept))
+    kept[first] = "ليس" if kept[first] != "ليس" else "غير"
+    (tmp_path / KEPT_WORDS_FILE).write_bytes(marshal.dumps(kept))
+    other = stem_analyzer()
+    assert load_words(other, tmp_path) == 0 and other.words() == {}
+    (tmp_path / KEPT_WORDS_FILE).write_bytes(b"not marshal")
+    assert load_words(stem_analyzer(), tmp_path) == 0

@@ -25,6 +25,21 @@ def test_build_makes_a_live_generation(index_dir):
     assert [p.name for p in (index_dir / idx.GENERATIONS).iterdir()] == [live.name]
 
 
+def test_a_searcher_starts_with_the_words_the_build_analysed(index_dir):
+    """The build keeps its analyses beside the index (analysis.keep_words):
+    a new searching process does not analyse the archive's words again."""
+    from search.analysis import KEPT_WORDS_FILE
+
+    assert (idx.resolve(index_dir) / KEPT_WORDS_FILE).exists()
+    s = Searcher(index_dir)
+    try:
+        s._searcher()
+        known = s.schema["text"].analyzer.words()
+        assert "الحكومة" in known or "والحكومة" in known, len(known)
+    finally:
+        s.close()
+
+
 def test_rebuild_swaps_and_removes_the_old_generation(index_dir, tmp_path):
     old = idx.resolve(index_dir)
     s = Searcher(index_dir)
