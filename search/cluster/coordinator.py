@@ -339,9 +339,9 @@ class Coordinator:
         merged = _Merged(parsed, request, stats)
         answers = self._query(call, request, stats)
         if not whole.current({a.shard: a.state for a in answers}):  # a shard changed (an add)
-            stale = whole.stats is not None
+            held = whole.stats is not None
             self._gathered(call, whole)
-            if stale and again:  # its scores were made with statistics of before
+            if held and again:  # the shards scored with the statistics of before
                 return self._find(call, query, page, per_page, sort, filters, mode, collapse, interval, snippets,
                                   again=False)
         total = sum(a.total for a in answers)
