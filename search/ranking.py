@@ -93,7 +93,9 @@ def scores(
                 if wanted is not None and len(wanted[i]) * _LOOKUP_RATIO < len(ids):
                     ids, tfs = _picked(ids, tfs, wanted[i])
                 ids, part = _bm25(ids, tfs, idf, norm[start:end], k1_1)
-                out[start:end][ids] += part * factor  # then the Term's boost, as its WrappingMatcher
+                if factor != 1.0:
+                    part *= factor  # then the Term's boost, as its WrappingMatcher
+                out[start:end][ids] += part
                 touched[start:end][ids] = True
         elif isinstance(node, wq.Phrase) and top is not None and only is None:
             phrases.append((node, boost))
@@ -212,7 +214,15 @@ def _bm25(ids: np.ndarray, tfs: np.ndarray, idf: float, norm: np.ndarray, k1_1: 
     bm25() for a term of one segment, ``norm`` that segment's length part."""
     ids = index_of(ids)
     tf = tfs.astype(np.float64)
-    return ids, idf * ((tf * k1_1) / (tf + norm[ids]))
+    # idf * ((tf * k1_1) / (tf + norm)), in place: the same operations on the
+    # same numbers (a sum or a product of two numbers does not depend on
+    # their order), without a new array per step.
+    part = norm[ids].astype(np.float64, copy=False)
+    part += tf
+    tf *= k1_1
+    np.divide(tf, part, out=part)
+    part *= idf
+    return ids, part
 
 
 def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
