@@ -1109,8 +1109,8 @@ def keep_words(analyzer, folder: str | Path) -> None:
     first, as many as CachedChain.learn takes, into ``folder`` beside the
     index: each process that searches it then starts with the archive's
     common words analysed.  A new word on a page was analysed in each
-    process that met it (the snippets' marking of a headline query, a
-    third of its time, in every worker and every shard)."""
+    process that met it, every worker and every shard (a third of the
+    time of marking a headline page's snippets, docs/benchmarks.md)."""
     if not isinstance(analyzer, CachedChain):
         return
     words = analyzer.words()

@@ -94,3 +94,21 @@ def assert_same_answers(one, sharded, queries: list[str], variants=VARIANTS) -> 
             assert got_scores == pytest.approx(want_scores, rel=1e-6, abs=1e-4), (query, variant)
             compared += 1
     return compared
+
+
+def counted_coordinator(sharded_dir: Path):
+    """A coordinator over the shards in this process, and the list of the
+    calls it makes to them (each a round trip to every shard)."""
+    from search.cluster.coordinator import Coordinator
+    from search.cluster.local import InProcess
+
+    backend = InProcess(sharded_dir, shards.load(sharded_dir))
+    calls: list[str] = []
+    real = backend.call_all
+
+    def counted(method, args, key=0):
+        calls.append(method)
+        return real(method, args, key)
+
+    backend.call_all = counted
+    return Coordinator(sharded_dir, backend), calls

@@ -12,7 +12,7 @@ from search.cluster.local import InProcess, LocalProcesses
 from search.normalize import normalize
 from search.respelling import respellings
 from search.searcher import Searcher
-from cluster.conftest import assert_same_answers
+from cluster.conftest import assert_same_answers, counted_coordinator
 
 
 def test_the_shards_answer_as_one_index(built, queries):
@@ -118,7 +118,7 @@ def test_the_spellings_shown_cost_two_calls_to_the_shards_whatever_their_number(
     all at once: a count of the respelled forms, then how each is written."""
     one_dir, sharded_dir = built
     one = Searcher(one_dir)
-    sharded, calls = _counted(sharded_dir)
+    sharded, calls = counted_coordinator(sharded_dir)
     try:
         spelled = [w for q in queries for w in q.replace('"', " ").split() if one.search(w, per_page=1).spellings]
         query = " ".join(dict.fromkeys(spelled))
@@ -134,21 +134,6 @@ def test_the_spellings_shown_cost_two_calls_to_the_shards_whatever_their_number(
     finally:
         one.close()
         sharded.close()
-
-
-def _counted(sharded_dir) -> tuple[Coordinator, list[str]]:
-    """A coordinator over the shards in this process, and the list of the
-    calls it makes to them (each a round trip to every shard)."""
-    backend = InProcess(sharded_dir, shards.load(sharded_dir))
-    calls: list[str] = []
-    real = backend.call_all
-
-    def counted(method, args, key=0):
-        calls.append(method)
-        return real(method, args, key)
-
-    backend.call_all = counted
-    return Coordinator(sharded_dir, backend), calls
 
 
 def test_a_form_leaf_is_searched_across_shards_as_in_one_index(tmp_path):

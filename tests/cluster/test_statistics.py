@@ -11,27 +11,11 @@ import numpy as np
 
 from search import index as idx
 from search.cluster import shards
-from search.cluster.coordinator import Coordinator
-from search.cluster.local import InProcess
 from search.cluster.service import SCORED_FIELDS, ShardRequest, ShardService
 from search.cluster.statistics import IndexStats, NeedStats, StatsRef
 from search.ingest import read_sources
 from search.searcher import Filters, Searcher
-from cluster.conftest import assert_same_answers
-
-
-def _counted(sharded_dir: Path) -> tuple[Coordinator, list[str]]:
-    """A coordinator over the shards in this process, and the calls it makes to them."""
-    backend = InProcess(sharded_dir, shards.load(sharded_dir))
-    calls: list[str] = []
-    real = backend.call_all
-
-    def counted(method, args, key=0):
-        calls.append(method)
-        return real(method, args, key)
-
-    backend.call_all = counted
-    return Coordinator(sharded_dir, backend), calls
+from cluster.conftest import assert_same_answers, counted_coordinator
 
 
 def test_the_shards_vocabularies_add_up_to_one_index_counts(built):
@@ -65,7 +49,7 @@ def test_a_search_is_two_calls_once_the_shards_hold_the_statistics(built, querie
     gathered statistics: every search after the first is a query and a fetch."""
     one_dir, sharded_dir = built
     one = Searcher(one_dir)
-    sharded, calls = _counted(sharded_dir)
+    sharded, calls = counted_coordinator(sharded_dir)
     try:
         assert_same_answers(one, sharded, queries[:1], ({},))
         assert calls[:2] == ["vocabulary", "keep_stats"]
@@ -87,7 +71,7 @@ def test_a_shard_that_lost_its_statistics_is_given_them_again(built, queries):
     given them, and the search is whole."""
     one_dir, sharded_dir = built
     one = Searcher(one_dir)
-    sharded, calls = _counted(sharded_dir)
+    sharded, calls = counted_coordinator(sharded_dir)
     try:
         sharded.warm()
         lost = sharded.backend.services[1]
@@ -111,7 +95,7 @@ def test_an_add_makes_the_coordinator_gather_the_statistics_again(built, queries
     shutil.copytree(sharded_dir, tmp_path / "sharded")
     one_dir, sharded_dir = tmp_path / "one", tmp_path / "sharded"
     one = Searcher(one_dir)
-    sharded, calls = _counted(sharded_dir)
+    sharded, calls = counted_coordinator(sharded_dir)
     try:
         assert_same_answers(one, sharded, queries[:5], ({},))
         more = tmp_path / "more.jsonl"
@@ -142,7 +126,7 @@ def test_a_shard_without_a_whole_term_directory_is_asked_for_its_statistics(buil
     for path in removed:
         path.unlink()
     one = Searcher(one_dir)
-    sharded, calls = _counted(sharded_dir)
+    sharded, calls = counted_coordinator(sharded_dir)
     try:
         assert_same_answers(one, sharded, queries[:10], ({},))
         assert "keep_stats" not in calls and calls.count("term_stats") >= 10, calls
