@@ -18,6 +18,7 @@ import os
 import re
 from bisect import bisect_right
 from functools import cached_property, lru_cache
+from itertools import islice
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -1114,7 +1115,7 @@ def keep_words(analyzer, folder: str | Path) -> None:
     if not isinstance(analyzer, CachedChain):
         return
     words = analyzer.words()
-    kept = {raw: words[raw] for raw, _ in zip(words, range(CachedChain.MAX_ENTRIES // 2))}
+    kept = dict(islice(words.items(), CachedChain.MAX_ENTRIES // 2))
     path = Path(folder) / KEPT_WORDS_FILE
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     tmp.write_bytes(marshal.dumps(kept))

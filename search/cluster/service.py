@@ -221,7 +221,7 @@ class ShardService:
                 for d, key in zip(top, keys)]
         numbers.update((c.id, d) for c, d in zip(best, top))
         return ShardAnswer(self.number, len(docs), facets, days, day_counts, singles, grouped, best,
-                           state_of(searcher))
+                           state_of(view))
 
     # -- the fetch phase ---------------------------------------------------------------------------
 

@@ -32,10 +32,10 @@ from search.flat import key_of
 from search.ranking import Stats
 
 
-def state_of(searcher) -> int:
-    """A 64-bit name of the state of a shard's index (arrays.view_key): its
-    segments and their deletions."""
-    digest = hashlib.blake2b(repr(arrays.view_key(searcher)).encode("utf-8"), digest_size=8).digest()
+def state_of(view: arrays.IndexView) -> int:
+    """A 64-bit name of the state of a shard's index the view is of (its
+    key, arrays.view_key: the segments and their deletions)."""
+    digest = hashlib.blake2b(repr(view.key).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little")
 
 
@@ -69,7 +69,7 @@ def vocabulary(view: arrays.IndexView, searcher, fields: tuple[str, ...]) -> Voc
     """The statistics of the index ``searcher`` reads, from its segments'
     flat directories."""
     reader = searcher.reader()
-    own = Vocabulary(state_of(searcher), searcher.doc_count_all(),
+    own = Vocabulary(state_of(view), searcher.doc_count_all(),
                      {name: reader.field_length(name) for name in fields})
     keys, counts = [], []
     for segment, (leaf, _offset) in zip(view.segments, reader.leaf_readers()):
