@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-from search import arrays
+from search import arrays, phrases
 from search.analysis import NISBA_FIELD, nisba_stem
 from search.arrays import IndexView, first
 from search.flat import FlatPostings
@@ -36,35 +36,46 @@ class WithoutNisba(wq.Term):
     search/matching.py; anything else takes it for the plain Term."""
 
 
-def docset(view: IndexView, searcher, query: wq.Query) -> np.ndarray:
+def docset(view: IndexView, searcher, query: wq.Query, within: np.ndarray | None = None) -> np.ndarray:
     """A mask of the articles ``query`` matches (deleted ones may be set:
-    ``view.live`` leaves them out)."""
+    ``view.live`` leaves them out), exact for those in ``within`` (a mask;
+    None: every article).  An And narrows ``within`` for what it checks
+    last, its phrases: their positions are read only for the articles
+    that have everything else."""
     if isinstance(query, WithoutNisba):
         with_it = view.frequencies(searcher, NISBA_FIELD, nisba_stem(query.text))
         return view.frequencies(searcher, query.fieldname, query.text) > with_it
     if isinstance(query, wq.Term):
         return view.mask(searcher, query.fieldname, query.text)
+    if isinstance(query, wq.Phrase):
+        return phrases.mask(view, searcher, query, within)
     if isinstance(query, wq.And):
         wanted = [sub for sub in query.subqueries if not isinstance(sub, wq.Not)]
         if not wanted:
             return np.zeros(view.n, dtype=bool)
-        found = docset(view, searcher, wanted[0])
-        for sub in wanted[1:]:
-            found &= docset(view, searcher, sub)
-        for sub in query.subqueries:
+        found = np.ones(view.n, dtype=bool) if within is None else within.copy()
+        # Phrases last, and the words left out before them.
+        for sub in sorted(query.subqueries, key=lambda sub: (_has_phrase(sub), isinstance(sub, wq.Not))):
             if isinstance(sub, wq.Not):
-                found &= ~docset(view, searcher, sub.query)
+                found &= ~docset(view, searcher, sub.query, found)
+            else:
+                found &= docset(view, searcher, sub, found)
         return found
     if isinstance(query, wq.Or):
         found = np.zeros(view.n, dtype=bool)
         for sub in query.subqueries:
-            found |= docset(view, searcher, sub)
+            found |= docset(view, searcher, sub, within)
         return found
-    # Phrases, ranges: Whoosh's own matchers.
+    # Ranges and the like: Whoosh's own matchers.
     found = np.zeros(view.n, dtype=bool)
     docs = np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
     found[docs] = True
     return found
+
+
+def _has_phrase(query: wq.Query) -> bool:
+    """Whether ``query`` has a phrase, which docset checks last."""
+    return isinstance(query, wq.Phrase) or any(_has_phrase(sub) for sub in getattr(query, "subqueries", ()))
 
 
 def docnums(mask: np.ndarray) -> np.ndarray:

@@ -25,9 +25,9 @@ from math import log
 import numpy as np
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
+from search import phrases
 from search.arrays import IndexView, first, index_of, kth_largest, present
 
 # Below this many candidates per posting, a term's postings for the
@@ -78,7 +78,7 @@ def scores(
     if only is not None:
         bounds = np.searchsorted(only, [start for start, _ in slices] + [view.n])
         wanted = [only[bounds[i] : bounds[i + 1]] - start for i, (start, _) in enumerate(slices)]
-    phrases = []
+    waiting = []  # the phrases whose bonuses PhraseBonuses reads
     for node, boost in _leaves(query):
         if isinstance(node, wq.Term):
             lists = view.postings(searcher, node.fieldname, node.text)
@@ -98,7 +98,13 @@ def scores(
                 out[start:end][ids] += part
                 touched[start:end][ids] = True
         elif isinstance(node, wq.Phrase) and top is not None and only is None:
-            phrases.append((node, boost))
+            waiting.append((node, boost))
+        elif isinstance(node, wq.Phrase) and only is not None and node.slop == 1:
+            # The asked articles' bonuses, their positions read for them alone
+            # (Whoosh's matcher would read every article with all the words).
+            bonus, has_all = _phrase_bonus(view, searcher, node, only)
+            having = _add_phrase(view, searcher, node, boost, only[has_all[only]], out, bonus)
+            touched[having] = True
         else:  # a phrase: Whoosh's own matcher and score
             for sub, offset in searcher.leaf_searchers():
                 matcher = node.matcher(sub)
@@ -108,8 +114,8 @@ def scores(
                     touched[docnum] = True
                     matcher.next()
     bonuses = None
-    if phrases:
-        bonuses = PhraseBonuses(view, searcher, phrases, touched if among is None else touched & among)
+    if waiting:
+        bonuses = PhraseBonuses(view, searcher, waiting, touched if among is None else touched & among)
         bonuses.add(out, top)
     return out, touched, bonuses
 
@@ -122,7 +128,7 @@ class PhraseBonuses:
     Whoosh scores a phrase as the sum of its words' BM25 scores, boosted:
     that sum, for the articles with all the words, bounds the bonus.  Only
     positions say whether an article has the phrase (read one article at a
-    time, search/ranking._having), so they are read for as few as can decide
+    time, search/phrases.py), so they are read for as few as can decide
     the page: the articles with the highest score plus bound first, a batch
     at a time, until the next one's score plus bound stays under the
     ``top``-th best score (which the bonuses found so far raise).  Articles
@@ -131,33 +137,12 @@ class PhraseBonuses:
 
     def __init__(self, view: IndexView, searcher, phrases: list, shown: np.ndarray) -> None:
         self.view, self.searcher, self.phrases, self.shown = view, searcher, phrases, shown
-        k1_1 = view.k1 + 1
         self.bound = np.zeros(view.n, dtype=np.float64)
         self.candidates = []
         self.bonuses = []  # each phrase's score where an article has it, as Whoosh computes it
         for node, boost in phrases:
-            norm = view.norms(searcher, node.fieldname)
-            has_all = np.ones(view.n, dtype=bool)
-            words = []
-            for word in node.words:
-                lists = view.postings(searcher, node.fieldname, word)
-                present = np.zeros(view.n, dtype=bool)
-                score = np.zeros(view.n, dtype=np.float64)
-                if any(len(ids) for ids, _ in lists):
-                    idf = idf_of(searcher, node.fieldname, word, lists)
-                    for (start, end), (ids, tfs) in zip(view.slices(), lists):
-                        ids, part = _bm25(ids, tfs, idf, norm[start:end], k1_1)
-                        score[start:end][ids] = part
-                        present[start:end][ids] = True
-                has_all &= present
-                words.append(score)
+            bonus, has_all = _phrase_bonus(view, searcher, node)
             has_all &= shown
-            # Whoosh's phrase matcher scores the intersection of its words'
-            # matchers, a binary tree of sums (make_binary_tree), times the
-            # phrase's boost; added times the boost above the phrase.
-            bonus = _tree_sum(words)
-            if node.boost != 1.0:
-                bonus = bonus * node.boost
             self.bonuses.append(bonus)
             self.bound[has_all] += bonus[has_all] * boost
             self.candidates.append(has_all)
@@ -181,6 +166,37 @@ class PhraseBonuses:
             self.read[check] = True
             if len(docs) > top:
                 threshold = _kth(out, docs[out[docs] >= threshold], top)
+
+
+def _phrase_bonus(view: IndexView, searcher, node: wq.Phrase, only: np.ndarray | None = None,
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """(the phrase's score for an article that has it, a mask of the
+    articles with all its words), for every article or for ``only``
+    (ascending document numbers).  Whoosh's phrase matcher scores the
+    intersection of its words' matchers, a binary tree of sums
+    (make_binary_tree), times the phrase's boost."""
+    k1_1 = view.k1 + 1
+    norm = view.norms(searcher, node.fieldname)
+    has_all = np.ones(view.n, dtype=bool)
+    words = []
+    for word in node.words:
+        lists = view.postings(searcher, node.fieldname, word)
+        present = np.zeros(view.n, dtype=bool)
+        score = np.zeros(view.n, dtype=np.float64)
+        if any(len(ids) for ids, _ in lists):
+            idf = idf_of(searcher, node.fieldname, word, lists)
+            for (start, end), (ids, tfs) in zip(view.slices(), lists):
+                if only is not None:
+                    ids, tfs = _picked(ids, tfs, only[(only >= start) & (only < end)] - start)
+                ids, part = _bm25(ids, tfs, idf, norm[start:end], k1_1)
+                score[start:end][ids] = part
+                present[start:end][ids] = True
+        has_all &= present
+        words.append(score)
+    bonus = _tree_sum(words)
+    if node.boost != 1.0:
+        bonus = bonus * node.boost
+    return bonus, has_all
 
 
 def _kth(out: np.ndarray, docs: np.ndarray, top: int) -> float:
@@ -236,20 +252,22 @@ def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
 
 
 def _add_phrase(view: IndexView, searcher, node: wq.Phrase, boost: float, docs: np.ndarray, out: np.ndarray,
-                bonus: np.ndarray | None = None) -> None:
-    """Add the phrase's score to those of ``docs`` (ascending) that have it.
-    Of a phrase of adjacent words, which ones have it is read from the
-    words' positions (_having) and its score is ``bonus``, Whoosh's own
-    sum; otherwise Whoosh's phrase matcher skips from one to the next
-    (it reads the positions of every article with all the words on its
-    way, and scores one article at a time)."""
+                bonus: np.ndarray | None = None) -> np.ndarray:
+    """Add the phrase's score to those of ``docs`` (ascending) that have it,
+    and return those.  Of a phrase of adjacent words, which ones have it is
+    read from the words' positions (search/phrases.py) and its score is
+    ``bonus``, Whoosh's own sum; otherwise Whoosh's phrase matcher skips
+    from one to the next (it reads the positions of every article with all
+    the words on its way, and scores one article at a time)."""
+    found = []
     for segment, (sub, offset) in enumerate(searcher.leaf_searchers()):
         local = docs[(docs >= offset) & (docs < offset + sub.reader().doc_count_all())] - offset
         if len(local) and node.slop == 1:
-            local = _having(view, segment, sub.reader(), node, local)
+            local = phrases.having(view, segment, sub.reader(), node, local)
             if bonus is not None:
                 having = local + offset
                 out[having] += bonus[having] * boost
+                found.append(having)
                 continue
         if not len(local):
             continue
@@ -263,60 +281,8 @@ def _add_phrase(view: IndexView, searcher, node: wq.Phrase, boost: float, docs: 
                     break
             if matcher.id() == docnum:
                 out[docnum + offset] += matcher.score() * boost
-
-
-def _having(view: IndexView, segment: int, reader, node: wq.Phrase, docs: np.ndarray) -> np.ndarray:
-    """Those of ``docs`` (ascending, local to the ``segment``-th segment)
-    that have the phrase: its words at consecutive positions, as Whoosh's
-    phrase matcher (slop 1) finds them.  That matcher, asked to skip to an
-    article, reads the positions of every article with all the words on the
-    way to the next one with the phrase: thousands for a phrase of common
-    words.  Here each word's positions are read for the asked articles
-    only, each from its own block (IndexView.positions), or where that
-    cannot be, through the words' own matchers (_having_by_matchers)."""
-    having, words = docs, []
-    for word in node.words:
-        found = view.positions(reader, segment, node.fieldname, word, having)
-        if found is None:
-            return _having_by_matchers(reader, node, docs)
-        if len(found[0]) < len(having):  # keep each word's positions for the articles left
-            keep = np.isin(having, found[0])
-            words = [[p for p, k in zip(positions, keep) if k] for positions in words]
-        having = found[0]
-        words.append(found[1])
-        if not len(having):
-            break
-    return having[[_consecutive(positions) for positions in zip(*words)]] if len(having) else having
-
-
-def _consecutive(positions: tuple[list[int], ...]) -> bool:
-    """Whether the words, at these positions each, follow one another somewhere."""
-    starts = set(positions[0])
-    for i, later in enumerate(positions[1:], start=1):
-        starts.intersection_update(p - i for p in later)
-    return bool(starts)
-
-
-def _having_by_matchers(reader, node: wq.Phrase, docs: np.ndarray) -> np.ndarray:
-    """_having through the words' Whoosh matchers, each skipping by block
-    header to the asked articles."""
-    try:
-        matchers = [reader.postings(node.fieldname, word) for word in node.words]
-    except TermNotFound:
-        return docs[:0]
-    found = []
-    for docnum in docs.tolist():
-        positions = []
-        for matcher in matchers:
-            if matcher.is_active() and matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if not matcher.is_active() or matcher.id() != docnum:
-                break
-            positions.append(matcher.value_as("positions"))
-        else:
-            if _consecutive(tuple(positions)):
-                found.append(docnum)
-    return np.asarray(found, dtype=docs.dtype)
+                found.append(np.array([docnum + offset]))
+    return np.concatenate(found) if found else docs[:0]
 
 
 def _picked(ids: np.ndarray, tfs: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

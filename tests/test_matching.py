@@ -53,6 +53,9 @@ def _queries(records) -> list[str]:
     # where it could change the page (search/ranking.py).
     queries += ['"المملكة العربية السعودية" وزير الخارجية يلتقي نظيره', 'مجلس "الأمن الدولي" يناقش الأوضاع في سوريا اليوم',
                 '"وزير الخارجية" "ولي العهد" يبحثان العلاقات الثنائية -قطر']
+    # Short (all-words) queries with a phrase: its positions are read only
+    # for the articles with the other words (search/phrases.py).
+    queries += ['"وزير الخارجية" السعودي', '"مجلس الأمن" سوريا -روسيا']
     return queries
 
 
@@ -294,7 +297,7 @@ def test_the_articles_with_a_phrase_are_those_whooshs_phrase_matcher_finds(news_
     article's from its own posting block (arrays.Blocks): the same articles
     as Whoosh's phrase matcher finds, in lists of many blocks, in every
     segment, and without asking Whoosh's matchers."""
-    from search import ranking
+    from search import phrases, ranking
 
     index_dir, records = news_index
     searcher = Searcher(index_dir)
@@ -302,23 +305,23 @@ def test_the_articles_with_a_phrase_are_those_whooshs_phrase_matcher_finds(news_
         s = searcher._searcher()
         view = searcher._view(s)
         rng = random.Random(11)
-        phrases = []
+        quoted = []
         for title in rng.sample([r["title"] for r in records if r.get("title")], 60):
             words = title.split()
             if len(words) >= 3:
                 k = rng.randint(2, 3)
                 at = rng.randint(0, len(words) - k)
-                phrases.append('"' + " ".join(words[at:at + k]) + '"')
+                quoted.append('"' + " ".join(words[at:at + k]) + '"')
         # Words in more than a block's 128 articles of a segment.
-        phrases += ['"العام الماضي"', '"قال رئيس"', '"بين البلدين"', '"أول مرة"', '"في اليوم الأول"',
+        quoted += ['"العام الماضي"', '"قال رئيس"', '"بين البلدين"', '"أول مرة"', '"في اليوم الأول"',
                     '"وزير الخارجية"', '"المملكة العربية السعودية"']
 
         def refused(*args):
             raise AssertionError("read through Whoosh's matchers")
 
-        monkeypatch.setattr(ranking, "_having_by_matchers", refused)
+        monkeypatch.setattr(phrases, "by_matchers", refused)
         many_blocks = checked = 0
-        for query in phrases:
+        for query in quoted:
             nodes = [n for n, _ in ranking._leaves(searcher._builder.build(parse(query), "and"))
                      if isinstance(n, wq.Phrase) and n.slop == 1]
             for node in nodes:
@@ -330,7 +333,7 @@ def test_the_articles_with_a_phrase_are_those_whooshs_phrase_matcher_finds(news_
                         whooshs.add(matcher.id())
                         matcher.next()
                     docs = np.arange(reader.doc_count_all())
-                    mine = ranking._having(view, segment, reader, node, docs)
+                    mine = phrases.having(view, segment, reader, node, docs)
                     live = {int(d) for d in mine if not reader.is_deleted(int(d))}
                     assert live == whooshs, (query, segment)
                     checked += bool(whooshs)
@@ -340,3 +343,48 @@ def test_the_articles_with_a_phrase_are_those_whooshs_phrase_matcher_finds(news_
         assert checked >= 20 and many_blocks >= 5
     finally:
         searcher.close()
+
+
+def test_an_all_words_search_reads_a_phrase_only_where_its_other_words_are(news_index, monkeypatch):
+    """Counting an all-words search with a phrase reads the phrase's
+    positions only for the articles that have everything else (Whoosh's
+    phrase matcher read every article with the phrase's words), and
+    matches what Whoosh's own matchers match."""
+    from search import arrays, matching
+
+    index_dir, _records = news_index
+    searcher = Searcher(index_dir)
+    try:
+        s = searcher._searcher()
+        view = searcher._view(s)
+        asked = []
+        real = arrays.IndexView.positions
+
+        def recorded(self, reader, segment, fieldname, text, docs):
+            asked.append(docs + view.offsets[segment])
+            return real(self, reader, segment, fieldname, text, docs)
+
+        monkeypatch.setattr(arrays.IndexView, "positions", recorded)
+        narrowed = 0
+        for query in ['"وزير الخارجية" السعودي', '"المملكة العربية السعودية" الرياض -قطر', '"مجلس الأمن" سوريا']:
+            counting = searcher._counting.build(parse(query), "and")
+            asked.clear()
+            found = matching.docset(view, s, counting) & view.live
+            whooshs = np.zeros(view.n, dtype=bool)
+            whooshs[list(s.docs_for_query(counting))] = True
+            assert np.array_equal(found, whooshs), query
+            # Everything else: the query with each phrase's words instead of the phrase.
+            rest = matching.docset(view, s, _words_for_phrases(counting))
+            assert asked and all(rest[docs].all() for docs in asked), query
+            phrase = next(node for node in counting.leaves() if isinstance(node, wq.Phrase))
+            with_words = np.logical_and.reduce([view.mask(s, phrase.fieldname, w) for w in phrase.words])
+            narrowed += max(len(docs) for docs in asked) < np.count_nonzero(with_words)
+        assert narrowed == 3
+    finally:
+        searcher.close()
+
+
+def _words_for_phrases(query: wq.Query) -> wq.Query:
+    if isinstance(query, wq.Phrase):
+        return wq.And([wq.Term(query.fieldname, word) for word in query.words])
+    return query.apply(_words_for_phrases)
