@@ -187,10 +187,12 @@ def _postfile(leaf):
     return getattr(getattr(leaf, "_terms", None), "_postfile", None)
 
 
-def read_positions(leaf, fieldname: str, blocks: Blocks, places: np.ndarray) -> list[list[int]] | None:
+def read_positions(leaf, fieldname: str, blocks: Blocks, places: np.ndarray,
+                   block_values: Callable[[object, int], tuple | None] | None = None) -> list[list[int]] | None:
     """The term's positions in the postings at ``places`` (ascending places
-    in its list, Blocks), each block decoded once; None if a block is not
-    what whoosh3 writes (the caller then asks Whoosh's matchers)."""
+    in its list, Blocks), each block decoded once (by ``block_values``,
+    which may keep them: Store.block_values); None if a block is not what
+    whoosh3 writes (the caller then asks Whoosh's matchers)."""
     postfile = _postfile(leaf)
     if postfile is None:
         return None
@@ -201,7 +203,7 @@ def read_positions(leaf, fieldname: str, blocks: Blocks, places: np.ndarray) -> 
     for place, block in zip(places.tolist(), which.tolist()):
         if block != current:
             current = block
-            values = _block_values(postfile, int(blocks.offsets[block]))
+            values = (block_values or _block_values)(postfile, int(blocks.offsets[block]))
         at = place - int(blocks.firsts[block])
         if values is None or not 0 <= at < len(values):
             return None
@@ -379,6 +381,9 @@ class Values:
 # room for all of them.  Small archives never fill it.
 DEFAULT_CACHE_MB = 512
 _POSTING_BYTES = 8
+# Decoded blocks of positions a process keeps (Store.block_values): a
+# block holds up to 128 articles' positions, about 10 KB decoded.
+KEPT_BLOCKS = 4096
 
 
 class Store:
@@ -392,6 +397,7 @@ class Store:
         self.values: dict[str, Values] = {}
         self._postings: OrderedDict[tuple, tuple[Postings, Blocks | None]] = OrderedDict()
         self._size = 0
+        self._blocks: OrderedDict[tuple, tuple | None] = OrderedDict()  # (segment key, offset) -> values
 
     def segment(self, key: tuple, leaf) -> Segment:
         with self.lock:
@@ -433,6 +439,24 @@ class Store:
                 self._shrink()
             return self._postings.get(entry, found)
 
+    def block_values(self, key: tuple, postfile, offset: int) -> tuple | None:
+        """The decoded values (positions) of the block at ``offset`` of a
+        segment's postings file, kept: a ranked search with a phrase reads
+        its words' positions a batch of articles at a time (ranking.
+        PhraseBonuses), and articles of one batch and the next, or of a
+        deeper page, often share a block of a common word."""
+        entry = (key, offset)
+        with self.lock:
+            if entry in self._blocks:
+                self._blocks.move_to_end(entry)
+                return self._blocks[entry]
+        found = _block_values(postfile, offset)  # outside the lock
+        with self.lock:
+            self._blocks[entry] = found
+            while len(self._blocks) > KEPT_BLOCKS:
+                self._blocks.popitem(last=False)
+        return found
+
     def resize(self, cache_mb: int) -> None:
         """Keep up to ``cache_mb`` megabytes of posting lists from now on."""
         with self.lock:
@@ -454,6 +478,8 @@ class Store:
                 self.segments.pop(key, None)
             for entry in [e for e in self._postings if e[0] in keys]:
                 self._size -= len(self._postings.pop(entry)[0][0])
+            for entry in [e for e in self._blocks if e[0] in keys]:
+                del self._blocks[entry]
 
     def facet_values(self, fieldname: str) -> Values:
         with self.lock:
@@ -534,7 +560,8 @@ class IndexView:
         if blocks is None:
             return None
         docs, places = present(ids, docs)
-        positions = read_positions(reader, fieldname, blocks, places)
+        positions = read_positions(reader, fieldname, blocks, places,
+                                   lambda postfile, offset: self.store.block_values(key, postfile, offset))
         return None if positions is None else (docs, positions)
 
     def doc_frequency(self, searcher, fieldname: str, text: str) -> int:

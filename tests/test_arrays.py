@@ -180,3 +180,45 @@ def test_the_store_keeps_posting_lists_up_to_its_size_most_recent_first(small_in
         assert len(store._postings) == 1  # the last list read stays
     finally:
         searcher.close()
+
+
+def test_a_block_of_positions_is_decoded_once_and_forgotten_with_its_segment(tmp_path, monkeypatch):
+    """Store.block_values keeps decoded blocks of positions: asked again (the
+    next batch of a phrase's articles, a deeper page), a block is not decoded
+    again, and it is dropped with its segment."""
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "a.jsonl", _articles("a", 600, "المفاوضات"))]))
+    searcher = Searcher(index_dir)
+    store = arrays.Store()
+    decoded = []
+    real = arrays._block_values
+
+    def counted(postfile, offset):
+        decoded.append(offset)
+        return real(postfile, offset)
+
+    monkeypatch.setattr(arrays, "_block_values", counted)
+    try:
+        whoosh = searcher._searcher()
+        view = searcher._view(whoosh)
+        view.store = store
+        leaves = [leaf for leaf, _ in whoosh.reader().leaf_readers()]
+        segment = max(range(len(leaves)), key=lambda i: leaves[i].doc_count_all())
+        leaf = leaves[segment]
+        n = leaf.doc_count_all()
+        blocks = -(-n // 128)  # every article has the word; 128 postings a block
+        assert blocks >= 2
+        word = searcher._builder.stems("المفاوضات")[0]
+        docs = np.arange(n)
+        first = view.positions(leaf, segment, "text", word, docs)
+        assert len(first[0]) == n and len(set(decoded)) == len(decoded) == blocks
+        again = view.positions(leaf, segment, "text", word, docs[::7])
+        assert len(decoded) == blocks  # every block kept
+        assert [first[1][i] for i in range(0, n, 7)] == again[1]
+        whooshs = dict(leaf.postings("text", word).items_as("positions"))
+        assert {int(d): list(p) for d, p in zip(first[0], first[1])} == {d: list(p) for d, p in whooshs.items()}
+        store.forget({view.segments[segment].key})
+        view.positions(leaf, segment, "text", word, docs[:1])
+        assert len(decoded) == blocks + 1  # read again once its segment was forgotten
+    finally:
+        searcher.close()
