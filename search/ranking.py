@@ -62,7 +62,8 @@ def scores(
     scored whole, and the other articles' scores are left incomplete.
 
     With ``top`` (and ``among``, a mask of the articles that may be shown),
-    only the ``top`` best scores of ``among`` need be exact: a phrase's bonus
+    only the ``top`` best scores of ``among`` need be exact (none with 0:
+    the caller reads the bonuses it needs): a phrase's bonus
     is then checked (positions, through Whoosh's phrase matcher) only for the
     articles it could lift into them, rather than for every article with all
     of its words.  A phrase of common words otherwise cost tens of
@@ -116,7 +117,8 @@ def scores(
     bonuses = None
     if waiting:
         bonuses = PhraseBonuses(view, searcher, waiting, touched if among is None else touched & among)
-        bonuses.add(out, top)
+        if top:
+            bonuses.add(out, top)
     return out, touched, bonuses
 
 
@@ -166,6 +168,78 @@ class PhraseBonuses:
             self.read[check] = True
             if len(docs) > top:
                 threshold = _kth(out, docs[out[docs] >= threshold], top)
+
+    def add_stories(self, out: np.ndarray, end: int, stories: np.ndarray, ranks: np.ndarray) -> None:
+        """Make exact, in ``out``, the best article of each of the ``end``
+        best stories (``stories``: each article's story code) and which
+        article that is: a folded page shows those, and a story's copies,
+        which share its words and positions, need not each be read.
+
+        An unread article matters only if its score with every bonus could
+        reach the ``end``-th best story's score so far, and could beat the
+        best article of its own story (more, or as much with a smaller
+        rank: IndexView.ranks).  Its upper score adds its bonuses one by one
+        in the order they would be added: rounding is monotone, so that is
+        its score if it has every phrase and no less than it otherwise."""
+        docs = np.flatnonzero(self.shown)
+        batch = max(2 * end, 32)
+        threshold = _story_kth(out, docs, stories, ranks, end)
+        while True:
+            # The threshold only rises: what cannot reach it now never will.
+            docs = docs[out[docs] + self.bound[docs] * (1 + 1e-9) + 1e-9 >= threshold]
+            unread = docs[(self.bound[docs] > 0) & ~self.read[docs]]
+            upper = out[unread]  # a copy
+            for (_node, boost), has_all, bonus in zip(self.phrases, self.candidates, self.bonuses):
+                having = has_all[unread]
+                upper[having] += bonus[unread[having]] * boost
+            keep = upper >= threshold
+            unread, upper = unread[keep], upper[keep]
+            if not len(unread):
+                return
+            # The best article of each story so far, among those that score the threshold.
+            high = docs[out[docs] >= threshold]
+            high = high[np.lexsort((ranks[high], -out[high]))]
+            codes, at = np.unique(stories[high], return_index=True)
+            heads = high[at]
+            where = np.minimum(np.searchsorted(codes, stories[unread]), len(codes) - 1)
+            has_head = (codes[where] == stories[unread]) if len(codes) else np.zeros(len(unread), dtype=bool)
+            head = heads[where] if len(codes) else unread
+            beaten = has_head & ((upper < out[head]) | ((upper == out[head]) & (ranks[unread] > ranks[head])))
+            unread, upper = unread[~beaten], upper[~beaten]
+            if not len(unread):
+                return
+            # The likeliest first, one article a story: its copies wait for what it shows.
+            order = np.lexsort((ranks[unread], -upper))
+            _, first_of = np.unique(stories[unread[order]], return_index=True)
+            check = np.sort(unread[order[np.sort(first_of)[:batch]]])
+            for (node, boost), has_all, bonus in zip(self.phrases, self.candidates, self.bonuses):
+                _add_phrase(self.view, self.searcher, node, boost, check[has_all[check]], out, bonus)
+            self.read[check] = True
+            threshold = _story_kth(out, docs, stories, ranks, end)
+
+    def add_for(self, out: np.ndarray, docs: np.ndarray) -> None:
+        """Make the scores of ``docs`` (ascending) exact in ``out``."""
+        check = docs[(self.bound[docs] > 0) & ~self.read[docs]]
+        if len(check):
+            for (node, boost), has_all, bonus in zip(self.phrases, self.candidates, self.bonuses):
+                _add_phrase(self.view, self.searcher, node, boost, check[has_all[check]], out, bonus)
+            self.read[check] = True
+
+
+def _story_kth(out: np.ndarray, docs: np.ndarray, stories: np.ndarray, ranks: np.ndarray, end: int) -> float:
+    """The score of the ``end``-th best story's best article in ``out`` (0
+    if fewer stories have articles): from the best articles, more of them
+    until they hold ``end`` stories."""
+    count = min(len(docs), 3 * end)
+    while count:
+        top = first(docs, out[docs], count, ranks)
+        _, at = np.unique(stories[top], return_index=True)
+        if len(at) >= end:
+            return float(out[top[np.sort(at)[end - 1]]])
+        if count == len(docs):
+            break
+        count = min(len(docs), 4 * count)
+    return 0.0
 
 
 def _phrase_bonus(view: IndexView, searcher, node: wq.Phrase, only: np.ndarray | None = None,

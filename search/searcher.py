@@ -319,6 +319,36 @@ class Matched:
             self.exact_top = count
         return [d for d, _ in ranking.best(self.scored, self.docs, count, view.ranks(searcher))]
 
+    def heads(self, end: int, depth: int, codes: np.ndarray) -> list[int]:
+        """The best article of each of the ``end`` first stories (``codes``:
+        each article's story), in the page order, from the best ``depth``
+        articles first, more if copies fill them.  Where phrase bonuses
+        wait, only the stories' best articles are made exact (ranking.
+        PhraseBonuses.add_stories): the best 63 articles of a page of ten
+        are a dozen stories where every story has four copies."""
+        if self.sort != "date" and self.bonuses is not None:
+            ranks = self.view.ranks(self.searcher)
+            self.scored = self.scored.copy()  # a shard may keep this Matched's arrays for another call
+            self.bonuses.add_stories(self.scored, end, codes, ranks)
+
+            def pick(count: int) -> list[int]:
+                return [d for d, _ in ranking.best(self.scored, self.docs, count, ranks)]
+        else:
+            pick = self.best
+
+        count = min(len(self.docs), depth)
+        while True:
+            heads = _heads(pick(count), codes)
+            if len(heads) >= end or count >= len(self.docs):
+                return heads
+            count = fold_more(count, len(heads), end, len(self.docs))
+
+    def make_exact(self, docs: np.ndarray) -> None:
+        """Make the scores of ``docs`` (ascending) exact: the copies a page
+        shows under their story's best article, with their scores."""
+        if self.sort != "date" and self.bonuses is not None:
+            self.bonuses.add_for(self.scored, docs)
+
     def score(self, d: int) -> float:
         return float(self.scored[d]) if self.scored is not None else 0.0
 
@@ -891,7 +921,8 @@ class Searcher:
         # With folding, the page's stories are found among the best ``depth``
         # articles, more if copies fill them (rare): the cost stays that of the page.
         depth = fold_depth(end) if collapse else end
-        found = self.matched(searcher, parsed, mode, sort, allowed, depth)
+        # Folded, the stories' best articles are made exact (Matched.heads), not the best ``depth``.
+        found = self.matched(searcher, parsed, mode, sort, allowed, 0 if collapse else depth)
         if found is None:
             return None
         view, docs = found.view, found.docs
@@ -907,19 +938,14 @@ class Searcher:
         if not collapse:
             return _Found(len(docs), [(d, found.score(d), []) for d in found.best(end)[start:end]], facets, stories,
                           timeline, clusters)
-        count = min(len(docs), depth)
-        while True:
-            heads = _heads(found.best(count), codes)
-            if len(heads) >= end or count >= len(docs):
-                break
-            count = fold_more(count, len(heads), end, len(docs))
-        heads = heads[start:end]
-        folded = self._folded_under(view, searcher, docs, heads, codes, multi, found.scored, sort)
+        heads = found.heads(end, depth, codes)[start:end]
+        folded = self._folded_under(view, searcher, docs, heads, codes, multi, found, sort)
         return _Found(len(docs), [(h, found.score(h), folded.get(h, [])) for h in heads], facets, stories, timeline,
                       clusters)
 
     @staticmethod
-    def _folded_under(view, searcher, docs, heads, codes, multi, scored, sort) -> dict[int, list[tuple[int, float]]]:
+    def _folded_under(view, searcher, docs, heads, codes, multi, found: Matched, sort,
+                      ) -> dict[int, list[tuple[int, float]]]:
         """The matched members of each head's cluster but the head, in the
         page's order (best score, or newest, first)."""
         grouped = [h for h in heads if multi[h]]
@@ -927,6 +953,8 @@ class Searcher:
             return {}
         # The matched articles of the heads' clusters (docs is ascending).
         members, _ = arrays.present(docs, view.members(codes, np.unique(codes[np.asarray(grouped)])))
+        found.make_exact(members)
+        scored = found.scored
         if sort == "date":
             keys = view.dates(searcher)[members].astype(np.float64)
         else:

@@ -209,3 +209,51 @@ def test_fold_more_asks_for_what_the_share_of_stories_says() -> None:
     assert fold_more(30, 1, 10, 10**6) == 120  # at most four times as many
     assert fold_more(30, 6, 10, 40) == 40  # no more than there are
     assert fold_more(100, 99, 100, 10**6) >= 101  # always at least one more a missing story
+
+
+def test_a_folded_page_with_a_phrase_reads_a_story_once_and_ranks_as_unfolded(tmp_path: Path) -> None:
+    """Where a ranked query has a phrase, a folded page makes exact only the
+    best article of each story it shows and the copies under them
+    (PhraseBonuses.add_stories): the same pages, copies and scores as the
+    unfolded ranking, every score of which is exact, with fewer articles'
+    positions read than making the best articles exact one by one."""
+    import random
+
+    from search.query import parse
+
+    rng = random.Random(5)
+    words = (STORY + " " + OTHER).replace("،", " ").replace(".", " ").split()
+    records = []
+    for story in range(24):
+        body = " ".join(rng.sample(words, 40))
+        for copy in range(5):
+            # Some copies have the phrase, some its words apart, some neither.
+            extra = [" مصانع النسيج", " النسيج في مصانع", ""][(story + copy) % 3] * (1 + story % 2)
+            records.append({"id": f"s{story:02d}-{copy}", "title": f"خبر {story}", "body": body + extra,
+                            "date": f"20{10 + copy}-01-{story % 28 + 1:02d}"})
+    target = tmp_path / "index"
+    idx.build(target, read_sources([write(tmp_path / "wire.jsonl", records)]))
+    query = 'الحكومة توقع اتفاقا لإنهاء الإضراب في "مصانع النسيج"'
+    searcher = Searcher(target)
+    try:
+        unfolded = [h for p in (1, 2) for h in searcher.search(query, page=p, per_page=60, collapse=False).hits]
+        pages = [searcher.search(query, page=p, per_page=10) for p in (1, 2, 3)]
+        s = searcher._searcher()
+        by_story = searcher.matched(s, parse(query), "or", "relevance", None, 0)
+        codes = by_story.view.clusters(s, searcher._roots)[0]
+        by_story.heads(10, 30, codes)
+        by_article = searcher.matched(s, parse(query), "or", "relevance", None, 30)
+        count = 30
+        while len({int(codes[d]) for d in by_article.best(count)}) < 10:
+            count += 10
+    finally:
+        searcher.close()
+    assert len(unfolded) == 120
+    stories: dict[str, list] = {}
+    for hit in unfolded:
+        stories.setdefault(hit.id.split("-")[0], []).append(hit)
+    expected = [(hits[0].id, hits[0].score, [(c.id, c.score) for c in hits[1:]]) for hits in stories.values()]
+    folded = [(h.id, h.score, [(c.id, c.score) for c in h.copies]) for page in pages for h in page.hits]
+    assert pages[0].stories == 24 and folded == expected
+    assert len({score for _, score, _ in expected}) > 12  # the phrase changes the ranking
+    assert 0 < by_story.bonuses.read.sum() < by_article.bonuses.read.sum()
