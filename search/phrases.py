@@ -12,6 +12,8 @@ search (search/matching.py) and the phrase bonuses of a ranked one
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
@@ -34,7 +36,7 @@ def mask(view: IndexView, searcher, node: wq.Phrase, within: np.ndarray | None =
         if node.slop == 1:
             found[offset + having(view, segment, reader, node, local)] = True
         else:  # words within a distance: Whoosh's matcher, skipping to the candidates
-            found[offset + by_matcher(node.matcher(sub), local)] = True
+            found[offset + np.fromiter(on_each(node.matcher(sub), local), dtype=np.int64)] = True
     return found
 
 
@@ -89,17 +91,16 @@ def by_matchers(reader, node: wq.Phrase, docs: np.ndarray) -> np.ndarray:
     return np.asarray(found, dtype=docs.dtype)
 
 
-def by_matcher(matcher, docs: np.ndarray) -> np.ndarray:
+def on_each(matcher, docs: np.ndarray) -> Iterator[int]:
     """Those of ``docs`` (ascending, local) a phrase's own Whoosh matcher
-    finds, skipping to each in turn."""
-    found = []
+    finds, skipping to each in turn; the matcher is on each as it is
+    yielded (for its score)."""
     for docnum in docs.tolist():
         if not matcher.is_active():
-            break
+            return
         if matcher.id() < docnum:
             matcher.skip_to(docnum)
             if not matcher.is_active():
-                break
+                return
         if matcher.id() == docnum:
-            found.append(docnum)
-    return np.asarray(found, dtype=docs.dtype)
+            yield docnum

@@ -345,17 +345,11 @@ def _add_phrase(view: IndexView, searcher, node: wq.Phrase, boost: float, docs: 
                 continue
         if not len(local):
             continue
-        matcher = node.matcher(sub)
-        for docnum in local.tolist():
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                out[docnum + offset] += matcher.score() * boost
-                found.append(np.array([docnum + offset]))
+        matcher, hits = node.matcher(sub), []
+        for docnum in phrases.on_each(matcher, local):
+            out[docnum + offset] += matcher.score() * boost
+            hits.append(docnum + offset)
+        found.append(np.asarray(hits, dtype=docs.dtype))
     return np.concatenate(found) if found else docs[:0]
 
 

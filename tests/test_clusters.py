@@ -168,37 +168,51 @@ def test_folding_reaches_past_the_first_ranked_articles(tmp_path: Path) -> None:
     assert len(copied) == 1 and len(copied[0].copies) == 29
 
 
-def test_pages_where_every_story_has_copies_fold_the_ranking_as_it_is(tmp_path: Path) -> None:
+def _wire_index(tmp_path: Path, seed: int, body_of) -> Path:
     """Twenty-four stories each printed five times (as an archive of the
-    same wire years apart): folding asks for more of the best articles in
-    rounds (searcher.fold_more), and each page is the unfolded ranking's
-    first article of each story, in order, its copies after it."""
+    same wire years apart); ``body_of(story, copy, words)`` is a copy's
+    body, ``words`` forty random words of its story."""
     import random
 
-    rng = random.Random(3)
+    rng = random.Random(seed)
     words = (STORY + " " + OTHER).replace("،", " ").replace(".", " ").split()
     records = []
     for story in range(24):
-        body = " ".join(rng.sample(words, 40)) + " الإضراب في مصانع النسيج" * (story % 3)
+        sample = " ".join(rng.sample(words, 40))
         for copy in range(5):
-            records.append({"id": f"s{story:02d}-{copy}", "title": f"خبر {story}", "body": body,
+            records.append({"id": f"s{story:02d}-{copy}", "title": f"خبر {story}", "body": body_of(story, copy, sample),
                             "date": f"20{10 + copy}-01-{story % 28 + 1:02d}"})
     target = tmp_path / "index"
     idx.build(target, read_sources([write(tmp_path / "wire.jsonl", records)]))
-    query = "الحكومة توقع اتفاقا لإنهاء الإضراب في مصانع النسيج"
-    searcher = Searcher(target)
-    try:
-        unfolded = [h for p in (1, 2) for h in searcher.search(query, page=p, per_page=60, collapse=False).hits]
-        pages = [searcher.search(query, page=p, per_page=10) for p in (1, 2, 3)]
-    finally:
-        searcher.close()
-    assert len(unfolded) == 120
+    return target
+
+
+def _folded_and_unfolded(searcher: Searcher, query: str) -> tuple[list, list]:
+    """The first three folded pages of ten as (id, score, copies), and
+    what they must be: the unfolded ranking's first article of each story,
+    in order, its copies after it."""
+    unfolded = [h for p in (1, 2) for h in searcher.search(query, page=p, per_page=60, collapse=False).hits]
+    pages = [searcher.search(query, page=p, per_page=10) for p in (1, 2, 3)]
+    assert len(unfolded) == 120 and pages[0].stories == 24
     stories: dict[str, list] = {}
     for hit in unfolded:
         stories.setdefault(hit.id.split("-")[0], []).append(hit)
-    expected = [(hits[0].id, [(c.id, c.score) for c in hits[1:]]) for hits in stories.values()]
-    folded = [(h.id, [(c.id, c.score) for c in h.copies]) for page in pages for h in page.hits]
-    assert pages[0].stories == 24 and folded == expected
+    expected = [(hits[0].id, hits[0].score, [(c.id, c.score) for c in hits[1:]]) for hits in stories.values()]
+    folded = [(h.id, h.score, [(c.id, c.score) for c in h.copies]) for page in pages for h in page.hits]
+    return folded, expected
+
+
+def test_pages_where_every_story_has_copies_fold_the_ranking_as_it_is(tmp_path: Path) -> None:
+    """Where every story has copies, folding asks for more of the best
+    articles in rounds (searcher.fold_more), and each page is the unfolded
+    ranking's first article of each story, in order, its copies after it."""
+    target = _wire_index(tmp_path, 3, lambda story, copy, words: words + " الإضراب في مصانع النسيج" * (story % 3))
+    searcher = Searcher(target)
+    try:
+        folded, expected = _folded_and_unfolded(searcher, "الحكومة توقع اتفاقا لإنهاء الإضراب في مصانع النسيج")
+    finally:
+        searcher.close()
+    assert folded == expected
 
 
 def test_fold_more_asks_for_what_the_share_of_stories_says() -> None:
@@ -217,27 +231,17 @@ def test_a_folded_page_with_a_phrase_reads_a_story_once_and_ranks_as_unfolded(tm
     (PhraseBonuses.add_stories): the same pages, copies and scores as the
     unfolded ranking, every score of which is exact, with fewer articles'
     positions read than making the best articles exact one by one."""
-    import random
-
     from search.query import parse
 
-    rng = random.Random(5)
-    words = (STORY + " " + OTHER).replace("،", " ").replace(".", " ").split()
-    records = []
-    for story in range(24):
-        body = " ".join(rng.sample(words, 40))
-        for copy in range(5):
-            # Some copies have the phrase, some its words apart, some neither.
-            extra = [" مصانع النسيج", " النسيج في مصانع", ""][(story + copy) % 3] * (1 + story % 2)
-            records.append({"id": f"s{story:02d}-{copy}", "title": f"خبر {story}", "body": body + extra,
-                            "date": f"20{10 + copy}-01-{story % 28 + 1:02d}"})
-    target = tmp_path / "index"
-    idx.build(target, read_sources([write(tmp_path / "wire.jsonl", records)]))
+    def body_of(story: int, copy: int, words: str) -> str:
+        # Some copies have the phrase, some its words apart, some neither.
+        return words + [" مصانع النسيج", " النسيج في مصانع", ""][(story + copy) % 3] * (1 + story % 2)
+
+    target = _wire_index(tmp_path, 5, body_of)
     query = 'الحكومة توقع اتفاقا لإنهاء الإضراب في "مصانع النسيج"'
     searcher = Searcher(target)
     try:
-        unfolded = [h for p in (1, 2) for h in searcher.search(query, page=p, per_page=60, collapse=False).hits]
-        pages = [searcher.search(query, page=p, per_page=10) for p in (1, 2, 3)]
+        folded, expected = _folded_and_unfolded(searcher, query)
         s = searcher._searcher()
         by_story = searcher.matched(s, parse(query), "or", "relevance", None, 0)
         codes = by_story.view.clusters(s, searcher._roots)[0]
@@ -248,12 +252,6 @@ def test_a_folded_page_with_a_phrase_reads_a_story_once_and_ranks_as_unfolded(tm
             count += 10
     finally:
         searcher.close()
-    assert len(unfolded) == 120
-    stories: dict[str, list] = {}
-    for hit in unfolded:
-        stories.setdefault(hit.id.split("-")[0], []).append(hit)
-    expected = [(hits[0].id, hits[0].score, [(c.id, c.score) for c in hits[1:]]) for hits in stories.values()]
-    folded = [(h.id, h.score, [(c.id, c.score) for c in h.copies]) for page in pages for h in page.hits]
-    assert pages[0].stories == 24 and folded == expected
+    assert folded == expected
     assert len({score for _, score, _ in expected}) > 12  # the phrase changes the ranking
     assert 0 < by_story.bonuses.read.sum() < by_article.bonuses.read.sum()
