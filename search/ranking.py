@@ -59,17 +59,18 @@ def scores(
 
     With ``only`` (ascending document numbers), only those articles' scores
     are meant: a long posting list is then looked up for them rather than
-    scored whole, and the other articles' scores are left incomplete.
+    scored whole, a phrase's positions are read for them alone, and the
+    other articles' scores are left incomplete.
 
     With ``top`` (and ``among``, a mask of the articles that may be shown),
     only the ``top`` best scores of ``among`` need be exact (none with 0:
-    the caller reads the bonuses it needs): a phrase's bonus
-    is then checked (positions, through Whoosh's phrase matcher) only for the
-    articles it could lift into them, rather than for every article with all
-    of its words.  A phrase of common words otherwise cost tens of
-    milliseconds, most of a long query's time.  The PhraseBonuses that
-    did it (None without phrases, or without ``top``) makes more scores
-    exact later (a deeper page) without scoring again.
+    the caller reads the bonuses it needs): a phrase's bonus is then checked
+    (its words' positions, search/phrases.py) only for the articles it could
+    lift into them, rather than for every article with all of its words.  A
+    phrase of common words otherwise cost tens of milliseconds, most of a
+    long query's time.  The PhraseBonuses that did it (None without
+    phrases, or without ``top``) makes more scores exact later (a deeper
+    page, a folded page's stories) without scoring again.
     """
     out = np.zeros(view.n, dtype=np.float64)
     touched = np.zeros(view.n, dtype=bool)
