@@ -764,6 +764,15 @@ def first(docs: np.ndarray, keys: np.ndarray, count: int, ties: np.ndarray | Non
     return docs[order[:count]]
 
 
+def first_of_each(ranked: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The first of ``ranked`` (articles in page order) of each value of
+    ``codes`` (each article's story), in that order: a folded page's heads."""
+    if not len(ranked):
+        return ranked
+    _, at = np.unique(codes[ranked], return_index=True)
+    return ranked[np.sort(at)]
+
+
 # Below this many keys a count, the whole array is partitioned.
 _SAMPLED_FROM = 64
 

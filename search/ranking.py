@@ -28,7 +28,7 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from search import phrases
-from search.arrays import IndexView, first, index_of, kth_largest, present
+from search.arrays import IndexView, first, first_of_each, index_of, kth_largest, present
 
 # Below this many candidates per posting, a term's postings for the
 # candidates are found by binary search rather than by scoring the whole list.
@@ -164,9 +164,7 @@ class PhraseBonuses:
             if upper[pending[at]] < threshold:
                 break
             check = np.sort(pending[at : at + batch])
-            for (node, boost), has_all, bonus in zip(self.phrases, self.candidates, self.bonuses):
-                _add_phrase(self.view, self.searcher, node, boost, check[has_all[check]], out, bonus)
-            self.read[check] = True
+            self._read(out, check)
             if len(docs) > top:
                 threshold = _kth(out, docs[out[docs] >= threshold], top)
 
@@ -210,21 +208,22 @@ class PhraseBonuses:
             if not len(unread):
                 return
             # The likeliest first, one article a story: its copies wait for what it shows.
-            order = np.lexsort((ranks[unread], -upper))
-            _, first_of = np.unique(stories[unread[order]], return_index=True)
-            check = np.sort(unread[order[np.sort(first_of)[:batch]]])
-            for (node, boost), has_all, bonus in zip(self.phrases, self.candidates, self.bonuses):
-                _add_phrase(self.view, self.searcher, node, boost, check[has_all[check]], out, bonus)
-            self.read[check] = True
+            check = np.sort(first_of_each(unread[np.lexsort((ranks[unread], -upper))], stories)[:batch])
+            self._read(out, check)
             threshold = _story_kth(out, docs, stories, ranks, end)
 
     def add_for(self, out: np.ndarray, docs: np.ndarray) -> None:
         """Make the scores of ``docs`` (ascending) exact in ``out``."""
         check = docs[(self.bound[docs] > 0) & ~self.read[docs]]
         if len(check):
-            for (node, boost), has_all, bonus in zip(self.phrases, self.candidates, self.bonuses):
-                _add_phrase(self.view, self.searcher, node, boost, check[has_all[check]], out, bonus)
-            self.read[check] = True
+            self._read(out, check)
+
+    def _read(self, out: np.ndarray, check: np.ndarray) -> None:
+        """Add to ``out`` the bonuses of the phrases ``check`` (ascending)
+        has, read from their positions, and mark them read."""
+        for (node, boost), has_all, bonus in zip(self.phrases, self.candidates, self.bonuses):
+            _add_phrase(self.view, self.searcher, node, boost, check[has_all[check]], out, bonus)
+        self.read[check] = True
 
 
 def _story_kth(out: np.ndarray, docs: np.ndarray, stories: np.ndarray, ranks: np.ndarray, end: int) -> float:
@@ -233,10 +232,9 @@ def _story_kth(out: np.ndarray, docs: np.ndarray, stories: np.ndarray, ranks: np
     until they hold ``end`` stories."""
     count = min(len(docs), 3 * end)
     while count:
-        top = first(docs, out[docs], count, ranks)
-        _, at = np.unique(stories[top], return_index=True)
-        if len(at) >= end:
-            return float(out[top[np.sort(at)[end - 1]]])
+        heads = first_of_each(first(docs, out[docs], count, ranks), stories)
+        if len(heads) >= end:
+            return float(out[heads[end - 1]])
         if count == len(docs):
             break
         count = min(len(docs), 4 * count)

@@ -274,17 +274,6 @@ def _distinct(codes: np.ndarray) -> int:
     return int(np.count_nonzero(seen))
 
 
-def _heads(ranked: list[int], codes: np.ndarray) -> list[int]:
-    """The first (best) article of each cluster in ``ranked``, in order."""
-    seen: set[int] = set()
-    heads = []
-    for d, code in zip(ranked, codes[np.asarray(ranked, dtype=np.int64)].tolist() if ranked else []):
-        if code not in seen:
-            seen.add(code)
-            heads.append(d)
-    return heads
-
-
 class Matched:
     """The articles a query matches in one state of the index, ascending,
     and their scores: what a page, an export and a shard's answer are made
@@ -338,7 +327,7 @@ class Matched:
 
         count = min(len(self.docs), depth)
         while True:
-            heads = _heads(pick(count), codes)
+            heads = arrays.first_of_each(np.asarray(pick(count), dtype=np.int64), codes).tolist()
             if len(heads) >= end or count >= len(self.docs):
                 return heads
             count = fold_more(count, len(heads), end, len(self.docs))
@@ -939,20 +928,20 @@ class Searcher:
             return _Found(len(docs), [(d, found.score(d), []) for d in found.best(end)[start:end]], facets, stories,
                           timeline, clusters)
         heads = found.heads(end, depth, codes)[start:end]
-        folded = self._folded_under(view, searcher, docs, heads, codes, multi, found, sort)
+        folded = self._folded_under(found, heads, codes, multi)
         return _Found(len(docs), [(h, found.score(h), folded.get(h, [])) for h in heads], facets, stories, timeline,
                       clusters)
 
     @staticmethod
-    def _folded_under(view, searcher, docs, heads, codes, multi, found: Matched, sort,
-                      ) -> dict[int, list[tuple[int, float]]]:
+    def _folded_under(found: Matched, heads, codes, multi) -> dict[int, list[tuple[int, float]]]:
         """The matched members of each head's cluster but the head, in the
         page's order (best score, or newest, first)."""
         grouped = [h for h in heads if multi[h]]
         if not grouped:
             return {}
-        # The matched articles of the heads' clusters (docs is ascending).
-        members, _ = arrays.present(docs, view.members(codes, np.unique(codes[np.asarray(grouped)])))
+        view, searcher, sort = found.view, found.searcher, found.sort
+        # The matched articles of the heads' clusters (found.docs is ascending).
+        members, _ = arrays.present(found.docs, view.members(codes, np.unique(codes[np.asarray(grouped)])))
         found.make_exact(members)
         scored = found.scored
         if sort == "date":
