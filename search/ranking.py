@@ -81,13 +81,21 @@ def scores(
         bounds = np.searchsorted(only, [start for start, _ in slices] + [view.n])
         wanted = [only[bounds[i] : bounds[i + 1]] - start for i, (start, _) in enumerate(slices)]
     waiting = []  # the phrases whose bonuses PhraseBonuses reads
-    for node, boost in _leaves(query):
+    leaves = list(_leaves(query))
+    # While every part added is positive, the articles of the terms are
+    # those with a positive score: one pass over the scores marks them,
+    # rather than a pass over each term's postings.
+    marking = any(boost * node.boost <= 0 for node, boost in leaves)
+    for node, boost in leaves:
         if isinstance(node, wq.Term):
             lists = view.postings(searcher, node.fieldname, node.text)
             if not any(len(ids) for ids, _ in lists):
                 continue
             idf = idf_of(searcher, node.fieldname, node.text, lists)
             factor = boost * node.boost
+            if idf <= 0 and not marking:  # another idf than BM25's
+                touched |= out > 0
+                marking = True
             norm = view.norms(searcher, node.fieldname)
             for i, ((start, end), (ids, tfs)) in enumerate(zip(slices, lists)):
                 if not len(ids):
@@ -98,7 +106,8 @@ def scores(
                 if factor != 1.0:
                     part *= factor  # then the Term's boost, as its WrappingMatcher
                 out[start:end][ids] += part
-                touched[start:end][ids] = True
+                if marking:
+                    touched[start:end][ids] = True
         elif isinstance(node, wq.Phrase) and top is not None and only is None:
             waiting.append((node, boost))
         elif isinstance(node, wq.Phrase) and only is not None and node.slop == 1:
@@ -115,6 +124,8 @@ def scores(
                     out[docnum] += matcher.score() * boost
                     touched[docnum] = True
                     matcher.next()
+    if not marking:
+        touched |= out > 0
     bonuses = None
     if waiting:
         bonuses = PhraseBonuses(view, searcher, waiting, touched if among is None else touched & among)
