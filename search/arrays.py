@@ -550,12 +550,20 @@ class IndexView:
                   ) -> tuple[np.ndarray, list[list[int]]] | None:
         """(those of ``docs`` (ascending local numbers of the ``segment``-th
         segment, ``reader`` the calling thread's reader of it) that have the
-        term, the term's positions in each), each read from its own block
-        (Blocks); None where the list was not read by blocks."""
+        term, the term's positions in each), each a slice of the segment's
+        flat values (search/flat.py) or read from its own block (Blocks);
+        None where the list was read neither way."""
         key = self.segments[segment].key
         ids, _tfs = self.store.postings(key, reader, fieldname, text)
         if not len(ids):
             return docs[:0], []
+        lists = self.segments[segment].flat(reader)
+        if lists is not None and lists.values is not None and fieldname in reader.schema:
+            found, places = present(ids, docs)
+            values = lists.value_bytes(fieldname, reader.schema[fieldname].to_bytes(text), places)
+            if values is not None:
+                decode = reader.schema[fieldname].format.decoder("positions")
+                return found, [decode(value) for value in values]
         blocks = self.store.blocks(key, reader, fieldname, text)
         if blocks is None:
             return None

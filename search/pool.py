@@ -18,7 +18,8 @@ instead of 160 s.
 
 Since the pool holds each term's documents and frequencies as arrays, it
 also writes them as the segment's flat posting arrays (search/flat.py),
-which searches read without decoding Whoosh's blocks.
+which searches read without decoding Whoosh's blocks, and their values
+(positions), which a phrase's check reads an article at a time.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ class TermPool:
         try:
             for key, postings in self._by_term():
                 if flat is not None:
-                    flat.add(key[0], key[1], postings[0], postings[1])
+                    flat.add(key[0], key[1], postings[0], postings[1], postings[2], postings[3])
                 yield from _postings(key, postings)
             done = True
         finally:
@@ -233,7 +234,10 @@ def _pool_of(writer: SegmentWriter, limitmb: float) -> TermPool:
     if folder is not None:
         segment_id = writer.newsegment.segment_id()
 
+        positions = frozenset(name for name, field in writer.schema.items()
+                              if field.format is not None and field.format.supports("positions"))
+
         def flat() -> FlatWriter:
-            return FlatWriter(folder, segment_id)
+            return FlatWriter(folder, segment_id, positions)
 
     return TermPool(folder, limitmb, flat)

@@ -19,6 +19,7 @@ from conftest import write_jsonl
 from test_pool import articles
 
 TEXT_FIELDS = ("text", "title", "text_exact", "lead")
+POSITION_FIELDS = ("text", "title")
 
 
 def whooshs(leaf, fieldname: str, text: bytes) -> tuple[list[int], list[float]]:
@@ -32,6 +33,18 @@ def whooshs(leaf, fieldname: str, text: bytes) -> tuple[list[int], list[float]]:
         tfs.append(postings.weight())
         postings.next()
     return ids, tfs
+
+
+def whooshs_positions(leaf, fieldname: str, text: bytes) -> list[list[int]]:
+    """The term's positions in each posting through Whoosh's matcher."""
+    postings = leaf.postings(fieldname, text)
+    postings = getattr(postings, "child", postings)
+    postings.reset()
+    out = []
+    while postings.is_active():
+        out.append(list(postings.value_as("positions")))
+        postings.next()
+    return out
 
 
 def check_every_term(ix) -> int:
@@ -53,6 +66,12 @@ def check_every_term(ix) -> int:
                     assert found[0].tolist() == ids and found[1].tolist() == np.float32(tfs).tolist(), (fieldname, text)
                     listed = lists.listed(fieldname, text)
                     assert listed[0].tolist() == ids and listed[1].tolist() == found[1].tolist()
+                    if fieldname in POSITION_FIELDS:  # every posting's positions, as Whoosh reads them
+                        decode = leaf.schema[fieldname].format.decoder("positions")
+                        values = lists.value_bytes(fieldname, text, np.arange(len(ids)))
+                        assert [decode(v) for v in values] == whooshs_positions(leaf, fieldname, text), (fieldname, text)
+                    else:
+                        assert lists.value_bytes(fieldname, text, np.arange(len(ids))) is None
                     checked += 1
                 absent = lists.listed(fieldname, "كلمةليستهنا".encode())
                 assert absent is not None and len(absent[0]) == len(absent[1]) == 0
@@ -114,7 +133,8 @@ def _hits(index_dir: Path, queries: list[str]) -> dict[str, list[tuple[str, floa
         searcher.close()
 
 
-QUERIES = ["الحكومة", "وزير الخارجية", '"المملكة العربية السعودية" مجلس الوزراء', "الرياض اليوم"]
+QUERIES = ["الحكومة", "وزير الخارجية", '"المملكة العربية السعودية" مجلس الوزراء', "الرياض اليوم",
+           '"وزير الخارجية" السعودي', 'مجلس "الأمن الدولي" يناقش الأوضاع في سوريا اليوم والعراق']
 
 
 def test_searches_read_the_arrays_not_whooshs_blocks(shared_news_small, tmp_path, monkeypatch):
@@ -124,10 +144,11 @@ def test_searches_read_the_arrays_not_whooshs_blocks(shared_news_small, tmp_path
         m.setattr(arrays.Segment, "flat", lambda self, leaf: None)
         from_blocks = _hits(index_dir, QUERIES)
 
-    def refused(data):
+    def refused(*args):
         raise AssertionError("decoded Whoosh's blocks")
 
     monkeypatch.setattr(arrays, "_decode_blocks", refused)
+    monkeypatch.setattr(arrays, "_block_values", refused)  # the phrases' positions too
     assert _hits(index_dir, QUERIES) == from_blocks
     assert all(from_blocks.values())
 
@@ -206,13 +227,13 @@ def test_terms_that_share_a_key_are_left_to_whoosh(tmp_path, monkeypatch):
 
 
 def test_a_segment_write_that_stops_midway_leaves_no_arrays(tmp_path):
-    terms = pool.TermPool(str(tmp_path), flat=lambda: flat.FlatWriter(tmp_path, "MAIN_y"))
+    terms = pool.TermPool(str(tmp_path), flat=lambda: flat.FlatWriter(tmp_path, "MAIN_y", frozenset({"text"})))
     for docnum in range(3):
         for word in (b"a", b"b"):
             terms.add(("text", word, docnum, 1.0, b""))
     postings = terms.iter_postings()
     next(postings)
-    assert sorted(p.name for p in tmp_path.glob("flat-*")) == ["flat-MAIN_y.ids", "flat-MAIN_y.tfs"]
+    assert sorted(p.name for p in tmp_path.glob("flat-*")) == [f"flat-MAIN_y.{e}" for e in ("ends", "ids", "tfs", "vals")]
     postings.close()  # what Whoosh's writer does when it fails midway
     assert not list(tmp_path.glob("flat-*"))
     assert flat.FlatPostings.open(tmp_path, "MAIN_y") is None
@@ -237,10 +258,11 @@ def test_the_spelling_miner_reads_the_arrays_not_whooshs_blocks(shared_news_smal
         with ix.searcher() as searcher:
             from_blocks = [(e.a, e.b, e.same, round(e.score, 9)) for e in variants.mine(searcher)]
 
-    def refused(data):
+    def refused(*args):
         raise AssertionError("decoded Whoosh's blocks")
 
     monkeypatch.setattr(arrays, "_decode_blocks", refused)
+    monkeypatch.setattr(arrays, "_block_values", refused)  # the phrases' positions too
     with ix.searcher() as searcher:
         from_arrays = [(e.a, e.b, e.same, round(e.score, 9)) for e in variants.mine(searcher)]
     ix.close()
