@@ -134,8 +134,7 @@ class FlatWriter:
         (``values``, each posting's ending at its ``ends``, from the start of
         this part's); a term's postings may come in several parts, one
         after the other."""
-        first = (fieldname, text) != self._current
-        if first:
+        if (fieldname, text) != self._current:
             self._current = (fieldname, text)
             self._keys.append(key_of(fieldname, text))
             self._starts.append(self._written)
@@ -149,13 +148,14 @@ class FlatWriter:
         self._tfs.write(np.asarray(weights, dtype=np.float32).tobytes())
         self._counts[-1] += len(ids)
         self._written += len(ids)
-        if self._value_starts[-1] >= 0 and values and ends is not None and len(ends) == len(ids):
+        whole = values and ends is not None and len(ends) == len(ids)
+        if self._value_starts[-1] >= 0 and whole and self._term_bytes + len(values) < 2**32:  # ends are 32-bit
             self._vals.write(values)
             self._ends.write((np.asarray(ends, dtype=np.int64) + self._term_bytes).astype(np.uint32).tobytes())
             self._term_bytes += len(values)
             self._value_bytes += len(values)
             self._ends_written += len(ids)
-        elif self._value_starts[-1] >= 0:  # a part without values: the term's are not whole
+        elif self._value_starts[-1] >= 0:  # the term's values are not whole: none are read
             self._value_starts[-1] = self._end_starts[-1] = -1
 
     def close(self) -> None:
