@@ -21,7 +21,7 @@ from search.analysis import (
 )
 from search.normalize import INVISIBLE_CLASS, MARK_CLASS, TATWEEL, normalize
 
-from conftest import SEEDS
+from helpers import SEEDS
 
 
 def tokens(analyzer, text, mode="index"):

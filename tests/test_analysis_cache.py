@@ -14,7 +14,7 @@ import pytest
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.formats import Frequency
 
-from conftest import SEEDS
+from helpers import SEEDS
 from search.analysis import CONFIGS, CachedChain, CountedFrequency, exact_analyzer, nisba_analyzer, stem_analyzer
 
 ODD = (

@@ -14,7 +14,7 @@ from search import arrays
 from search import index as idx
 from search.ingest import read_sources
 
-from conftest import write_jsonl
+from helpers import write_jsonl
 
 
 def _articles(prefix: str, n: int, word: str) -> list[dict]:

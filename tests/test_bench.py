@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, shared_path
+from helpers import ROOT, shared_path
 
 SECTIONS = (
     "# Benchmarks",
@@ -126,7 +126,7 @@ def test_an_archive_larger_than_the_corpus_repeats_it_under_new_ids_a_year_earli
     sys.path.insert(0, str(ROOT))
     from bench.run import read_articles
 
-    from conftest import write_jsonl
+    from helpers import write_jsonl
 
     corpus = write_jsonl(tmp_path / "c.jsonl", [
         {"id": "a", "title": "خبر", "body": "نص الخبر الأول", "date": "2020-03-01T10:00:00"},

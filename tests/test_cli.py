@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from search.cli import main
 
-from conftest import ROOT, SEEDS, write_jsonl, shared_path
+from helpers import ROOT, SEEDS, write_jsonl, shared_path
 
 SEED_ID = next(SEEDS.glob("*.txt")).stem
 

@@ -17,7 +17,7 @@ from search import Searcher
 from search import index as idx
 from search.ingest import read_sources
 
-from conftest import SEEDS, write_jsonl
+from helpers import SEEDS, write_jsonl
 from test_index_safety import start, wait_for_lock
 
 

@@ -15,7 +15,7 @@ from search import index as idx
 from search import pool
 from search.ingest import read_sources
 
-from conftest import write_jsonl
+from helpers import write_jsonl
 from test_pool import articles
 
 TEXT_FIELDS = ("text", "title", "text_exact", "lead")

@@ -11,7 +11,7 @@ from search import Searcher
 from search import index as idx
 from search.ingest import Article, read_sources
 
-from conftest import ROOT, write_jsonl
+from helpers import ROOT, write_jsonl
 
 
 def ids(searcher: Searcher, query: str) -> list[str]:

@@ -22,7 +22,7 @@ from search import Searcher
 from search import index as idx
 from search.ingest import read_sources
 
-from conftest import ARTICLES, ROOT, SEEDS, write_jsonl
+from helpers import ARTICLES, ROOT, SEEDS, write_jsonl
 
 # Fixed so a failure can be replayed; set AKHBAR_KILL_SEED to try other kill points.
 SEED = int(os.environ.get("AKHBAR_KILL_SEED", "20261126"))

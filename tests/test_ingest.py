@@ -4,7 +4,7 @@ from datetime import datetime
 
 from search.ingest import Article, Problem, read_sources, stable_id
 
-from conftest import SEEDS, write_jsonl
+from helpers import SEEDS, write_jsonl
 
 
 def split(records):

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import shared_path
+from helpers import shared_path
 
 ROOT = Path(__file__).resolve().parents[1]
 

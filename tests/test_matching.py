@@ -24,7 +24,7 @@ from search.query import QueryBuilder, parse
 from search.searcher import COUNTING, FACET_FIELDS, SearchOptions
 from search.variants import Spellings
 
-from conftest import write_jsonl
+from helpers import write_jsonl
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SEEDS, write_jsonl
+from helpers import SEEDS, write_jsonl
 from search import index as idx
 from search.ingest import read_sources
 from search.query import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, QueryError, parse, word_count

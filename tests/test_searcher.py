@@ -8,7 +8,7 @@ from search import index as idx
 from search.ingest import read_sources
 from search.query import parse
 
-from conftest import SEEDS, write_jsonl
+from helpers import SEEDS, write_jsonl
 
 SEED_ID = next(SEEDS.glob("*.txt")).stem
 

@@ -20,7 +20,7 @@ from search.normalize import normalize
 from search.respelling import respellings
 from search.variants import Spellings, candidates, edits, skeleton
 from search.variants.forms import _sure_form
-from conftest import write_jsonl
+from helpers import write_jsonl
 
 
 def test_skeletons_of_spellings_meet():

@@ -14,7 +14,7 @@ from search import index as idx
 from search.cluster import shards
 from search.ingest import read_sources
 from search.serialize import results_to_dict
-from conftest import shared_path
+from helpers import shared_path
 
 SHARDS = 4
 

@@ -141,7 +141,7 @@ def test_a_form_leaf_is_searched_across_shards_as_in_one_index(tmp_path):
     which the shards' statistics count like any other term."""
     from search import index as idx
     from search.ingest import read_sources
-    from conftest import write_jsonl
+    from helpers import write_jsonl
     from test_variants import form_leaf_records
 
     corpus = write_jsonl(tmp_path / "news.jsonl", form_leaf_records())

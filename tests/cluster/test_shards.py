@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ARTICLES, SEEDS, write_jsonl
+from helpers import ARTICLES, SEEDS, write_jsonl
 from search import clusters, variants
 from search import index as idx
 from search.cli import main
