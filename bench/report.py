@@ -347,21 +347,19 @@ def next_steps(prof: dict | None) -> list[str]:
             )
         lines += [
             "  - Matching, counting and scoring are array operations over each term's posting list (numpy, "
-            "search/arrays.py), read once per process and kept for every thread (`akhbar serve --cache-mb`, 512 MB "
-            "by default: 64 million postings): the first query with a common word pays for reading its blocks (the "
-            "zlib and pickle of Whoosh's format), later ones a few array operations per term. On 297,885 articles "
-            "the 2,000 queries here use 385 MB of lists; with the 100 MB kept before, lists read again were half of "
-            "a long query's time.",
+            "search/arrays.py), memory-mapped from the flat arrays each segment has beside Whoosh's files "
+            "(search/flat.py): a list is a slice, shared by every process through the page cache. An index without "
+            "them decodes Whoosh's blocks once per process and keeps them for every thread (`akhbar serve "
+            "--cache-mb`, 512 MB by default: 64 million postings).",
             "  - A long headline query scores every article that has any of its words. MaxScore over the arrays "
             "(per-term bounds from each term's largest BM25 part; rare terms scored whole, the common ones looked up "
             "only for the articles that could still reach the page) was tried and measured slower on 297,885 "
             "articles (long p50 47 against 31 ms): a whole list costs a few array operations, and the thresholds and "
-            "binary searches cost as much as they save. What grows with the archive is reading lists and positions.",
-            "  - Phrases: positions are only in Whoosh's pickled blocks, so checking that an article has a phrase "
-            "decodes a block per word (search/ranking.py reads them only for the articles that could reach the "
-            "page). A quoted phrase of common words in an all-words query is checked in every article with its "
-            "words: 100-300 ms on 297,885 articles. Word pairs indexed as terms (a shingle field) would make a "
-            "phrase a term lookup, for build time and index size.",
+            "binary searches cost as much as they save.",
+            "  - Phrases: a phrase's positions are read only for the articles its bonus could lift onto the page "
+            "(search/ranking.py), for each shown story's best article and its copies shown, and in an all-words "
+            "query only where its other words are (search/phrases.py); an article's positions are a slice of the "
+            "flat values beside the lists, or in a segment without them a decoded Whoosh block (about 0.1 ms).",
             "  - Snippets: each article of the page is scanned once per query stem for the places where it "
             "writes the stem's letters (any hamza or alef form, marks between them), and only the words around "
             "those places are analysed (search/analysis.py, Marker); reading the page's stored text and cutting "
