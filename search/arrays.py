@@ -557,9 +557,9 @@ class IndexView:
         ids, _tfs = self.store.postings(key, reader, fieldname, text)
         if not len(ids):
             return docs[:0], []
+        found, places = present(ids, docs)
         lists = self.segments[segment].flat(reader)
         if lists is not None and lists.values is not None and fieldname in reader.schema:
-            found, places = present(ids, docs)
             values = lists.value_bytes(fieldname, reader.schema[fieldname].to_bytes(text), places)
             if values is not None:
                 decode = reader.schema[fieldname].format.decoder("positions")
@@ -567,10 +567,9 @@ class IndexView:
         blocks = self.store.blocks(key, reader, fieldname, text)
         if blocks is None:
             return None
-        docs, places = present(ids, docs)
         positions = read_positions(reader, fieldname, blocks, places,
                                    lambda postfile, offset: self.store.block_values(key, postfile, offset))
-        return None if positions is None else (docs, positions)
+        return None if positions is None else (found, positions)
 
     def doc_frequency(self, searcher, fieldname: str, text: str) -> int:
         """Whoosh's document frequency of the term, from the segments' flat

@@ -49,6 +49,7 @@ import hashlib
 import os
 import struct
 from array import array
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -129,7 +130,8 @@ class FlatWriter:
         self._term_bytes = 0  # of the current term's values
         self._current: tuple[str, bytes] | None = None
 
-    def add(self, fieldname: str, text: bytes, docnums, weights, ends=None, values: bytes = b"") -> None:
+    def add(self, fieldname: str, text: bytes, docnums: Sequence[int], weights: Sequence[float],
+            ends: Sequence[int] | None = None, values: bytes | bytearray = b"") -> None:
         """Postings of a term (``docnums`` ascending), with their values
         (``values``, each posting's ending at its ``ends``, from the start of
         this part's); a term's postings may come in several parts, one
