@@ -422,7 +422,10 @@ def serve(host: str, port: int, workers: int | None, threads: int, cache_mb: int
 
     Python runs one thread at a time per process, so a search uses one core:
     --workers N starts N processes (gunicorn, each opening the index after
-    it is forked) to use N cores; with one, waitress serves in this process.
+    it is forked) to use N cores, and closes each connection after its
+    answer so that a client's next request goes to whichever process is free
+    (a kept-alive connection would stay with one); with one, waitress serves
+    in this process and keeps connections alive.
     With no index yet, one is built from seeds/ first, so a fresh clone
     serves something at once.
 
@@ -536,7 +539,13 @@ def _gunicorn(config: dict, host: str, port: int, workers: int, threads: int):
                 "preload_app": False,  # load() runs in each worker
                 "timeout": 120,
                 "graceful_timeout": 10,
-                "keepalive": 30,
+                # A connection per request: with keep-alive a client's
+                # connection stays with the process that accepted it, and
+                # the kernel does not spread them by load (32 clients of
+                # bench/load.py: 29 on one process at 233 ms a request, 3
+                # on the other at 25 ms).  Accepted afresh, a request goes to
+                # the process that is free to accept it (docs/benchmarks.md).
+                "keepalive": 0,
                 "accesslog": None,
                 "errorlog": "-",
                 "loglevel": "warning",

@@ -91,6 +91,39 @@ def test_serve_with_workers_runs_that_many_processes_under_gunicorn(tmp_path: Pa
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)  # the workers went with the master
 
 
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc/self/task").exists(), reason="needs fork and /proc")
+def test_one_keep_alive_client_is_served_by_every_process(tmp_path: Path) -> None:
+    """A client that keeps its connection open must not tie itself to the
+    process that accepted it: each answer closes the connection, so the next
+    request goes to whichever process is free."""
+    import http.client
+
+    port = _free_port()
+    process = _serve(port, tmp_path / "index", "--workers", "2")
+    try:
+        _first_answer(process, port)
+        workers = _children(process.pid)
+        before = {pid: _cpu_ticks(pid) for pid in workers}
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for n in range(300):
+            connection.request("GET", f"/api/search?q=%D8%B2%D9%8A%D9%84%D9%8A%D9%86%D8%B3%D9%83%D9%8A+{n}")
+            response = connection.getresponse()
+            assert response.status == 200
+            response.read()
+        assert response.getheader("Connection") == "close"
+        used = {pid: _cpu_ticks(pid) - before[pid] for pid in workers}
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+    # Kept alive, one process did all of it (58 and 2 ticks); closed, 20 and 40.
+    assert min(used.values()) >= 0.1 * sum(used.values()), used
+
+
 def test_serve_waits_for_another_writer_before_building(tmp_path: Path) -> None:
     from search import index as idx
 
