@@ -44,7 +44,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from search import clusters, flat, pool, variants
 from search.analysis import (NISBA_FIELD, AnalysisConfig, CountedFrequency, compounds_apart, exact_analyzer,
-                             forget_words, keep_words, learn_words, nisba_analyzer, stem_analyzer)
+                             forget_words, keep_words, learn_words, load_words, nisba_analyzer, stem_analyzer)
 from search.ingest import NOTE, Article, Problem, Record
 
 CURRENT = "current"
@@ -697,6 +697,9 @@ def write_additions(
     except whoosh_index.LockError:
         raise IndexLocked(index_dir, "Whoosh's write lock is held by a program other than akhbar",
                           WHOOSH_LOCK_TIMEOUT) from None
+    # The words the build analysed are not analysed again (this process's
+    # copy of the analysis starts empty).
+    load_words(writer.schema[variants.FIELD].analyzer, resolve(index_dir))
     with ix.searcher() as searcher:
         try:
             _write(

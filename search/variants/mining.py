@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from search.analysis import load_words
 from search.variants.config import MinerConfig
 from search.variants.evidence import Contexts, Evidence, Outlets, decide, weigh
 from search.variants.forms import _stemmer, mine_forms
@@ -110,6 +111,12 @@ def update(
     index in ``directory`` (so only where ``ix`` is that index)."""
     previous = _read(directory)
     with ix.searcher() as searcher:
+        if analyzer is None:
+            # An add's own copy of the analysis: given the words the build
+            # analysed, it does not analyse again every word around the
+            # stems whose neighbours it reads (most of an add's mining).
+            analyzer = searcher.schema[FIELD].analyzer
+            load_words(analyzer, directory)
         segments = _segments(searcher)
         mined = set(previous.get("segments", ())) if previous.get("config") == _as_json(config) else set()
         articles = searcher.doc_count_all()
@@ -117,7 +124,7 @@ def update(
             new = _terms(searcher, set(segments) - mined)
             kept = {tuple(p) for p in previous.get("pairs", ()) if p[0] not in new and p[1] not in new}
             leaves = {p[0]: tuple(p) for p in previous.get("leaves", ()) if p[0] not in new and p[1] not in new}
-            stem_of = _stemmer(analyzer or searcher.schema[FIELD].analyzer)
+            stem_of = _stemmer(analyzer)
             forms = {p[0]: p for p in previous.get("forms", ())
                      if p[1] not in new and not new.intersection(map(stem_of, p[2]))}
         else:
