@@ -36,6 +36,18 @@ PAIRS = (
     ("تفاعيل", "تفعيل"),  # تلاميذ / تلميذ, تمارين / تمرين
     ("فعيل", "فعال"),  # وسيط / وساط, فصيح / فصاح
 )
+# Broken plurals with a ي before the last root letter beside those without
+# (مراسيل / مراسل, تقاطيع / تقاطع, محاريب / محارب): often two words of one
+# root, sometimes one plural written two ways (حواسيب / حواسب).  Not in
+# PAIRS: the miner's evidence tells these apart where it is read; only
+# where there is none to read (search/variants/shapes.py, sure_leaf) are
+# they taken for two words.
+PLURAL_PAIRS = (
+    ("مفاعيل", "مفاعل"),
+    ("تفاعيل", "تفاعل"),
+    ("افاعيل", "افاعل"),
+    ("فعاليل", "فعالل"),
+)
 # A last letter that is an ending the stemmer left: the nisba's ي or the
 # plural's before a noun (مقاتلي، ارهابيي), and the و of a participle's
 # plural there (مقاتلو، مراسلو: a participle starts with م).  A name's own
@@ -61,7 +73,17 @@ def one_root(a: str, b: str) -> bool:
     if len(longer) == len(shorter) + 1 and longer[:-1] == shorter:
         if longer[-1] == araby.YEH or (longer[-1] == araby.WAW and shorter[0] == PARTICIPLE_START):
             return True
-    for long_pattern, short_pattern in PAIRS:
+    return _patterned(a, b, PAIRS)
+
+
+def two_plurals(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are broken plurals of one root, with and
+    without a ي before the last letter (PLURAL_PAIRS)."""
+    return _patterned(a, b, PLURAL_PAIRS)
+
+
+def _patterned(a: str, b: str, pairs: tuple[tuple[str, str], ...]) -> bool:
+    for long_pattern, short_pattern in pairs:
         for one, other in ((long_pattern, short_pattern), (short_pattern, long_pattern)):
             match = _compiled(one).match(a)
             if match and _fill(other, match.groups()) == b:

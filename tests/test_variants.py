@@ -560,7 +560,7 @@ def test_a_long_hardly_written_spelling_needs_no_neighbours(tmp_path):
     with idx.open_index(index_dir).searcher() as searcher:
         judged = {(e.a, e.b): e for e in variants.mine(searcher)}
         assert judged[leaf].same and judged[leaf].neighbours is None
-        config = replace(variants.MinerConfig(), rare_sure_length=len(leaf[0]) + 1)
+        config = replace(variants.MinerConfig(), rare_sure_length=len(leaf[0]) + 1, hardly_sure_length=None)
         judged = {(e.a, e.b): e for e in variants.mine(searcher, config)}
         assert not judged[leaf].same and judged[leaf].neighbours is not None
     s = Searcher(index_dir)
@@ -731,6 +731,50 @@ def test_a_short_name_with_an_egyptian_g_joins_its_usual_spelling(tmp_path, usua
             assert results.spellings == {usual: [usual, rare]}
         finally:
             s.close()
+
+
+@pytest.mark.parametrize(
+    "usual, rare, joins",
+    [
+        ("ميركل", "ميركيل", True),  # a ي written in: 6 letters, two articles
+        ("بوروندي", "بورندي", True),  # a و left out
+        ("ميركل", "ميركال", False),  # an ا: mostly a verb's or a participle's other form
+        ("مطارد", "مطاريد", False),  # a broken plural with ي beside one without
+        ("جنيف", "جينيف", False),  # 5 letters
+    ],
+)
+def test_a_hardly_written_spelling_with_a_long_vowel_more_or_less_joins_without_neighbours(
+        tmp_path, usual, rare, joins):
+    """Two articles write a 6-letter spelling among words no article of the
+    usual one has: the neighbours say two words, but a stem the archive
+    hardly writes, a ي or و from one fifteen times as common, is that word
+    (MinerConfig.hardly_sure_length), searched at a quarter of its weight
+    (hardly_share).  An ا more or less, a plural's pattern or a shorter
+    stem still needs the neighbours."""
+    index_dir = _long_spelling(tmp_path, usual, rare, rare_count=2)
+    leaf = (_stem(rare), _stem(usual))
+    assert len(leaf[0]) < variants.MinerConfig.rare_sure_length
+    with idx.open_index(index_dir).searcher() as searcher:
+        judged = {(e.a, e.b): e for e in variants.mine(searcher)}
+        assert judged[leaf].leaf and judged[leaf].same is joins
+        if joins:
+            assert judged[leaf].neighbours is None and judged[leaf].share == variants.MinerConfig.hardly_share
+        off = replace(variants.MinerConfig(), hardly_sure_length=None)
+        assert not any(e.same for e in variants.mine(searcher, off))
+    s = Searcher(index_dir)
+    try:
+        results = s.search(usual, per_page=100)
+        assert results.total == (32 if joins else 30)
+        if joins:
+            assert {h.id for h in results.hits[-2:]} == {"v-rare0", "v-rare1"}
+            assert results.spellings == {usual: [usual, rare]}
+    finally:
+        s.close()
+    weights = dict((stem, weight) for stem, _usual, weight in json.loads(
+        (idx.resolve(index_dir) / "spellings.json").read_text(encoding="utf-8"))["leaves"])
+    assert (leaf[0] in weights) is joins
+    if joins:  # a quarter of the usual spelling's weight, by the ratio of their idfs
+        assert weights[leaf[0]] == variants.leaf_weight(2, 30, 32, variants.MinerConfig.hardly_share)
 
 
 def test_a_spelling_the_archive_hardly_writes_finds_the_usual_one(names):

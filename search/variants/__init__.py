@@ -40,9 +40,11 @@ them (an add, the pairs its new words make), in four steps:
    letters or more) needs no such test; it joins however many articles
    write it, and one the lexicon knows if it knows the usual spelling
    better.  Nor does a shorter one that writes a foreign g as ج where
-   the usual spelling writes غ (sure_leaf).  It is searched with every
-   search for the usual spelling, at half the weight that spelling would
-   have.  So is a spelling a few articles write where most write another
+   the usual spelling writes غ, nor one of 6 letters in fewer articles
+   than the evidence needs whose usual spelling has a ي or و more or
+   less (sure_leaf, hardly_leaf: بورندي, ميركيل).  It is searched with
+   every search for the usual spelling, at half the weight that spelling
+   would have (a quarter for the last kind).  So is a spelling a few articles write where most write another
    (تايلند 24, تايلاند 184), when most of its neighbours are the usual
    spelling's too (minority_share): the evidence of step 2 seldom sees it.
 
@@ -74,13 +76,13 @@ from search.variants.forms import FormLeaf, form_candidates, mine_forms
 from search.variants.mining import mine, update
 from search.variants.neighbours import Neighbours
 from search.variants.postings import EXACT_FIELD, FIELD, Postings, id_order
-from search.variants.shapes import (candidates, edits, family_zipf, final_ta_stems, minority_candidates,
+from search.variants.shapes import (candidates, edits, family_zipf, final_ta_stems, hardly_leaf, minority_candidates,
                                     rare_candidates, skeleton, sure_leaf, usual_spelling)
 from search.variants.table import FILE, Spellings, leaf_weight
 
 __all__ = [
     "EXACT_FIELD", "FIELD", "FILE", "Contexts", "Evidence", "FormLeaf", "MinerConfig", "Neighbours", "Outlets",
     "Postings", "Spellings", "candidates", "decide", "edits", "family_zipf", "final_ta_stems", "form_candidates",
-    "id_order", "judge", "leaf_weight", "mine", "mine_forms", "minority_candidates", "rare_candidates", "skeleton",
+    "hardly_leaf", "id_order", "judge", "leaf_weight", "mine", "mine_forms", "minority_candidates", "rare_candidates", "skeleton",
     "sure_leaf", "update", "usual_spelling", "weigh",
 ]

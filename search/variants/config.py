@@ -98,6 +98,23 @@ class MinerConfig:
     # nearly all (نيوكاسيل، هوليويود، اوزباكستان).  Shorter ones are mostly two
     # words (اغتناء / اقتناء، تفاريق / تفريق, 18 of 30 of 6 letters right).
     rare_sure_length: int = 7
+    # ... and one in fewer than min_df articles needs none from 6 letters,
+    # when all it changes is a ي or و written in or left out (sure_leaf):
+    # فالينسيا, ميركيل, بورندي beside فالنسيا, ميركل, بوروندي.  On the full
+    # corpus 426 more leaves; of 70 read, about 45 a spelling or a slip
+    # (دكنسون, جونيفر, ذويبان, سيتزنز), 12 another word (معاوني / معاني,
+    # تولوين / تلوين, استريد / استرد), the rest unclear.  Not an ا: that is
+    # mostly a verb's or a participle's other form (يتخارج / يتخرج, متعالم /
+    # متعلم); nor a broken plural with and without ي (patterns.two_plurals:
+    # تقاطيع / تقاطع); nor one letter for another (docs/relevance.md).
+    # None: rare_sure_length for every stem.
+    hardly_sure_length: int | None = 6
+    # ... and searched with this share of the usual spelling's weight, not
+    # rare_share: the least evidence of any leaf.  An article that writes
+    # both spellings gains from each, and at rare_share one arcd question
+    # (ماهو تعريف الأندلس؟) lost its answer to a paragraph that also writes
+    # أندلوسيا (MRR@10 0.8290 against 0.8297); at 0.25 as without them.
+    hardly_share: float = 0.25
     # ... and such a stem is a spelling of its usual one however many
     # articles write it (beside one five times as common, unknown to the
     # lexicon), not only below min_df: the evidence above leaves some

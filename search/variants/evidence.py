@@ -80,6 +80,7 @@ class Evidence:
     neighbours: float | None = None  # Neighbours.similarity, where it was read
     same: bool = False
     leaf: bool = False  # a rare_candidates pair: ``a`` is hardly written, or long (see rare_sure_length)
+    share: float | None = None  # a leaf's weight as a share of the usual spelling's (None: rare_share)
 
     def features(self) -> tuple[float, ...]:
         """What the weights of MinerConfig multiply, the bias first."""

@@ -11,7 +11,8 @@ from search.variants.evidence import Contexts, Evidence, Outlets, decide, weigh
 from search.variants.forms import _stemmer, mine_forms
 from search.variants.neighbours import Neighbours, _reader
 from search.variants.postings import EXACT_FIELD, FIELD, Postings
-from search.variants.shapes import candidates, final_ta_stems, minority_candidates, rare_candidates, sure_leaf
+from search.variants.shapes import (candidates, final_ta_stems, hardly_leaf, minority_candidates, rare_candidates,
+                                    sure_leaf)
 from search.variants.table import _as_json, _read, _write, leaf_weight
 
 
@@ -58,7 +59,7 @@ def mine(
         return contexts[0]
 
     weighed = list(weigh(pairs, postings, Outlets(searcher), context, config, neighbours=True))
-    sure = [sure_leaf(a, b, config) for a, b in leaves]
+    sure = [sure_leaf(a, b, config, vocabulary[a]) for a, b in leaves]
     if directory is not None:
         asked = [(e.a, e.b) for e, asks in weighed if asks]
         unsure = [pair for pair, s in zip(leaves, sure) if not s]
@@ -70,7 +71,8 @@ def mine(
     evidence = [decide(e, neighbours) if asks else e for e, asks in weighed]
     for (a, b), is_sure in zip(leaves, sure):
         if is_sure:
-            evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], same=True, leaf=True))
+            share = config.hardly_share if hardly_leaf(a, b, config, vocabulary[a]) else None
+            evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], same=True, leaf=True, share=share))
         else:
             evidence.append(replace(decide(Evidence(a, b, vocabulary[a], vocabulary[b]), rare_neighbours), leaf=True))
     joined = {(e.a, e.b) for e in evidence if e.same} | {(e.b, e.a) for e in evidence if e.same}
@@ -136,7 +138,7 @@ def update(
         else:
             evidence, found = [], []
     kept.update((e.a, e.b) for e in evidence if e.same and not e.leaf)
-    leaves.update((e.a, (e.a, e.b, leaf_weight(e.df_a, e.df_b, articles, config.rare_share)))
+    leaves.update((e.a, (e.a, e.b, leaf_weight(e.df_a, e.df_b, articles, e.share or config.rare_share)))
                   for e in evidence if e.same and e.leaf)
     forms.update((f.core, [f.core, f.usual, list(f.forms), leaf_weight(f.df, f.usual_df, articles, config.rare_share)])
                  for f in found if f.same)

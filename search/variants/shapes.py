@@ -10,7 +10,7 @@ from functools import lru_cache
 from pyarabic import araby
 
 from search.lexicon import zipf
-from search.patterns import one_root
+from search.patterns import one_root, two_plurals
 from search.respelling import G_SOUND, LONG_VOWELS, S_SOUND, T_SOUND, respellings
 from search.stemmer import PARADIGM
 from search.variants.config import MinerConfig
@@ -218,13 +218,31 @@ def minority_candidates(vocabulary: Mapping[str, int], config: MinerConfig = Min
             yield stem, usual
 
 
-def sure_leaf(stem: str, usual: str, config: MinerConfig = MinerConfig()) -> bool:
+def sure_leaf(stem: str, usual: str, config: MinerConfig = MinerConfig(), df: int | None = None) -> bool:
     """Whether a rare_candidates pair is one word without reading its
-    neighbours: a long stem (rare_sure_length), or a foreign g written
-    the Egyptian way (egyptian_g)."""
-    if len(stem) >= config.rare_sure_length:
+    neighbours: a long stem (rare_sure_length; hardly_sure_length for one
+    in ``df`` < min_df articles), or a foreign g written the Egyptian way
+    (egyptian_g)."""
+    if len(stem) >= config.rare_sure_length or hardly_leaf(stem, usual, config, df):
         return True
     return config.egyptian_g and _egyptian_g(stem, usual) and family_zipf(usual) < config.g_word_zipf
+
+
+def hardly_leaf(stem: str, usual: str, config: MinerConfig = MinerConfig(), df: int | None = None) -> bool:
+    """Whether a rare_candidates pair shorter than rare_sure_length is one
+    word by MinerConfig.hardly_sure_length: ``stem`` in ``df`` < min_df
+    articles, ``usual`` with a ي or و more or less."""
+    hardly = config.hardly_sure_length
+    return (hardly is not None and df is not None and df < config.min_df
+            and hardly <= len(stem) < config.rare_sure_length and len(stem) != len(usual)
+            and not _alef_apart(stem, usual) and not two_plurals(stem, usual))
+
+
+def _alef_apart(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one word with an ا written in or left out."""
+    shorter, longer = sorted((a, b), key=len)
+    return len(longer) == len(shorter) + 1 and any(
+        longer[i] == araby.ALEF and longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def _egyptian_g(stem: str, usual: str) -> bool:
