@@ -44,9 +44,10 @@ them (an add, the pairs its new words make), in four steps:
    than the evidence needs whose usual spelling has a ي or و more or
    less (sure_leaf, hardly_leaf: بورندي, ميركيل).  It is searched with
    every search for the usual spelling, at half the weight that spelling
-   would have (a quarter for the last kind).  So is a spelling a few articles write where most write another
-   (تايلند 24, تايلاند 184), when most of its neighbours are the usual
-   spelling's too (minority_share): the evidence of step 2 seldom sees it.
+   would have (a quarter for the last kind).  So is a spelling a few
+   articles write where most write another (تايلند 24, تايلاند 184), when
+   most of its neighbours are the usual spelling's too (minority_share):
+   the evidence of step 2 seldom sees it.
 
 4. *Form leaves.*  A hardly written spelling, or one a few articles
    write, that the stemmer cuts where its usual spelling stays whole
@@ -83,6 +84,6 @@ from search.variants.table import FILE, Spellings, leaf_weight
 __all__ = [
     "EXACT_FIELD", "FIELD", "FILE", "Contexts", "Evidence", "FormLeaf", "MinerConfig", "Neighbours", "Outlets",
     "Postings", "Spellings", "candidates", "decide", "edits", "family_zipf", "final_ta_stems", "form_candidates",
-    "hardly_leaf", "id_order", "judge", "leaf_weight", "mine", "mine_forms", "minority_candidates", "rare_candidates", "skeleton",
-    "sure_leaf", "update", "usual_spelling", "weigh",
+    "hardly_leaf", "id_order", "judge", "leaf_weight", "mine", "mine_forms", "minority_candidates", "rare_candidates",
+    "skeleton", "sure_leaf", "update", "usual_spelling", "weigh",
 ]

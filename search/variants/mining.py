@@ -138,7 +138,7 @@ def update(
         else:
             evidence, found = [], []
     kept.update((e.a, e.b) for e in evidence if e.same and not e.leaf)
-    leaves.update((e.a, (e.a, e.b, leaf_weight(e.df_a, e.df_b, articles, e.share or config.rare_share)))
+    leaves.update((e.a, (e.a, e.b, leaf_weight(e.df_a, e.df_b, articles, config.rare_share if e.share is None else e.share)))
                   for e in evidence if e.same and e.leaf)
     forms.update((f.core, [f.core, f.usual, list(f.forms), leaf_weight(f.df, f.usual_df, articles, config.rare_share)])
                  for f in found if f.same)
