@@ -770,8 +770,8 @@ def test_a_hardly_written_spelling_with_a_long_vowel_more_or_less_joins_without_
             assert results.spellings == {usual: [usual, rare]}
     finally:
         s.close()
-    weights = dict((stem, weight) for stem, _usual, weight in json.loads(
-        (idx.resolve(index_dir) / "spellings.json").read_text(encoding="utf-8"))["leaves"])
+    table = json.loads((idx.resolve(index_dir) / variants.FILE).read_text(encoding="utf-8"))
+    weights = {stem: weight for stem, _usual, weight in table["leaves"]}
     assert (leaf[0] in weights) is joins
     if joins:  # a quarter of the usual spelling's weight, by the ratio of their idfs
         assert weights[leaf[0]] == variants.leaf_weight(2, 30, 32, variants.MinerConfig.hardly_share)

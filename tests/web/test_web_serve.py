@@ -4,6 +4,7 @@ gunicorn in several."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
@@ -101,8 +102,6 @@ def test_one_keep_alive_client_is_served_by_every_process(tmp_path: Path) -> Non
     """A client that keeps its connection open must not tie itself to the
     process that accepted it: each answer closes the connection, so the next
     request goes to whichever process is free."""
-    import http.client
-
     port = _free_port()
     process = _serve(port, tmp_path / "index", "--workers", "2")
     try:
