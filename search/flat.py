@@ -71,14 +71,15 @@ def key_of(fieldname: str, text: bytes) -> int:
     return int.from_bytes(digest, "little")
 
 
-def paths(folder: str | Path, segment_id: str) -> tuple[Path, Path, Path]:
-    """The segment's files (its id is Whoosh's: the index name, _, an id)."""
-    return tuple(Path(folder) / f"{_PREFIX}{segment_id}.{ext}" for ext in EXTENSIONS)  # type: ignore[return-value]
+def paths(folder: str | Path, segment_id: str, extensions: tuple[str, ...] = EXTENSIONS) -> tuple[Path, ...]:
+    """The segment's files (its id is Whoosh's: the index name, _, an id),
+    or with VALUE_EXTENSIONS its files of values."""
+    return tuple(Path(folder) / f"{_PREFIX}{segment_id}.{ext}" for ext in extensions)
 
 
-def value_paths(folder: str | Path, segment_id: str) -> tuple[Path, Path, Path]:
+def value_paths(folder: str | Path, segment_id: str) -> tuple[Path, ...]:
     """The segment's files of values (positions): bytes, ends, directory."""
-    return tuple(Path(folder) / f"{_PREFIX}{segment_id}.{ext}" for ext in VALUE_EXTENSIONS)  # type: ignore[return-value]
+    return paths(folder, segment_id, VALUE_EXTENSIONS)
 
 
 def folder_of(storage) -> str | None:
