@@ -19,7 +19,7 @@ from search.searcher import Searcher, SearchOptions
 from search.normalize import normalize
 from search.respelling import respellings
 from search.variants import Spellings, candidates, edits, skeleton
-from search.variants.forms import _sure_form
+from search.variants.forms import _sure_form, hardly_form
 from helpers import write_jsonl
 
 
@@ -1021,3 +1021,51 @@ def test_a_form_leaf_is_long_enough_to_need_no_neighbours_without_its_proclitics
     assert sure("هولاندا", "هولندا") and sure("باناثيناكوس", "باناثينايكوس")
     assert not sure("بالفاعل", "بالفعل")  # ب + ال + فاعل: a word of 4 letters, not a long name
     assert not sure("كرونا", "كورونا")
+
+
+def test_a_hardly_written_name_in_ya_is_a_form_leaf_without_its_neighbours(tmp_path):
+    """نيجريا in one article (cut to نيجر, as النيجر, Niger, in six others)
+    beside نيجيريا (نيجير) in twelve: a ي left out of a name in يا, 6
+    letters, joined by its shape whatever its places (forms.hardly_form), at
+    the quarter share of the least evidence (MinerConfig.hardly_share)."""
+    from search.stemmer import Stemmer
+
+    stem = Stemmer().stem
+    assert (stem("نيجريا"), stem("نيجيريا")) == ("نيجر", "نيجير")
+    rng = random.Random(5)
+    records = [
+        {"id": f"n{n}", "title": "أخبار الاتحاد", "body": _story(rng, EUROPE, "نيجيريا"), "source": "alpha",
+         "date": "2020-03-02"}
+        for n in range(12)
+    ] + [{"id": "n-rare", "title": "الديوان", "body": _story(rng, PALACE, "ونيجريا"), "source": "beta",
+          "date": "2020-03-06"}] + [
+        {"id": f"niger{n}", "title": "الأسعار", "body": _story(rng, MATTER, "النيجر"), "source": "gamma",
+         "date": "2020-03-04"}
+        for n in range(6)
+    ]
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    table = json.loads((idx.resolve(index_dir) / variants.FILE).read_text(encoding="utf-8"))
+    weight = variants.leaf_weight(1, 12, 19, variants.MinerConfig().hardly_share)
+    assert table["forms"] == [["نيجريا", "نيجير", ["ونيجريا"], weight]]
+    s = Searcher(index_dir)
+    try:
+        usual = s.search("نيجيريا", per_page=100)
+        assert usual.total == 13 and usual.hits[-1].id == "n-rare"
+        assert {f"n{n}" for n in range(12)} <= {h.id for h in s.search("نيجريا", per_page=100).hits}
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("core, word, df, joined", [
+    ("ليبريا", "ليبيريا", 2, True),  # a ي left out of a country's name
+    ("مرسليا", "مرسيليا", 1, True),
+    ("كرواتا", "كرواتيا", 1, True),  # ... before its last letter
+    ("ليبريا", "ليبيريا", 5, False),  # in min_df articles: the evidence decides
+    ("ايطليا", "ايطاليا", 1, False),  # an ا: mostly another form of a word (hardly_leaf)
+    ("عواصمه", "عاصمه", 1, False),  # not a name in يا: a pronoun's ending
+    ("كرونا", "كورونا", 1, False),  # 5 letters: the neighbours decide
+])
+def test_a_form_leaf_of_a_name_in_ya_needs_no_neighbours_by_its_shape(core, word, df, joined):
+    leaf = variants.FormLeaf(core, word[:-2] if word.endswith("يا") else word, (core,), df, 50, word=word)
+    assert hardly_form(leaf, variants.MinerConfig()) is joined

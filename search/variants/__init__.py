@@ -53,7 +53,9 @@ them (an add, the pairs its new words make), in four steps:
    write, that the stemmer cuts where its usual spelling stays whole
    (كرونا, read as ك + رون, beside كورونا) has a stem no pair can join;
    its written forms are joined to the usual stem instead, by the same
-   tests (FormLeaf, mine_forms), and searched as written.
+   tests (FormLeaf, mine_forms), and searched as written; a name in يا
+   with a ي or و less or more, by its shape (hardly_form: نيجريا, cut
+   to Niger's نيجر, beside نيجيريا).
 
 The pairs kept are saved beside the index (``spellings.json``); the query
 builder searches every spelling of a query word that they join.

@@ -107,7 +107,9 @@ class MinerConfig:
     # mostly a verb's or a participle's other form (يتخارج / يتخرج, متعالم /
     # متعلم); nor a broken plural with and without ي (patterns.two_plurals:
     # تقاطيع / تقاطع); nor one letter for another (docs/relevance.md).
-    # None: rare_sure_length for every stem.
+    # The same shape joins a form leaf (variants.forms) of a name in يا:
+    # نيجريا, which the stemmer cuts to Niger's نيجر, beside نيجيريا
+    # (forms.hardly_form).  None: rare_sure_length for every stem.
     hardly_sure_length: int | None = 6
     # ... and searched with this share of the usual spelling's weight, not
     # rare_share: the least evidence of any leaf.  An article that writes

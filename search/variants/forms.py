@@ -17,7 +17,7 @@ from search.stemmer import default_prefixes
 from search.variants.config import MinerConfig
 from search.variants.neighbours import Neighbours, _reader
 from search.variants.postings import EXACT_FIELD, FIELD, Postings
-from search.variants.shapes import _LETTERS
+from search.variants.shapes import _LETTERS, hardly_leaf
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class FormLeaf:
     usual_df: int  # ... and of the usual spelling's
     neighbours: float | None = None  # the cosine (in fewer than min_df articles) or the share, where read
     same: bool = False
+    word: str = ""  # the usual spelling as written, that ``core`` respells (كرونا: كورونا)
+    share: float | None = None  # its weight's share, if not MinerConfig.rare_share (hardly_form)
 
 
 # A usual spelling is its stem with at most a name's final ا or يا after it
@@ -107,7 +109,7 @@ def form_candidates(
             counts[word] = sum(frequency(f) for f in written[word])
         return counts[word]
 
-    best: dict[str, tuple[int, str]] = {}  # rare word -> (usual's articles, usual stem)
+    best: dict[str, tuple[int, str, str]] = {}  # rare word -> (usual's articles, usual stem, usual word)
     for usual, df in vocabulary.items():
         if df < config.min_df or len(usual) < config.min_length or not _LETTERS.issuperset(usual):
             continue
@@ -115,13 +117,13 @@ def form_candidates(
             word = usual + end
             if word not in written or (end and zipf(usual) >= config.rare_word_zipf):
                 continue  # not written; or an accusative's alif (استنكارا), not a name's (كاميرا)
-            options = [r for r in respellings(word) if r in written and best.get(r, (0, ""))[0] < df]
+            options = [r for r in respellings(word) if r in written and best.get(r, (0, "", ""))[0] < df]
             if not options or stem_of(word) != usual:
                 continue
             for rare in options:
                 if _hardly_written_spelling(rare, articles(rare), word, df, config):
-                    best[rare] = (df, usual)
-    for rare, (usual_df, usual) in sorted(best.items()):
+                    best[rare] = (df, usual, word)
+    for rare, (usual_df, usual, word) in sorted(best.items()):
         forms = []
         for form in sorted(written[rare], key=lambda f: (-frequency(f), f)):
             stem = stem_of(form)
@@ -131,7 +133,7 @@ def form_candidates(
                 continue  # a stem the stems' own leaves weigh
             forms.append(form)
         if forms:
-            yield FormLeaf(rare, usual, tuple(forms), sum(frequency(f) for f in forms), usual_df)
+            yield FormLeaf(rare, usual, tuple(forms), sum(frequency(f) for f in forms), usual_df, word=word)
 
 
 def _sure_form(leaf: FormLeaf, config: MinerConfig) -> bool:
@@ -140,6 +142,19 @@ def _sure_form(leaf: FormLeaf, config: MinerConfig) -> bool:
     فاعل, two words; باناثيناكوس is long either way)."""
     *_, core = _without_proclitics(leaf.core)  # the longest run off
     return len(core) >= config.rare_sure_length
+
+
+def hardly_form(leaf: FormLeaf, config: MinerConfig) -> bool:
+    """Whether a form leaf in fewer than min_df articles needs no neighbours
+    though shorter than rare_sure_length: its usual spelling is a name in
+    يا that it writes with a ي or و less or more (hardly_leaf), as news
+    writes a country's or a city's name (نيجريا / نيجيريا, ليبريا /
+    ليبيريا, مرسليا / مرسيليا), which the stemmer cuts to a stem of another
+    word (نيجر, Niger).  In one to four articles the neighbours seldom
+    match; other words of this shape mostly end in a pronoun or a grammar
+    ending (عواصمه / عاصمه, منظموه / منظمه), not in a name's يا, so only
+    those are taken (docs/relevance.md)."""
+    return leaf.word.endswith("يا") and hardly_leaf(leaf.core, leaf.word, config, leaf.df)
 
 
 def _stemmer(analyzer) -> Callable[[str], str | None]:
@@ -184,7 +199,8 @@ def mine_forms(
     neighbours = _reader(readers, config.rare_sample, searcher, postings, config, analyzer)
     wide = _reader(readers, config.minority_sample, searcher, postings, config, analyzer)
     few = [leaf for leaf in found if leaf.df >= config.min_df]
-    unsure = [leaf for leaf in found if leaf.df < config.min_df and not _sure_form(leaf, config)]
+    unsure = [leaf for leaf in found
+              if leaf.df < config.min_df and not _sure_form(leaf, config) and not hardly_form(leaf, config)]
     if directory is not None:
         neighbours.read_ahead({leaf.usual for leaf in unsure}, directory, workers)
         wide.read_ahead({leaf.usual for leaf in few}, directory, workers)
@@ -192,6 +208,9 @@ def mine_forms(
     for leaf in found:
         if leaf.df < config.min_df and _sure_form(leaf, config):
             out.append(replace(leaf, same=True))
+            continue
+        if hardly_form(leaf, config):
+            out.append(replace(leaf, same=True, share=config.hardly_share))
             continue
         docs = np.unique(np.concatenate([exact.docs(form) for form in leaf.forms]))
         if leaf.df >= config.min_df:  # a spelling a few articles write (minority_share)

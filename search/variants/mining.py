@@ -140,7 +140,8 @@ def update(
     kept.update((e.a, e.b) for e in evidence if e.same and not e.leaf)
     leaves.update((e.a, (e.a, e.b, leaf_weight(e.df_a, e.df_b, articles, config.rare_share if e.share is None else e.share)))
                   for e in evidence if e.same and e.leaf)
-    forms.update((f.core, [f.core, f.usual, list(f.forms), leaf_weight(f.df, f.usual_df, articles, config.rare_share)])
+    forms.update((f.core, [f.core, f.usual, list(f.forms),
+                           leaf_weight(f.df, f.usual_df, articles, config.rare_share if f.share is None else f.share)])
                  for f in found if f.same)
     _write(directory, {"config": _as_json(config), "segments": segments, "pairs": sorted(kept),
                        "leaves": sorted(leaves.values()), "forms": sorted(forms.values())})
