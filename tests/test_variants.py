@@ -887,6 +887,10 @@ def test_a_rare_spelling_the_stemmer_cuts_is_a_form_leaf_of_the_usual_one():
     off = replace(variants.MinerConfig(), minority_share=None)
     assert not list(variants.form_candidates(
         {**exact, "كرونا": 5}, {**exact, "كرونا": 5}.__getitem__, {stem(w): 40 for w in exact}, stem, off))
+    # A rare spelling cut to a stem too short for the stems' own leaves
+    # (ارتريا → ارتر, 4 letters, beside اريتريا → اريتر) is a form leaf.
+    assert [(f.core, f.usual, f.word) for f in candidates({"اريتريا": 40, "ارتريا": 2})] == [
+        ("ارتريا", "اريتر", "اريتريا")]
     # An ending of grammar where the usual word has none is another word:
     # a nisba (سريلانكيا, cut to سريلانك), a dual beside a plural.
     assert not candidates({"سريلانكا": 40, "سريلانكيا": 2})

@@ -93,10 +93,11 @@ def form_candidates(
     (respellings) from a word whose stem is in enough articles (usual_floor)
     and is that word less at most a name's final letters, that the lexicon
     does not know, and whose written forms the stemmer cuts to stems that
-    are neither the usual one nor a rare respelling of it (which the stems'
-    own leaves join).  ``exact``: the written forms; ``frequency``: the
-    articles of one; ``vocabulary``: the stems and their articles;
-    ``stem_of``: the index's stem of a written form."""
+    are neither the usual one nor a rare respelling of it long enough for
+    the stems' own leaves to join (rare_min_length).  ``exact``: the
+    written forms; ``frequency``: the articles of one; ``vocabulary``: the
+    stems and their articles; ``stem_of``: the index's stem of a written
+    form."""
     written: dict[str, list[str]] = defaultdict(list)  # a word -> its written forms
     for form in dict.fromkeys(exact):  # a form of several segments once
         for rest in _without_proclitics(form):
@@ -129,8 +130,9 @@ def form_candidates(
             stem = stem_of(form)
             if stem is None or stem == usual or zipf(form) >= config.rare_word_zipf:
                 continue
-            if stem == rare or (stem in respellings(usual) and vocabulary.get(stem, 0) < config.min_df):
-                continue  # a stem the stems' own leaves weigh
+            if stem == rare or (stem in respellings(usual) and vocabulary.get(stem, 0) < config.min_df
+                                and len(stem) >= config.rare_min_length):
+                continue  # a stem the stems' own leaves weigh (not a shorter one: ارتريا → ارتر)
             forms.append(form)
         if forms:
             yield FormLeaf(rare, usual, tuple(forms), sum(frequency(f) for f in forms), usual_df, word=word)
