@@ -671,7 +671,8 @@ class Searcher:
 
     def warm(self) -> None:
         """Read the arrays every query needs (length norms, facet values,
-        dates), so that a server's first searches do not pay for them."""
+        dates) and the completions' word lists, so that a server's first
+        searches and keystrokes do not pay for them."""
         searcher = self._searcher()
         view = self._view(searcher)
         for name in ("text", "title", "lead", "text_exact"):
@@ -682,6 +683,8 @@ class Searcher:
         view.days(searcher)
         view.clusters(searcher, self._roots)
         view.ranks(searcher)
+        for leaf, _offset in searcher.reader().leaf_readers():  # completions (search/spelling.py)
+            self._term_lists.warm(leaf, SPELL_FIELD)
 
     @property
     def schema(self):

@@ -40,6 +40,27 @@ class TermLists:
         self._terms = 0
         self._lock = threading.Lock()
 
+    def warm(self, leaf, fieldname: str) -> None:
+        """Read every list of a segment's field in one pass over its terms
+        (about 4 µs a term: 2 s for the full corpus's two segments), so that
+        a server's first completions of each letter do not pay 0.2-0.8 s
+        each in every process, holding a thread while they do."""
+        segment = leaf.segment().segment_id() if leaf.segment() else ""
+        lists: dict[str, tuple[list[str], array]] = {}
+        for term, info in leaf.iter_field(fieldname):
+            text = term if isinstance(term, str) else term.decode("utf-8")
+            found = lists.get(text[:1])
+            if found is None:
+                found = lists[text[:1]] = ([], array("l"))
+            found[0].append(text)
+            found[1].append(info.doc_frequency())
+        with self._lock:
+            for prefix, (terms, counts) in lists.items():
+                key = (segment, fieldname, prefix)
+                if key not in self._lists and self._terms + len(terms) <= self.MAX_TERMS:
+                    self._lists[key] = (terms, counts)
+                    self._terms += len(terms)
+
     def get(self, leaf, fieldname: str, prefix: str) -> tuple[list[str], array]:
         key = (leaf.segment().segment_id() if leaf.segment() else "", fieldname, prefix)
         with self._lock:

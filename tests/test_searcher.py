@@ -206,6 +206,19 @@ def test_completions_are_the_commonest_words_first(searcher):
     assert normalize(searcher.complete("ال", limit=1)[0]) in commonest
 
 
+def test_a_warmed_searcher_completes_from_the_lists_it_read(searcher):
+    """Searcher.warm reads the completions' word lists of every segment
+    (a server's first keystrokes do not read them); the answers are the
+    same as from lists read when asked."""
+    expected = {prefix: searcher.complete(prefix) for prefix in ("ال", "زيل", "اوكر", "و")}
+    searcher._term_lists = type(searcher._term_lists)()
+    searcher.warm()
+    held = dict(searcher._term_lists._lists)
+    assert {key[2] for key in held} >= {"ا", "ز", "و"}
+    assert {prefix: searcher.complete(prefix) for prefix in expected} == expected
+    assert searcher._term_lists._lists == held  # nothing read after the warm
+
+
 def test_text_no_index_can_hold_is_a_clear_error_or_nothing(searcher):
     with pytest.raises(QueryError):
         searcher.complete("\ud800")

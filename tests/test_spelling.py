@@ -100,3 +100,24 @@ def test_commonest_terms_of_a_prefix(indexes, prefix):
     assert commonest(lists, reader, "text_exact", prefix, 12) == expected
     assert commonest(lists, reader, "text_exact", prefix, 12) == expected  # from the kept list
     assert len(expected) == 12 or prefix in ("x", "ظظظ")
+
+
+def test_warmed_term_lists_are_the_lists_read_one_by_one(indexes):
+    """One pass over a segment's terms (Searcher.warm) gives every first
+    letter's list as get() reads it, and get() then reads nothing more;
+    lists beyond MAX_TERMS are left to be read when asked."""
+    _s1, s2 = indexes
+    leaf = s2.reader().leaf_readers()[0][0]
+    warmed, lazy = TermLists(), TermLists()
+    warmed.warm(leaf, "text_exact")
+    letters = sorted({t.decode("utf-8")[:1] for t in leaf.lexicon("text_exact")})
+    assert len(letters) > 20 and [key[2] for key in warmed._lists] == letters
+    for letter in letters:
+        assert warmed.get(leaf, "text_exact", letter) == lazy.get(leaf, "text_exact", letter)
+    assert warmed._terms == lazy._terms == len(list(leaf.lexicon("text_exact")))
+    assert list(warmed._lists) == list(lazy._lists)  # asked in the same order: nothing read again, nothing dropped
+    small = TermLists()
+    small.MAX_TERMS = len(lazy.get(leaf, "text_exact", "ا")[0])
+    small.warm(leaf, "text_exact")
+    assert 0 < small._terms <= small.MAX_TERMS
+    assert all(small._lists[key] == lazy._lists[key] for key in small._lists)
