@@ -425,7 +425,10 @@ def serve(host: str, port: int, workers: int | None, threads: int, cache_mb: int
     it is forked) to use N cores, and closes each connection after its
     answer so that a client's next request goes to whichever process is free
     (a kept-alive connection would stay with one); with one, waitress serves
-    in this process and keeps connections alive.
+    in this process and keeps connections alive.  Each process reads what
+    every search needs (the length, facet and date arrays, the words that
+    completions list) before its first request: a few seconds on a large
+    archive, so that its first readers do not wait for it.
     With no index yet, one is built from seeds/ first, so a fresh clone
     serves something at once.
 
