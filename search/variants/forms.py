@@ -17,7 +17,7 @@ from search.stemmer import default_prefixes
 from search.variants.config import MinerConfig
 from search.variants.neighbours import Neighbours, _reader
 from search.variants.postings import EXACT_FIELD, FIELD, Postings
-from search.variants.shapes import _LETTERS, hardly_leaf
+from search.variants.shapes import _LETTERS, _respellable, hardly_leaf
 
 
 @dataclass(frozen=True)
@@ -93,11 +93,11 @@ def form_candidates(
     (respellings) from a word whose stem is in enough articles (usual_floor)
     and is that word less at most a name's final letters, that the lexicon
     does not know, and whose written forms the stemmer cuts to stems that
-    are neither the usual one nor a rare respelling of it long enough for
-    the stems' own leaves to join (rare_min_length).  ``exact``: the
-    written forms; ``frequency``: the articles of one; ``vocabulary``: the
-    stems and their articles; ``stem_of``: the index's stem of a written
-    form."""
+    are neither the usual one nor a rare respelling of it that the stems'
+    own leaves weigh (shapes._respellable: not one under rare_min_length).
+    ``exact``: the written forms; ``frequency``: the articles of one;
+    ``vocabulary``: the stems and their articles; ``stem_of``: the index's
+    stem of a written form."""
     written: dict[str, list[str]] = defaultdict(list)  # a word -> its written forms
     for form in dict.fromkeys(exact):  # a form of several segments once
         for rest in _without_proclitics(form):
@@ -130,8 +130,8 @@ def form_candidates(
             stem = stem_of(form)
             if stem is None or stem == usual or zipf(form) >= config.rare_word_zipf:
                 continue
-            if stem == rare or (stem in respellings(usual) and vocabulary.get(stem, 0) < config.min_df
-                                and len(stem) >= config.rare_min_length):
+            own = vocabulary.get(stem, 0)
+            if stem == rare or (stem in respellings(usual) and own < config.min_df and _respellable(stem, own, config)):
                 continue  # a stem the stems' own leaves weigh (not a shorter one: ارتريا → ارتر)
             forms.append(form)
         if forms:
