@@ -27,7 +27,7 @@ import numpy as np
 from pyarabic.araby import YEH
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
-from whoosh.formats import Frequency
+from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
 from search import normalize as norm
@@ -449,6 +449,23 @@ class CountedFrequency(Frequency):
         return ((term, n, float(n) * boost, pack_uint(n)) for term, n in counts.items())
 
 
+class CountedPositions(Positions):
+    """Whoosh's Positions format, each term's positions gathered by a
+    CachedChain at once when indexing (CachedChain.term_positions) rather
+    than from a Token a word: the fields with positions (``text``,
+    ``title``) are most of a build's tokens.  The same postings, encoded by
+    Positions.encode (tests/test_analysis_cache.py)."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        positions = None
+        if kwargs.get("mode", "index") == "index" and isinstance(value, str) and isinstance(analyzer, CachedChain):
+            positions = analyzer.term_positions(value)
+        if positions is None:
+            return super().word_values(value, analyzer, **kwargs)
+        boost, encode = self.field_boost, self.encode
+        return ((term, len(poses), float(len(poses)) * boost, encode(poses)) for term, poses in positions.items())
+
+
 class LowercaseOnlyFilter(Filter):
     """The whole of the analysis in the 'raw' evaluation baseline."""
 
@@ -747,6 +764,54 @@ class CachedChain(CompositeAnalyzer):
                 if not stopped:
                     counts[text] = count(text, 0) + 1
         return counts
+
+    def term_positions(self, value: str) -> dict[str, list[int]] | None:
+        """Each term of ``value`` with its positions (as indexed: stop words
+        removed, positions numbered as _tokens numbers them), or None for a
+        chain whose filters are not all per token (CountedPositions)."""
+        if not getattr(self, "_fast", False):
+            return None
+        cache = self._caches[False]
+        renumbers = self._stop_at is not None
+        found: dict[str, list[int]] = {}
+        last_in = current = None
+        pos = -1
+        for n, raw in enumerate(_WORD.findall(value)):
+            outputs = cache.get(raw)
+            if outputs is None:
+                outputs = self._outputs(raw, False)
+            if outputs.__class__ is str:  # one kept term over the whole word
+                if renumbers:
+                    if n != last_in:
+                        last_in = n
+                        pos += 1
+                    current = pos
+                else:
+                    current = n
+                poses = found.get(outputs)
+                if poses is None:
+                    found[outputs] = [current]
+                else:
+                    poses.append(current)
+                continue
+            for text, _start, _end, stopped, fresh in outputs:
+                incoming = n if fresh else current
+                if stopped:
+                    current = incoming
+                    continue
+                if renumbers:
+                    if incoming != last_in:
+                        last_in = incoming
+                        pos += 1
+                    current = pos
+                else:
+                    current = incoming
+                poses = found.get(text)
+                if poses is None:
+                    found[text] = [current]
+                else:
+                    poses.append(current)
+        return found
 
     def marks_by_word(self) -> bool:
         """Whether a Marker may look at each distinct word of a text once

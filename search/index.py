@@ -43,8 +43,9 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from search import clusters, flat, pool, variants
-from search.analysis import (NISBA_FIELD, AnalysisConfig, CountedFrequency, compounds_apart, exact_analyzer,
-                             forget_words, keep_words, learn_words, load_words, nisba_analyzer, stem_analyzer)
+from search.analysis import (NISBA_FIELD, AnalysisConfig, CountedFrequency, CountedPositions, compounds_apart,
+                             exact_analyzer, forget_words, keep_words, learn_words, load_words, nisba_analyzer,
+                             stem_analyzer)
 from search.ingest import NOTE, Article, Problem, Record
 
 CURRENT = "current"
@@ -192,8 +193,8 @@ def make_schema(config: AnalysisConfig = AnalysisConfig()) -> Schema:
         # Sortable: a column of the ids by document number, which the
         # searcher maps to wire-copy clusters (search/clusters.py).
         id=ID(stored=True, unique=True, sortable=True),
-        title=TEXT(analyzer=stems, stored=True),
-        text=TEXT(analyzer=stems),
+        title=_positioned(TEXT(analyzer=stems, stored=True)),
+        text=_positioned(TEXT(analyzer=stems)),
         text_exact=_counted(TEXT(analyzer=exact, phrase=False)),
         lead=_counted(TEXT(analyzer=stems, phrase=False)),
         body=STORED(),
@@ -211,6 +212,13 @@ def _counted(field: TEXT) -> TEXT:
     once (analysis.CountedFrequency): the build indexes the article's text
     three times (stems, exact forms, nisba words)."""
     field.format = CountedFrequency(field_boost=field.format.field_boost)
+    return field
+
+
+def _positioned(field: TEXT) -> TEXT:
+    """A field with positions whose terms' positions the cached chain
+    gathers at once (analysis.CountedPositions)."""
+    field.format = CountedPositions(field_boost=field.format.field_boost)
     return field
 
 

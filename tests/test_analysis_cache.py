@@ -12,10 +12,11 @@ import pickle
 
 import pytest
 from whoosh.analysis.analyzers import CompositeAnalyzer
-from whoosh.formats import Frequency
+from whoosh.formats import Frequency, Positions
 
 from helpers import SEEDS
-from search.analysis import CONFIGS, CachedChain, CountedFrequency, exact_analyzer, nisba_analyzer, stem_analyzer
+from search.analysis import (CONFIGS, CachedChain, CountedFrequency, CountedPositions, exact_analyzer, nisba_analyzer,
+                             stem_analyzer)
 
 ODD = (
     "مُحَمَّدٌ ﷺ كييفالتصرف في على علي والحكومات الأوكرانية ١٢٣ ـــ \u200fزيلينسكي "
@@ -83,6 +84,21 @@ def test_counted_terms_are_the_token_streams(name, analyzer, shared_news_small):
             assert got == sorted(plain.word_values(text, CompositeAnalyzer(*analyzer.items), mode="index")), name
     # A query's words are counted from the stream, as Whoosh does.
     assert sorted(counted.word_values(ODD, analyzer, mode="query")) == sorted(
+        plain.word_values(ODD, analyzer, mode="query"))
+
+
+@pytest.mark.parametrize("name,analyzer", [(n, a) for n, a in _analyzers() if not n.startswith("nisba-")])
+def test_gathered_positions_are_the_token_streams(name, analyzer, shared_news_small):
+    """CountedPositions indexes what Whoosh's Positions gathers from the
+    chain's tokens: the same terms, frequencies, weights and encoded
+    positions (stop words skipped and the words after them renumbered).
+    The nisba chain's positions are never kept (see above)."""
+    gathered, plain = CountedPositions(field_boost=1.5), Positions(field_boost=1.5)
+    for text in _texts(shared_news_small):
+        for _ in range(2):  # cold, then from the cache
+            got = sorted(gathered.word_values(text, analyzer, mode="index"))
+            assert got == sorted(plain.word_values(text, CompositeAnalyzer(*analyzer.items), mode="index")), name
+    assert sorted(gathered.word_values(ODD, analyzer, mode="query")) == sorted(
         plain.word_values(ODD, analyzer, mode="query"))
 
 
