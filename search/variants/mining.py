@@ -137,11 +137,13 @@ def update(
             found = mine_forms(searcher, config, new, analyzer, directory, workers, postings, readers)
         else:
             evidence, found = [], []
+
+    def weight(df: int, usual_df: int, share: float | None) -> float:
+        return leaf_weight(df, usual_df, articles, config.rare_share if share is None else share)
+
     kept.update((e.a, e.b) for e in evidence if e.same and not e.leaf)
-    leaves.update((e.a, (e.a, e.b, leaf_weight(e.df_a, e.df_b, articles, config.rare_share if e.share is None else e.share)))
-                  for e in evidence if e.same and e.leaf)
-    forms.update((f.core, [f.core, f.usual, list(f.forms),
-                           leaf_weight(f.df, f.usual_df, articles, config.rare_share if f.share is None else f.share)])
+    leaves.update((e.a, (e.a, e.b, weight(e.df_a, e.df_b, e.share))) for e in evidence if e.same and e.leaf)
+    forms.update((f.core, [f.core, f.usual, list(f.forms), weight(f.df, f.usual_df, f.share)])
                  for f in found if f.same)
     _write(directory, {"config": _as_json(config), "segments": segments, "pairs": sorted(kept),
                        "leaves": sorted(leaves.values()), "forms": sorted(forms.values())})
