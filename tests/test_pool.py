@@ -117,12 +117,16 @@ def _segment_files(path: Path, suffix: str) -> bytes:
 def test_the_postings_file_is_byte_for_byte_whooshs_own(docs, tmp_path):
     """Whoosh's blocks keep their postings' shortest and longest field
     lengths, which the pool's writer reads from the length column once per
-    field (pool._ColumnLengths): the same bytes as Whoosh's own writer."""
+    field (pool._ColumnLengths): the same bytes as Whoosh's own writer.
+    A pool that spilled to runs merges them term by term: the same bytes
+    again."""
     for name, make_writer in (("whoosh", lambda ix: ix.writer(compound=False)),
-                              ("pool", lambda ix: pool.writer(ix, compound=False))):
+                              ("pool", lambda ix: pool.writer(ix, compound=False)),
+                              ("spilled", lambda ix: pool.writer(ix, compound=False, limitmb=0.25))):
         write(tmp_path / name, docs, make_writer).close()
-    for suffix in (".pst", ".trm"):
-        assert _segment_files(tmp_path / "pool", suffix) == _segment_files(tmp_path / "whoosh", suffix), suffix
+    for name in ("pool", "spilled"):
+        for suffix in (".pst", ".trm"):
+            assert _segment_files(tmp_path / name, suffix) == _segment_files(tmp_path / "whoosh", suffix), (name, suffix)
 
 
 def test_the_indexing_processes_leave_their_analyses_for_the_miner(docs, tmp_path):
