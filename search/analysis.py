@@ -781,19 +781,7 @@ class CachedChain(CompositeAnalyzer):
             if outputs is None:
                 outputs = self._outputs(raw, False)
             if outputs.__class__ is str:  # one kept term over the whole word
-                if renumbers:
-                    if n != last_in:
-                        last_in = n
-                        pos += 1
-                    current = pos
-                else:
-                    current = n
-                poses = found.get(outputs)
-                if poses is None:
-                    found[outputs] = [current]
-                else:
-                    poses.append(current)
-                continue
+                outputs = ((outputs, 0, 0, False, True),)
             for text, _start, _end, stopped, fresh in outputs:
                 incoming = n if fresh else current
                 if stopped:
