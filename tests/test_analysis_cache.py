@@ -73,31 +73,29 @@ def test_cached_chain_gives_exactly_the_chains_tokens(name, analyzer, shared_new
                 assert got == want, (name, kwargs, text[:60])
 
 
-@pytest.mark.parametrize("name,analyzer", list(_analyzers()))
-def test_counted_terms_are_the_token_streams(name, analyzer, shared_news_small):
-    """CountedFrequency indexes what Whoosh's Frequency counts from the
-    chain's tokens: the same terms, frequencies, weights and values."""
-    counted, plain = CountedFrequency(field_boost=1.5), Frequency(field_boost=1.5)
-    for text in _texts(shared_news_small):
-        for _ in range(2):  # cold, then from the cache
-            got = sorted(counted.word_values(text, analyzer, mode="index"))
-            assert got == sorted(plain.word_values(text, CompositeAnalyzer(*analyzer.items), mode="index")), name
-    # A query's words are counted from the stream, as Whoosh does.
-    assert sorted(counted.word_values(ODD, analyzer, mode="query")) == sorted(
-        plain.word_values(ODD, analyzer, mode="query"))
+# Each of Akhbar's formats and the Whoosh format whose postings it must
+# make: the counted fields' frequencies, and the positions of ``text`` and
+# ``title`` (not of the nisba chain, whose positions are never kept: above).
+FORMATS = [
+    pytest.param(CountedFrequency, Frequency, name, analyzer, id=f"counts-{name}") for name, analyzer in _analyzers()
+] + [
+    pytest.param(CountedPositions, Positions, name, analyzer, id=f"positions-{name}")
+    for name, analyzer in _analyzers() if not name.startswith("nisba-")
+]
 
 
-@pytest.mark.parametrize("name,analyzer", [(n, a) for n, a in _analyzers() if not n.startswith("nisba-")])
-def test_gathered_positions_are_the_token_streams(name, analyzer, shared_news_small):
-    """CountedPositions indexes what Whoosh's Positions gathers from the
-    chain's tokens: the same terms, frequencies, weights and encoded
-    positions (stop words skipped and the words after them renumbered).
-    The nisba chain's positions are never kept (see above)."""
-    gathered, plain = CountedPositions(field_boost=1.5), Positions(field_boost=1.5)
+@pytest.mark.parametrize("ours,whooshs,name,analyzer", FORMATS)
+def test_formats_index_what_the_token_streams_give(ours, whooshs, name, analyzer, shared_news_small):
+    """CountedFrequency and CountedPositions index what Whoosh's Frequency
+    and Positions make of the chain's tokens: the same terms, frequencies,
+    weights and values (positions with stop words skipped and the words
+    after them renumbered)."""
+    gathered, plain = ours(field_boost=1.5), whooshs(field_boost=1.5)
     for text in _texts(shared_news_small):
         for _ in range(2):  # cold, then from the cache
             got = sorted(gathered.word_values(text, analyzer, mode="index"))
             assert got == sorted(plain.word_values(text, CompositeAnalyzer(*analyzer.items), mode="index")), name
+    # A query's words are taken from the stream, as Whoosh does.
     assert sorted(gathered.word_values(ODD, analyzer, mode="query")) == sorted(
         plain.word_values(ODD, analyzer, mode="query"))
 
