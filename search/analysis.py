@@ -452,9 +452,9 @@ class CountedFrequency(Frequency):
 class CountedPositions(Positions):
     """Whoosh's Positions format, each term's positions gathered by a
     CachedChain at once when indexing (CachedChain.term_positions) rather
-    than from a Token a word: the fields with positions (``text``,
-    ``title``) are most of a build's tokens.  The same postings, encoded by
-    Positions.encode (tests/test_analysis_cache.py)."""
+    than from a Token a word, as CountedFrequency counts the fields without
+    positions: ``text`` alone has as many tokens as the article.  The same
+    postings, encoded by Positions.encode (tests/test_analysis_cache.py)."""
 
     def word_values(self, value, analyzer, **kwargs):
         positions = None
