@@ -45,10 +45,9 @@ class TermLists:
         (about 4 µs a term: 2 s for the full corpus's two segments), so that
         a server's first completions of each letter do not pay 0.2-0.8 s
         each in every process, holding a thread while they do."""
-        segment = leaf.segment().segment_id() if leaf.segment() else ""
         lists: dict[str, tuple[list[str], array]] = {}
         for term, info in leaf.iter_field(fieldname):
-            text = term if isinstance(term, str) else term.decode("utf-8")
+            text = _text(term)
             found = lists.get(text[:1])
             if found is None:
                 found = lists[text[:1]] = ([], array("l"))
@@ -56,13 +55,13 @@ class TermLists:
             found[1].append(info.doc_frequency())
         with self._lock:
             for prefix, (terms, counts) in lists.items():
-                key = (segment, fieldname, prefix)
+                key = _key(leaf, fieldname, prefix)
                 if key not in self._lists and self._terms + len(terms) <= self.MAX_TERMS:
                     self._lists[key] = (terms, counts)
                     self._terms += len(terms)
 
     def get(self, leaf, fieldname: str, prefix: str) -> tuple[list[str], array]:
-        key = (leaf.segment().segment_id() if leaf.segment() else "", fieldname, prefix)
+        key = _key(leaf, fieldname, prefix)
         with self._lock:
             found = self._lists.get(key)
             if found is not None:
@@ -70,7 +69,7 @@ class TermLists:
                 return found
         terms, counts = [], array("l")
         for term, info in leaf.iter_prefix(fieldname, prefix):
-            terms.append(term if isinstance(term, str) else term.decode("utf-8"))
+            terms.append(_text(term))
             counts.append(info.doc_frequency())
         with self._lock:
             if key not in self._lists:
@@ -80,6 +79,15 @@ class TermLists:
                 _, (old, _) = self._lists.popitem(last=False)
                 self._terms -= len(old)
         return terms, counts
+
+
+def _key(leaf, fieldname: str, prefix: str) -> tuple[str, str, str]:
+    """A list's key in TermLists: its segment, field and prefix."""
+    return (leaf.segment().segment_id() if leaf.segment() else "", fieldname, prefix)
+
+
+def _text(term: str | bytes) -> str:
+    return term if isinstance(term, str) else term.decode("utf-8")
 
 
 def commonest(lists: TermLists, reader, fieldname: str, prefix: str, count: int) -> list[str]:
