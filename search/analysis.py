@@ -1112,6 +1112,9 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-06: a hamza's seat written as a letter was kept
     # (الطواريء → طواريء beside الطوارئ → طوارء).
     "seat-kept": AnalysisConfig(name="seat-kept", stem=StemConfig(seat_off=False)),
+    # Before lexicon.seated (2026-12-06): every such stem lost the ي, whatever the word
+    # without it is (جزيء, molecule → جزء, part).
+    "seat-every": AnalysisConfig(name="seat-every", stem=StemConfig(seat_share=None)),
     # Before 2026-12-06: only those two endings (الكاربون → كارب beside
     # الكربون, فلورانس → لورانس beside فلورنس).
     "names-cut-like-words": AnalysisConfig(name="names-cut-like-words", stem=StemConfig(respelled_like_known=False)),

@@ -104,6 +104,7 @@ SYSTEMS: dict[str, System] = {
     "names-cut-alone": _akhbar("names-cut-alone", "a rarer spelling of a name cut where its known spelling is kept whole (كولمبيا → كولمب, كولومبيا whole)"),
     "names-cut-like-words": _akhbar("names-cut-like-words", "a rarer spelling of a name cut where its known spelling is kept whole, but for a final ي or يا (الكاربون → كارب, الكربون → كربون)"),
     "seat-kept": _akhbar("seat-kept", "a hamza's seat written as a letter kept (الطواريء → طواريء, الطوارئ → طوارء)"),
+    "seat-every": _akhbar("seat-every", "a hamza's seat taken out of every stem, whatever the word without it (جزيء → جزء)"),
     "no-spellings": _akhbar("default", "no spelling variants at query time", spellings=False),
     # Folding near-copies (search/clusters.py): "default" lists each hit's
     # folded copies right after it.

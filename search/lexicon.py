@@ -19,11 +19,19 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+from pyarabic import araby
+
 from search import normalize as normalizing
 from search.normalize import normalize
 
+_FORMAT = "zipf+seats"  # what the cached file holds: the frequencies, then the seats' shares
+
 _lock = threading.Lock()
 _table: dict[str, float] | None = None
+# For each normalized form that ends in a hamza, the share of its frequency
+# written with the hamza on its seat (ئ): normalizing folds ئ into ء, and
+# the two are different words as often as not (خاطئ beside جزء, see seated).
+_seats: dict[str, float] | None = None
 
 
 def load() -> dict[str, float]:
@@ -31,33 +39,37 @@ def load() -> dict[str, float]:
     its 600,000 words takes a second and a half, paid by every process that
     starts (a server's workers, a build's, each test run), so the table is
     kept in the user's cache directory, keyed by what made it."""
-    global _table
+    global _table, _seats
     if _table is not None:
         return _table
     with _lock:
         if _table is None:
             cached = _cache_file()
-            table = _read(cached)
-            if table is None:
-                table = _normalized_list()
-                _write(cached, table)
-            _table = table
+            tables = _read(cached)
+            if tables is None:
+                tables = _normalized_list()
+                _write(cached, tables)
+            _table, _seats = tables
     return _table
 
 
-def _normalized_list() -> dict[str, float]:
+def _normalized_list() -> tuple[dict[str, float], dict[str, float]]:
     import wordfreq
 
     table: dict[str, float] = {}
+    seated: dict[str, float] = {}
     for word, freq in wordfreq.get_frequency_dict("ar", wordlist="large").items():
         key = normalize(word)
         table[key] = table.get(key, 0.0) + freq
+        if word.endswith(araby.YEH_HAMZA) and key.endswith(araby.HAMZA):
+            seated[key] = seated.get(key, 0.0) + freq
+    seats = {key: seated.get(key, 0.0) / freq for key, freq in table.items() if key.endswith(araby.HAMZA) and freq}
     # wordfreq keeps its own dict and bucket lists of every word in
     # unbounded caches: twice the memory of this table, in every
     # process (a server, each indexing worker), for nothing.
     wordfreq.get_frequency_dict.cache_clear()
     wordfreq.get_frequency_list.cache_clear()
-    return table
+    return table, seats
 
 
 def _cache_file() -> Path:
@@ -68,23 +80,25 @@ def _cache_file() -> Path:
     made_by.update(importlib.metadata.version("wordfreq").encode())
     made_by.update(Path(normalizing.__file__).read_bytes())
     made_by.update(sys.version.encode())
+    made_by.update(_FORMAT.encode())
     return base / f"lexicon-ar-{made_by.hexdigest()[:16]}.marshal"
 
 
-def _read(path: Path) -> dict[str, float] | None:
+def _read(path: Path) -> tuple[dict[str, float], dict[str, float]] | None:
     try:
-        table = marshal.loads(path.read_bytes())
+        tables = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    return table if isinstance(table, dict) else None
+    ok = isinstance(tables, tuple) and len(tables) == 2 and all(isinstance(t, dict) for t in tables)
+    return tables if ok else None
 
 
-def _write(path: Path, table: dict[str, float]) -> None:
+def _write(path: Path, tables: tuple[dict[str, float], dict[str, float]]) -> None:
     """Atomically, and only if it can: a read-only home costs the second, nothing else."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_bytes(marshal.dumps(table))
+        tmp.write_bytes(marshal.dumps(tables))
         os.replace(tmp, path)
     except OSError:
         pass
@@ -98,3 +112,14 @@ def zipf(word: str) -> float:
     if not freq:
         return 0.0
     return math.log10(freq) + 9.0
+
+
+def seated(form: str) -> float | None:
+    """The share of a normalized form ending in a hamza that general Arabic
+    writes with the hamza on its seat (ئ), or None if the lexicon has not
+    seen it: خاطء is خاطئ (1.0), جزء is جزء (0.002), so a written خاطيء is
+    that word's seat written as a letter, and جزيء (molecule) is not جزء
+    (part)."""
+    if _seats is None:
+        load()
+    return (_seats or {}).get(form)

@@ -43,6 +43,7 @@ from itertools import product
 from pyarabic import araby
 from tashaphyne.stemming import ArabicLightStemmer
 
+from search.lexicon import seated as lexicon_seated
 from search.lexicon import zipf
 from search.respelling import respellings
 
@@ -221,11 +222,18 @@ class StemConfig:
     # الطواريء, لاجيء; normalized, خاطء beside خاطيء): in the corpus
     # شاطئ / شاطيء in 198 / 18 articles, مبادئ / مباديء 295 / 11, خاطئ /
     # خاطيء 139 / 9.  So a stem that ends in ي and a hamza loses the ي, if
-    # three letters are left: شيء (ش + the hamza) keeps it.  The few words
-    # whose ي is a long vowel meet a word of their root (بطيء / بطء, مليء /
-    # ملء) or, rarely, another word (جزيء / جزء, molecule / part).  False:
-    # the ي is kept.
+    # three letters are left: شيء (ش + the hamza) keeps it.  False: the ي
+    # is kept.
     seat_off: bool = True
+    # ... but only where general Arabic writes the word without the ي with
+    # its hamza on the seat at least this share of the time (lexicon.
+    # seated), or the lexicon does not know that word: خاطء is written
+    # خاطئ (1.0), الطوارء الطوارئ (0.999), while جزء (part, 0.002) and مرء
+    # (0.43) are written with the hamza on the line, so جزيء (molecule) and
+    # المريء (oesophagus) are words of their own, as are the adjectives
+    # whose ي is a long vowel beside their nouns (بطيء / بطء 0.44, مليء /
+    # ملء 0.36).  None: every such stem loses the ي.
+    seat_share: float | None = 0.5
 
     def suffix_list(self) -> tuple[str, ...]:
         return self.suffixes if self.suffixes is not None else default_suffixes(self.keep_nisba)
@@ -619,7 +627,10 @@ class Stemmer:
     def _stem(self, word: str) -> str:
         stem = self._light(word)
         if self.config.seat_off and stem.endswith(SEATED_HAMZA) and len(stem) > self.config.min_stem:
-            return stem[:-2] + HAMZA  # خاطيء as خاطئ, لاجيء as لاجئ
+            seated = stem[:-2] + HAMZA  # خاطيء as خاطئ, لاجيء as لاجئ
+            share, floor = lexicon_seated(seated), self.config.seat_share
+            if floor is None or share is None or share >= floor:
+                return seated
         return stem
 
     def _light(self, word: str) -> str:

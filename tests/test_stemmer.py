@@ -348,6 +348,16 @@ def test_a_hamzas_seat_written_as_a_letter_is_the_seat(group):
         assert plain.stem(normalize("الطوارئ")) != plain.stem(normalize("الطواريء"))
 
 
+@pytest.mark.parametrize("word,other", [("جزيء", "جزء"), ("الجزيئات", "الجزء"), ("المريء", "المرء")])
+def test_a_word_whose_ya_is_its_own_is_not_the_seat_of_another(word, other):
+    """جزيء (molecule) and المريء (oesophagus) end like a hamza's seat written
+    as a letter, but general Arabic writes جزء (part) and المرء (the man)
+    with the hamza on the line, not on a seat (lexicon.seated): two words."""
+    assert stem(word) != stem(other)
+    every = Stemmer(StemConfig(seat_share=None))  # the rule before: every such stem
+    assert every.stem(normalize(word)) == every.stem(normalize(other))
+
+
 def test_verb_rules_can_be_turned_off():
     plain = Stemmer(StemConfig(imperfect_zipf=None, perfect_feminine=False))
     assert plain.stem("يعتبر") == "يعتبر"
