@@ -29,8 +29,9 @@ _FORMAT = "zipf+seats"  # what the cached file holds: the frequencies, then the 
 _lock = threading.Lock()
 _table: dict[str, float] | None = None
 # For each normalized form that ends in a hamza, the share of its frequency
-# written with the hamza on its seat (ئ): normalizing folds ئ into ء, and
-# the two are different words as often as not (خاطئ beside جزء, see seated).
+# written with the hamza on its seat (ئ): normalizing folds ئ into ء, so a
+# word written on its seat (خاطئ) and one on the line (جزء) look alike
+# (see seated).
 _seats: dict[str, float] | None = None
 
 
@@ -57,13 +58,13 @@ def _normalized_list() -> tuple[dict[str, float], dict[str, float]]:
     import wordfreq
 
     table: dict[str, float] = {}
-    seated: dict[str, float] = {}
+    on_seat: dict[str, float] = {}
     for word, freq in wordfreq.get_frequency_dict("ar", wordlist="large").items():
         key = normalize(word)
         table[key] = table.get(key, 0.0) + freq
         if word.endswith(araby.YEH_HAMZA) and key.endswith(araby.HAMZA):
-            seated[key] = seated.get(key, 0.0) + freq
-    seats = {key: seated.get(key, 0.0) / freq for key, freq in table.items() if key.endswith(araby.HAMZA) and freq}
+            on_seat[key] = on_seat.get(key, 0.0) + freq
+    seats = {key: on_seat.get(key, 0.0) / freq for key, freq in table.items() if key.endswith(araby.HAMZA) and freq}
     # wordfreq keeps its own dict and bucket lists of every word in
     # unbounded caches: twice the memory of this table, in every
     # process (a server, each indexing worker), for nothing.
