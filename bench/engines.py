@@ -155,7 +155,7 @@ class Fts5Engine:
 def _tantivy_schema_and_analyzer():
     import tantivy
 
-    from search.evaluate import tantivy_analyzer
+    from search.baselines.tantivy import tantivy_analyzer
 
     analyzer = tantivy_analyzer()
     builder = tantivy.SchemaBuilder()

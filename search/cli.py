@@ -579,6 +579,16 @@ def stats(as_json: bool, index_dir: Path) -> None:
         click.echo(f"{label + ':':<11} {items}")
 
 
+def _parse_part(_ctx, _param, value: str | None) -> tuple[int, int] | None:
+    """``--part K/N`` as (K, N)."""
+    if value is None:
+        return None
+    k, slash, n = value.partition("/")
+    if not (slash and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise click.BadParameter(f"{value!r} is not K/N with 1 <= K <= N (1/2, 2/2)")
+    return int(k), int(n)
+
+
 @main.command("eval")
 @click.option("--docs", "docs", multiple=True, required=True, type=click.Path(exists=True, path_type=Path),
               help="Documents, in any format `akhbar build` reads (repeatable).")
@@ -592,9 +602,12 @@ def stats(as_json: bool, index_dir: Path) -> None:
                    "Akhbar system over --docs.")
 @click.option("--config", "systems", multiple=True,
               help="A system to evaluate (repeatable; see search/evaluate.py SYSTEMS). Default: the main ones.")
+@click.option("--part", callback=_parse_part, metavar="K/N",
+              help="Only the queries of part K of N (1/2, 2/2...; by a hash of their ids, the same on every run): "
+                   "check on one part what was tuned on another.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per system.")
 def eval_command(docs: tuple[Path, ...], queries: Path | None, qrels: Path | None, spelling_pairs: Path | None,
-                 systems: tuple[str, ...], as_json: bool) -> None:
+                 systems: tuple[str, ...], part: tuple[int, int] | None, as_json: bool) -> None:
     """Measure relevance (MRR@10, nDCG@10, R@10, R@100) on a test collection,
     and with --spellings how well one spelling of a word finds the articles
     that write another (variant recall) and how often a word finds articles
@@ -610,9 +623,16 @@ def eval_command(docs: tuple[Path, ...], queries: Path | None, qrels: Path | Non
     unknown = [n for n in names if n not in ev.SYSTEMS]
     if unknown:
         raise click.UsageError(f"unknown system(s): {', '.join(unknown)}; known: {', '.join(ev.SYSTEMS)}")
+    if "lucene" in names:
+        from search.baselines import lucene
+
+        if not lucene.available():
+            raise click.UsageError(f"the lucene baseline needs java and Lucene 8's jars (Debian: {lucene.INSTALL})")
     collection = ev.load(docs, queries, qrels, spelling_pairs)
     for problem in collection.problems:
         _report_problem(problem)
+    if part is not None:
+        collection = collection.part(*part)
     results = ev.evaluate(collection, names, on_progress=lambda msg: click.echo(msg, err=True))
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))

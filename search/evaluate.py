@@ -8,32 +8,35 @@ computed by ir-measures (RR@10 is reported as MRR@10).
 
 Akhbar systems go through the same :class:`~search.searcher.Searcher` the web
 uses; an index is built once per distinct :class:`AnalysisConfig` and shared
-by systems that differ only in their :class:`SearchOptions`.  ``fts5`` and
-``tantivy`` are external baselines over the same documents and queries (title
-and body as one field, the query's words ORed, top 100).
+by systems that differ only in their :class:`SearchOptions`.  ``fts5``,
+``tantivy`` and ``lucene`` are other engines over the same documents and
+queries (search.baselines).  ``Collection.part`` keeps one part of the
+queries, so that a change chosen on some queries can be checked on others.
 
-ir-measures and tantivy are the ``eval`` extra and are imported lazily.
+ir-measures and tantivy are the ``eval`` extra and are imported lazily;
+Lucene needs java and its jars (search/baselines/lucene.py).
 """
 
 from __future__ import annotations
 
 import json
-import re
 import tempfile
+import zlib
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from search import baselines
 from search.analysis import CONFIGS, AnalysisConfig
+from search.baselines import DEPTH, Run
 from search.normalize import normalize
 from search.ingest import Article, Problem, read_sources
 from search.query import QueryError, Weights
 from search.searcher import SearchOptions
 from search.stemmer import PRONOUNS, default_prefixes
 
-DEPTH = 100
 MEASURE_NAMES = ("MRR@10", "nDCG@10", "R@10", "R@100")
 SPELLING_MEASURES = ("variant recall", "leak")
 
@@ -113,6 +116,7 @@ SYSTEMS: dict[str, System] = {
     # External baselines.
     "fts5": System(kind="fts5", note="SQLite FTS5 unicode61 remove_diacritics 2, bm25(), words ORed"),
     "tantivy": System(kind="tantivy", note="tantivy regex tokenizer, lowercase, Snowball Arabic, words ORed"),
+    "lucene": System(kind="lucene", note="Lucene 8 ArabicAnalyzer, BM25 k1=1.2 b=0.75, words ORed (needs java)"),
 }
 
 DEFAULT_SYSTEMS = ("raw", "norm", "tashaphyne", "default", "default-or", "fts5", "tantivy")
@@ -138,6 +142,17 @@ class Collection:
     qrels: dict[str, dict[str, int]]
     problems: list[Problem] = field(default_factory=list)
     spelling_pairs: list[SpellingPair] = field(default_factory=list)
+
+    def part(self, k: int, n: int) -> "Collection":
+        """The queries (and their judgments) of part ``k`` of ``n`` (1 to
+        ``n``): those whose id's CRC-32 is ``k - 1`` modulo ``n``, so that a
+        part is the same on every run and machine, whatever the order of
+        the queries file.  A change tuned on one part is checked on another."""
+        if not 1 <= k <= n:
+            raise ValueError(f"part {k} of {n}: a part is 1 to {n}")
+        keep = {qid for qid in {*self.queries, *self.qrels} if zlib.crc32(qid.encode("utf-8")) % n == k - 1}
+        return replace(self, queries={q: t for q, t in self.queries.items() if q in keep},
+                       qrels={q: j for q, j in self.qrels.items() if q in keep})
 
 
 def read_spelling_pairs(path: str | Path) -> list[SpellingPair]:
@@ -289,8 +304,6 @@ def spelling_measures(searcher, articles: Sequence[Article], pairs: Sequence[Spe
 
 # -- running systems -------------------------------------------------------------
 
-Run = dict[str, list[str]]  # qid -> ranked doc ids
-
 
 def _run_akhbar(index_dir: Path, options: SearchOptions, queries: dict[str, str], listing: str = "copies",
                 ) -> tuple[Run, float]:
@@ -328,96 +341,6 @@ def _spelling_run(index_dir: Path, options: SearchOptions, collection: Collectio
         return spelling_measures(searcher, collection.articles, collection.spelling_pairs)
     finally:
         searcher.close()
-
-
-_FTS_WORD = re.compile(r"\w", re.UNICODE)
-
-
-def _run_fts5(articles: list[Article], queries: dict[str, str], workdir: Path) -> tuple[Run, float]:
-    import sqlite3
-
-    db = sqlite3.connect(str(workdir / "fts5.sqlite"))
-    try:
-        db.execute("CREATE VIRTUAL TABLE docs USING fts5(docid UNINDEXED, text, tokenize='unicode61 remove_diacritics 2')")
-        db.executemany(
-            "INSERT INTO docs(docid, text) VALUES (?, ?)",
-            ((a.id, f"{a.title}\n{a.body}") for a in articles),
-        )
-        db.commit()
-        run: Run = {}
-        started = time.perf_counter()
-        for qid, text in queries.items():
-            words = ['"' + w.replace('"', '""') + '"' for w in text.split() if _FTS_WORD.search(w)]
-            if not words:
-                run[qid] = []
-                continue
-            try:
-                rows = db.execute(
-                    "SELECT docid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?",
-                    (" OR ".join(words), DEPTH),
-                ).fetchall()
-            except sqlite3.OperationalError:
-                rows = []
-            run[qid] = [r[0] for r in rows]
-        return run, time.perf_counter() - started
-    finally:
-        db.close()
-
-
-# Letters, marks (diacritics stay inside the word) and digits.
-TANTIVY_WORD = r"[\p{L}\p{M}\p{N}]+"
-
-
-def tantivy_analyzer():
-    """The Tantivy baseline's analysis: regex words (diacritics kept inside),
-    lowercase, Snowball Arabic.  The benchmark uses the same one."""
-    import tantivy
-
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TANTIVY_WORD))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.stemmer("arabic"))
-        .build()
-    )
-
-
-def _run_tantivy(articles: list[Article], queries: dict[str, str], workdir: Path) -> tuple[Run, float]:
-    import tantivy
-
-    analyzer = tantivy_analyzer()
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("docid", stored=True, tokenizer_name="raw")
-    builder.add_text_field("text", stored=False, tokenizer_name="arabic_snowball")
-    schema = builder.build()
-    path = workdir / "tantivy"
-    path.mkdir()
-    index = tantivy.Index(schema, path=str(path))
-    index.register_tokenizer("arabic_snowball", analyzer)
-    writer = index.writer(heap_size=100_000_000, num_threads=1)
-    for a in articles:
-        writer.add_document(tantivy.Document(docid=a.id, text=f"{a.title}\n{a.body}"))
-    writer.commit()
-    writer.wait_merging_threads()
-    index.reload()
-    searcher = index.searcher()
-    word = re.compile(r"[^\W_]", re.UNICODE)
-    run: Run = {}
-    started = time.perf_counter()
-    for qid, text in queries.items():
-        # Each word quoted (escapes the query syntax); the parser ORs them
-        # and analyses each with the field's own analyzer.
-        words = ['"' + w.replace("\\", " ").replace('"', " ") + '"' for w in text.split() if word.search(w)]
-        if not words:
-            run[qid] = []
-            continue
-        try:
-            query = index.parse_query(" ".join(words), ["text"])
-        except ValueError:
-            run[qid] = []
-            continue
-        hits = searcher.search(query, DEPTH).hits
-        run[qid] = [searcher.doc(address)["docid"][0] for _score, address in hits]
-    return run, time.perf_counter() - started
 
 
 # -- measuring ------------------------------------------------------------------------
@@ -499,12 +422,9 @@ def evaluate(
                 if collection.spelling_pairs:
                     say(f"measuring {len(collection.spelling_pairs)} spelling pairs: {name}")
                     spelling = _spelling_run(index_dir, system.options, collection)
-            elif system.kind == "fts5":
+            elif system.kind in baselines.KINDS:
                 say(f"running {len(queries)} queries: {name}")
-                run, elapsed = _run_fts5(collection.articles, queries, workdir)
-            elif system.kind == "tantivy":
-                say(f"running {len(queries)} queries: {name}")
-                run, elapsed = _run_tantivy(collection.articles, queries, workdir)
+                run, elapsed = baselines.run(system.kind, collection.articles, queries, workdir)
             else:
                 raise ValueError(f"system {name!r} has unknown kind {system.kind!r}")
             ms = elapsed * 1000 / max(1, len(queries))

@@ -156,3 +156,30 @@ def test_every_analysis_config_can_be_evaluated_by_its_name():
     for name, config in CONFIGS.items():
         assert name in SYSTEMS, name
         assert SYSTEMS[name].config == config, name
+
+
+def test_parts_divide_the_queries_the_same_way_every_time(collection_files):
+    collection = ev.load([collection_files[0]], collection_files[1], collection_files[2])
+    parts = [collection.part(k, 3) for k in (1, 2, 3)]
+    ids = [set(p.queries) for p in parts]
+    assert set().union(*ids) == set(collection.queries) and sum(map(len, ids)) == len(collection.queries)
+    for part in parts:
+        assert set(part.qrels) == set(part.queries) and part.articles == collection.articles
+    # By the ids alone: the same parts from the queries in another order.
+    shuffled = ev.Collection(collection.articles, dict(reversed(collection.queries.items())), collection.qrels)
+    assert [set(shuffled.part(k, 3).queries) for k in (1, 2, 3)] == ids
+    with pytest.raises(ValueError):
+        collection.part(0, 2)
+
+
+def test_cli_part_measures_only_its_queries(collection_files):
+    docs, queries, qrels = collection_files
+    args = ["eval", "--docs", str(docs), "--queries", str(queries), "--qrels", str(qrels), "--config", "raw"]
+    collection = ev.load([docs], queries, qrels)
+    for k in (1, 2):
+        result = CliRunner().invoke(main, [*args, "--part", f"{k}/2"])
+        assert result.exit_code == 0, result.output
+        assert f"{len(collection.part(k, 2).qrels)} judged queries" in result.stdout
+    for bad in ("3/2", "0/2", "half", "1/"):
+        result = CliRunner().invoke(main, [*args, "--part", bad])
+        assert result.exit_code == 2 and "K/N" in result.output
