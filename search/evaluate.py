@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import json
 import tempfile
-import zlib
 import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -43,8 +43,8 @@ SPELLING_MEASURES = ("variant recall", "leak")
 
 @dataclass(frozen=True)
 class System:
-    """A named way of ranking: an Akhbar analysis + search options, or an
-    external baseline (``kind`` "fts5" or "tantivy")."""
+    """A named way of ranking: an Akhbar analysis + search options, or
+    another engine (``kind`` one of search.baselines.KINDS)."""
 
     kind: str = "akhbar"
     config: AnalysisConfig = CONFIGS["default"]
