@@ -49,6 +49,7 @@ public class LuceneBaseline {
             }
         }
         int depth = Integer.parseInt(args[3]);
+        BooleanQuery.setMaxClauseCount(Integer.MAX_VALUE);  // a query of any length, as the other engines take
         try (DirectoryReader reader = DirectoryReader.open(directory);
              BufferedReader queries = Files.newBufferedReader(Paths.get(args[1]), StandardCharsets.UTF_8);
              BufferedWriter run = Files.newBufferedWriter(Paths.get(args[2]), StandardCharsets.UTF_8)) {
