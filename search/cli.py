@@ -601,7 +601,8 @@ def _parse_part(_ctx, _param, value: str | None) -> tuple[int, int] | None:
                    "words, as عبد الله beside عبدالله): also measure the variant recall and the leak of each "
                    "Akhbar system over --docs.")
 @click.option("--config", "systems", multiple=True,
-              help="A system to evaluate (repeatable; see search/evaluate.py SYSTEMS). Default: the main ones.")
+              help="A system to evaluate (repeatable; see search/evaluate.py SYSTEMS: Akhbar's configurations, "
+                   "and the engines fts5, tantivy and lucene, which needs java and Lucene 8). Default: the main ones.")
 @click.option("--part", callback=_parse_part, metavar="K/N",
               help="Only the queries of part K of N (1/2, 2/2...; by a hash of their ids, the same on every run): "
                    "check on one part what was tuned on another.")
