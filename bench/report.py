@@ -362,7 +362,7 @@ def next_steps(prof: dict | None) -> list[str]:
             "flat values beside the lists, or in a segment without them a decoded Whoosh block (about 0.1 ms).",
             "  - Snippets: each article of the page is scanned once per query stem for the places where it "
             "writes the stem's letters (any hamza or alef form, marks between them), and only the words around "
-            "those places are analysed (search/analysis.py, Marker); reading the page's stored text and cutting "
+            "those places are analysed (search/analysis/marking.py, Marker); reading the page's stored text and cutting "
             "the passages is most of what is left.",
         ]
     lines += ["- Tantivy and FTS5 do the same work in native code: the figures above are the distance.", ""]

@@ -194,8 +194,8 @@ def _flat_profile(session, top: int = 14) -> dict:
 
 
 GROUPS_BUILD = {
-    "Akhbar analysis: tokenizing, cache lookups": ("CachedChain._tokens (search/analysis.py)",),
-    "  of which a word's first sight: the filter chain, the stemmer": ("CachedChain._outputs (search/analysis.py)",),
+    "Akhbar analysis: tokenizing, cache lookups": ("CachedChain._tokens (search/analysis/chain.py)",),
+    "  of which a word's first sight: the filter chain, the stemmer": ("CachedChain._outputs (search/analysis/chain.py)",),
     "Whoosh add_document (the analysis above, then postings into the pool)": (
         "SegmentWriter.add_document (whoosh/writing.py)",
     ),

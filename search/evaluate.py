@@ -258,7 +258,8 @@ def writers(articles: Iterable[Article], words: Iterable[str]) -> dict[str, set[
     among the word's own articles, not as a leak.  A spelling of two words
     (عبد الله, beside عبدالله) is written where the two follow each other,
     the first with any clitics (وعبد الله)."""
-    from search.analysis import _WORD, _normal_form
+    from search.analysis.chain import _normal_form
+    from search.analysis.tokens import _WORD
 
     words = [normalize(w) for w in words]
     wanted: dict[str, set[str]] = {_core(w): set() for w in words if " " not in w}

@@ -185,7 +185,7 @@ def make_schema(config: AnalysisConfig = AnalysisConfig()) -> Schema:
     stems = stem_analyzer(config)
     exact = exact_analyzer(config)
     # The words with the nisba's ي (the light stem cuts it): what lets a
-    # short query's matching tell المدن from المدني (search/analysis.py,
+    # short query's matching tell المدن from المدني (search/analysis/stems.py,
     # NisbaFilter); only their frequencies are kept.
     nisba = nisba_analyzer(config, stems)
     extra = {NISBA_FIELD: _counted(TEXT(analyzer=nisba, phrase=False))} if nisba is not None else {}

@@ -1,7 +1,7 @@
 """Highlighted excerpts of the original article text.
 
 A Marker, with the analyzer that matched the query, says where the matched
-words stand in the text as written (search/analysis.py); everything around
+words stand in the text as written (search/analysis/marking.py); everything around
 them is HTML-escaped and only they are wrapped in ``<mark>``, so the only
 markup in a snippet is ours.
 """

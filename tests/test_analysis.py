@@ -6,7 +6,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.analysis import (
-    _WORD,
     STOP_WORDS,
     CONFIGS,
     ArabicTokenizer,
@@ -19,6 +18,7 @@ from search.analysis import (
     nisba_analyzer,
     stem_analyzer,
 )
+from search.analysis.tokens import _WORD
 from search.normalize import INVISIBLE_CLASS, MARK_CLASS, TATWEEL, normalize
 
 from helpers import SEEDS
@@ -177,6 +177,34 @@ def test_analyzers_pickle_with_the_schema():
         clone = pickle.loads(pickle.dumps(analyzer))
         text = "والحكومات الأوكرانية"
         assert [t.text for t in clone(text)] == [t.text for t in analyzer(text)]
+
+
+def test_an_index_pickled_before_the_analysis_package_still_loads():
+    """Indexes built when the analysis was one module (search/analysis.py)
+    pickled its classes as search.analysis.X; they load with today's."""
+    from whoosh.formats import Format
+
+    from search.index import make_schema
+
+    schema = make_schema()
+    moved = {type(x) for field in schema.names() for x in (schema[field].analyzer, schema[field].format)
+             if type(x).__module__.startswith("search.analysis.")}
+    moved |= {type(item) for field in schema.names() for item in getattr(schema[field].analyzer, "items", ())
+              if type(item).__module__.startswith("search.analysis.")}
+    assert {c.__name__ for c in moved} >= {"CachedChain", "ArabicTokenizer", "StemFilter", "CountedPositions"}
+    homes = {c: c.__module__ for c in moved}
+    try:
+        for c in moved:
+            c.__module__ = "search.analysis"
+        old = pickle.dumps(schema)
+    finally:
+        for c, home in homes.items():
+            c.__module__ = home
+    assert b"search.analysis.chain" not in old
+    clone = pickle.loads(old)
+    text = "والحكومات الأوكرانية"
+    assert [t.text for t in clone["text"].analyzer(text)] == [t.text for t in schema["text"].analyzer(text)]
+    assert isinstance(clone["text"].format, Format)
 
 
 def test_one_analyzer_shared_by_threads_gives_the_same_terms():

@@ -132,7 +132,7 @@ def test_every_stem_is_found_in_its_words_normalized_form(config, shared_news_sm
     """What a Marker relies on, where it looks at words one by one: a stem
     is part of its word's normalized form, but for an alef put back at its
     start and a hamza's seat taken out (_parts_pattern)."""
-    from search.analysis import _parts_pattern
+    from search.analysis.marking import _parts_pattern
     from search.normalize import normalize
 
     analyzer = stem_analyzer(CONFIGS[config])
@@ -212,7 +212,7 @@ def test_a_text_folds_letter_for_letter_into_its_normalized_letters():
     letters, one character for one, so that a place found there is the same
     place in the text: each character folds to what normalizing it alone gives."""
     from search import normalize as norm
-    from search.analysis import _IGNORED, _letter_by_letter, folded
+    from search.analysis.marking import _IGNORED, _letter_by_letter, folded
 
     text = "أعلنت الدولة إنّ آلاف ٱلناس في ٢٠٢٠ ذهبوا إلى کابل وGOOGLE ومسئول ومسؤول ﻻ"
     usable = [c for c in set(text) if _letter_by_letter(c) and not _IGNORED.fullmatch(c)]

@@ -106,7 +106,7 @@ def test_serve_and_profile_are_reported(quick_run):
         q = profile["queries"][name]
         assert q["count"] == 20 and q["total"] > 0
         assert dict(q["groups"])["Searcher.search, all of it"] > 0
-    assert "`CachedChain._tokens (search/analysis.py)`" in text or "CachedChain" in text
+    assert "`CachedChain._tokens (search/analysis/chain.py)`" in text or "CachedChain" in text
 
 
 def test_query_sets_are_fixed_and_short_ones_are_cut_from_titles():

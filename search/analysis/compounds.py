@@ -1,0 +1,160 @@
+"""Words news writes joined that a reader searches apart: a compound name
+(عبدالله / عبد الله) and two words run together by a scraper (كييفالتصرف)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from whoosh.analysis import Filter, Token
+
+from search import normalize as norm
+from search.analysis.tokens import _ARABIC_LETTERS, _ARABIC_WORD
+from search.lexicon import zipf
+from search.stemmer import default_prefixes, default_suffixes
+
+
+# A compound name of عبد and one of the divine names, which news writes
+# joined or apart (عبدالله / عبد الله in 4,427 / 1,390 articles of the shared
+# corpus, عبدالعزيز, عبدالرحمن, عبدالفتاح): the joined word, after any of
+# the proclitics و ف and ب ل ك, is عبد and a word with the article.
+_COMPOUND_HEAD = "عبد"
+_COMPOUND_FIRST = rf"[وف]?[بلك]?{_COMPOUND_HEAD}"
+_COMPOUND = re.compile(rf"({_COMPOUND_FIRST})(ال..+)\Z")
+
+
+# ... and written apart: عبد (with any proclitic) then a word with the article.
+_LETTER = rf"[{_ARABIC_LETTERS}{norm.TATWEEL}]"
+_APART = re.compile(rf"(?<!{_LETTER})({_COMPOUND_FIRST})\s+(ال{_LETTER}{{2,}})")
+
+
+def compounds_apart(text: str) -> list[str]:
+    """The compound names ``text`` writes as two words, joined (عبد الله →
+    عبدالله): indexed beside the text, so that a search for the joined
+    word finds them as a term, not as a phrase of two common words (a
+    Whoosh phrase of عبد and الله cost 300 ms on the shared corpus).  A name
+    written with its marks (عَبْدُ الله) is not found."""
+    if _COMPOUND_HEAD not in text:
+        return []
+    return [first + second for first, second in _APART.findall(text)]
+
+
+def compound_parts(word: str) -> tuple[str, str] | None:
+    """The two words of a compound name written as one (وعبدالله: وعبد +
+    الله), as they stand in ``word`` cleaned (a query word may come with
+    its marks: عَبْدُالله), or None."""
+    word = norm.clean(word)
+    found = _COMPOUND.match(norm.fold(word))
+    return None if found is None else (word[: found.end(1)], word[found.end(1) :])
+
+
+class SplitRunTogetherFilter(Filter):
+    """Also indexes the two words of a token that scraping ran together.
+
+    A token is split only when it is not itself a known Arabic form, is long
+    enough to hold two words, and there is a cut where both halves are common
+    words (كييفالتصرف → كييف + التصرف); and a compound name is split into its
+    two words however well known (compound_parts: عبدالله → عبد + الله), so
+    that a search for عبد الله finds the articles that write عبدالله.  The
+    token itself is kept, so a wrong split can add a term but never lose
+    one.  The parts point at their own characters in the original text, so
+    highlighting marks just them.  At query time nothing is split: a
+    run-together query word finds the same run-together token, and a
+    compound one also the articles that write it apart, which the index
+    holds it for (compounds_apart).
+    """
+
+    def __init__(self, min_length: int = 7, part_zipf: float = 3.5, part_length: int = 3) -> None:
+        self.min_length = min_length
+        self.part_zipf = part_zipf
+        self.part_length = part_length
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    def split(self, word: str) -> tuple[str, str] | None:
+        """The best cut of ``word`` into two common words, if there is one."""
+        # The cheap test first: every word the chain has not seen comes here.
+        compound = compound_parts(word) if _COMPOUND_HEAD in word else None
+        if compound is not None:
+            return compound if _ARABIC_WORD.match(word) else None
+        if len(word) < self.min_length or not _ARABIC_WORD.match(word):
+            return None
+        cut = _best_cut(norm.fold(word), self.part_zipf, self.part_length)
+        return None if cut is None else (word[:cut], word[cut:])
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if t.mode == "query":
+                yield t
+                continue
+            text = t.text
+            pos = t.pos if t.positions else None
+            parts = self.split(text)
+            yield t
+            if parts is None:
+                continue
+            chars = getattr(t, "chars", False)
+            original = _offsets_of_parts(t, parts) if chars and hasattr(t, "raw") else None
+            start, end = (t.startchar, t.endchar) if chars else (0, 0)
+            for k, part in enumerate(parts):
+                t.text = part
+                if pos is not None:
+                    t.pos = pos  # a later filter may have renumbered it
+                if original:
+                    t.startchar, t.endchar = original[k]
+                yield t
+            t.text = text
+            if chars:
+                t.startchar, t.endchar = start, end
+
+
+_PREFIXES = tuple(sorted(default_prefixes(), key=len, reverse=True))
+_SUFFIXES = tuple(sorted(default_suffixes(), key=len, reverse=True))
+
+
+def _is_ordinary(word: str) -> bool:
+    """Known as it is, or once its clitics and endings are taken off."""
+    for prefix in _PREFIXES:
+        if not word.startswith(prefix):
+            continue
+        for suffix in _SUFFIXES:
+            if suffix and not word.endswith(suffix):
+                continue
+            core = word[len(prefix) : len(word) - len(suffix)]
+            if len(core) >= 2 and zipf(core) > 0:
+                return True
+    return False
+
+
+@lru_cache(maxsize=200_000)
+def _best_cut(word: str, part_zipf: float, part_length: int) -> int | None:
+    if _is_ordinary(word):
+        return None
+    best, best_score = None, part_zipf
+    for i in range(part_length, len(word) - part_length + 1):
+        head, tail = word[:i], word[i:]
+        if head in _PREFIXES or tail in _SUFFIXES:
+            continue
+        score = min(zipf(head), zipf(tail))
+        if score >= best_score:
+            best, best_score = i, score
+    return best
+
+
+def _offsets_of_parts(t: Token, parts: tuple[str, str]) -> list[tuple[int, int]] | None:
+    """Where each part lies in the original text: the token as written may be
+    longer than its cleaned text (marks, tatweel), so walk it letter by letter."""
+    raw, cut, seen = t.raw, len(parts[0]), 0
+    for i, ch in enumerate(raw):
+        seen += len(norm.clean(ch))
+        if seen >= cut:
+            j = i + 1
+            while j < len(raw) and not norm.clean(raw[j]):
+                j += 1  # marks that belong to the last letter of the first part
+            return [(t.startchar, t.startchar + j), (t.startchar + j, t.endchar)]
+    return None

@@ -1,0 +1,112 @@
+"""The ways of turning text into terms, by name: what Akhbar ships and the
+steps the relevance evaluation compares it with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from search.analysis.chain import CachedChain
+from search.analysis.compounds import SplitRunTogetherFilter
+from search.analysis.stems import NisbaFilter, StemFilter
+from search.analysis.tokens import ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter, LowercaseOnlyFilter
+from search.stemmer import ShippedStemmer, StemConfig, Stemmer
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """One way of turning text into terms.  ``default`` is what Akhbar ships;
+    the others exist so that the evaluation can show what each step buys."""
+
+    name: str = "default"
+    normalize: bool = True
+    stemmer: str = "akhbar"  # "akhbar", "tashaphyne" (as shipped) or "none"
+    stem: StemConfig = StemConfig()
+    split_run_together: bool = True
+
+    def with_(self, **changes) -> "AnalysisConfig":
+        return replace(self, **changes)
+
+
+def _stemmer_for(config: AnalysisConfig) -> Stemmer | ShippedStemmer | None:
+    if config.stemmer == "akhbar":
+        return Stemmer(config.stem)
+    if config.stemmer == "tashaphyne":
+        return ShippedStemmer()
+    return None
+
+
+def exact_analyzer(config: AnalysisConfig = AnalysisConfig()):
+    """Normalized but unstemmed words: an exact word outranks a same-stem one."""
+    return CachedChain(*_exact_items(config))
+
+
+def _exact_items(config: AnalysisConfig) -> list:
+    if not config.normalize:
+        return [ArabicTokenizer(), LowercaseOnlyFilter()]
+    items = [ArabicTokenizer(), CleanFilter()]
+    if config.split_run_together:
+        items.append(SplitRunTogetherFilter())
+    return [*items, ArabicStopFilter(), FoldFilter()]
+
+
+def stem_analyzer(config: AnalysisConfig = AnalysisConfig()):
+    """The matching analyzer: normalized words reduced to their light stem."""
+    items = _exact_items(config)
+    stemmer = _stemmer_for(config)
+    if stemmer is not None:
+        items.append(StemFilter(stemmer))
+    return CachedChain(*items)
+
+
+def nisba_analyzer(config: AnalysisConfig = AnalysisConfig(), stems=None):
+    """The words of a text that carry the nisba (NisbaFilter), or None for a
+    configuration without the light stemmer.  ``stems``: the ``text``
+    field's analyzer, whose stemmer it shares (a word is stemmed once for
+    both)."""
+    if config.stemmer != "akhbar" or config.stem.keep_nisba:
+        return None
+    shared = [item.stemmer for item in getattr(stems, "items", ()) if isinstance(item, StemFilter)]
+    stemmer = shared[0] if shared and isinstance(shared[0], Stemmer) else Stemmer(config.stem)
+    keeping = Stemmer(replace(config.stem, keep_nisba=True))
+    return CachedChain(*_exact_items(config), NisbaFilter(stemmer, keeping))
+
+
+CONFIGS: dict[str, AnalysisConfig] = {
+    "raw": AnalysisConfig(name="raw", normalize=False, stemmer="none", split_run_together=False),
+    "norm": AnalysisConfig(name="norm", stemmer="none", split_run_together=False),
+    "tashaphyne": AnalysisConfig(name="tashaphyne", stemmer="tashaphyne", split_run_together=False),
+    "default": AnalysisConfig(),
+    "no-split": AnalysisConfig(name="no-split", split_run_together=False),
+    "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
+    "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
+    "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),
+    "no-paradigm": AnalysisConfig(name="no-paradigm", stem=StemConfig(paradigm_zipf=None)),
+    "no-accusative": AnalysisConfig(name="no-accusative", stem=StemConfig(accusative_margin=None)),
+    # Before 2026-12: the accusative alif came off only where the bare word
+    # is the more common (جديدا → جديد, but محذرا, مشيرا kept).
+    "accusative-by-frequency": AnalysisConfig(name="accusative-by-frequency", stem=StemConfig(accusative_paradigm_zipf=None)),
+    # Before 2026-12: ك and ف cut like any proclitic (فيصل → يصل, كمال → مال).
+    "any-proclitic": AnalysisConfig(name="any-proclitic", stem=StemConfig(rare_proclitic_margin=None)),
+    "keep-nisba": AnalysisConfig(name="keep-nisba", stem=StemConfig(keep_nisba=True)),
+    "any-second-person": AnalysisConfig(name="any-second-person", stem=StemConfig(second_person_margin=None)),
+    # Before 2026-12: a leading ال the lexicon sees mostly with the word was
+    # kept on it (العراق ≠ العراقية), whether or not it was the word's own.
+    "article-by-frequency": AnalysisConfig(name="article-by-frequency", stem=StemConfig(article_own_zipf=-1.0)),
+    "any-first-person": AnalysisConfig(name="any-first-person", stem=StemConfig(first_person_checked=False)),
+    "any-plural-ending": AnalysisConfig(name="any-plural-ending", stem=StemConfig(number_margin=None)),
+    # Before 2026-12-05: a name ending like a plural or dual lost the ending
+    # when the lexicon knew a twin of it (بوتين → بوت, beside بوتان).
+    "names-by-twin": AnalysisConfig(name="names-by-twin", stem=StemConfig(name_article_zipf=None)),
+    # Before 2026-12-05: a rarer spelling of a name lost the ي or يا its known
+    # spelling keeps (كولمبيا → كولمب beside كولومبيا).
+    "names-cut-alone": AnalysisConfig(name="names-cut-alone", stem=StemConfig(known_spelling_length=None)),
+    # Before 2026-12-06: a hamza's seat written as a letter was kept
+    # (الطواريء → طواريء beside الطوارئ → طوارء).
+    "seat-kept": AnalysisConfig(name="seat-kept", stem=StemConfig(seat_off=False)),
+    # Before lexicon.seated (2026-12-06): every such stem lost the ي, whatever the word
+    # without it is (جزيء, molecule → جزء, part).
+    "seat-every": AnalysisConfig(name="seat-every", stem=StemConfig(seat_share=None)),
+    # Before 2026-12-06: only those two endings (الكاربون → كارب beside
+    # الكربون, فلورانس → لورانس beside فلورنس).
+    "names-cut-like-words": AnalysisConfig(name="names-cut-like-words", stem=StemConfig(respelled_like_known=False)),
+}
