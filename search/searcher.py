@@ -1,11 +1,12 @@
 """Searching an index: the one call every front end uses.
 
-``Searcher(index_dir).search(...)`` returns plain dataclasses; the CLI and
-the web layer only format them.  A Searcher is opened once and shared: each
-thread keeps its own Whoosh searcher (Whoosh's readers are not shared between
-threads), reopened only when the index on disk changes (a rebuild swaps the
-generation, an ``add`` commits a new segment); the arrays decoded from the
-index (search/arrays.py) are one copy for all the threads.
+``Searcher(index_dir).search(...)`` returns plain dataclasses
+(search/results.py); the CLI and the web layer only format them.  A
+Searcher is opened once and shared: each thread keeps its own Whoosh
+searcher (Whoosh's readers are not shared between threads), reopened only
+when the index on disk changes (a rebuild swaps the generation, an ``add``
+commits a new segment); the arrays decoded from the index (search/arrays.py)
+are one copy for all the threads.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from search import snippets
 from search import timeline as timelines
 from search.clusters import FILE as CLUSTERS_FILE, Clusters
 from search.analysis import Marker, compound_parts, load_words
+from search.results import ArticleView, Copy, Hit, Row, SearchResults
 from search.normalize import clean, normalize
 from search.query import (
     MAX_QUERY_LENGTH,
@@ -127,67 +129,6 @@ class Filters:
 
 
 @dataclass(frozen=True)
-class Copy:
-    """An article folded under a better-ranked near-copy of it."""
-
-    id: str
-    title: str
-    url: str
-    date: datetime | None
-    source: str
-    category: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    title: str
-    url: str
-    date: datetime | None
-    source: str
-    category: str
-    score: float
-    snippet: str
-    title_html: str
-    # The wire-copy cluster (search/clusters.py): its id, and the other
-    # matched articles of it folded under this one, best first.
-    cluster: str = ""
-    copies: list[Copy] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    query: str
-    total: int
-    page: int
-    per_page: int
-    hits: list[Hit]
-    facets: dict[str, dict[str, int]]
-    suggestion: str | None
-    took_ms: float
-    sort: str = "relevance"
-    fallback: bool = False
-    # Each query word searched in more than one spelling: the spelling typed
-    # first, then the others, as the articles write them.
-    spellings: dict[str, list[str]] = field(default_factory=dict)
-    # Distinct stories (wire-copy clusters) among the matches; with
-    # ``collapse`` the hits are one per story, and the pages count stories.
-    stories: int = 0
-    collapse: bool = True
-    timeline: timelines.Timeline = field(default_factory=timelines.Timeline)
-    # A sharded index (search/cluster) with shards that could not answer:
-    # the results are those of the other shards.
-    partial: bool = False
-    missing_shards: list[int] = field(default_factory=list)
-
-    @property
-    def pages(self) -> int:
-        shown = self.stories if self.collapse else self.total
-        return max(1, -(-shown // self.per_page))
-
-
-@dataclass(frozen=True)
 class _Found:
     total: int
     # (document number, score, its folded copies as (document number, score)) of the page
@@ -196,34 +137,6 @@ class _Found:
     stories: int = 0
     timeline: timelines.Timeline = field(default_factory=timelines.Timeline)
     clusters: tuple | None = None  # the view's (codes, in a cluster of 2+, ids)
-
-
-@dataclass(frozen=True)
-class Row:
-    """One exported article (no snippet)."""
-
-    id: str
-    title: str
-    date: datetime | None
-    source: str
-    category: str
-    url: str
-    score: float
-    cluster: str
-
-
-@dataclass(frozen=True)
-class ArticleView:
-    id: str
-    title: str
-    body: str
-    date: datetime | None
-    source: str
-    category: str
-    url: str
-    title_html: str
-    body_html: str
-    related: list[Hit] = field(default_factory=list)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from search.searcher import ArticleView, Copy, Hit, SearchResults
+from search.results import ArticleView, Copy, Hit, SearchResults
 
 
 def _date(value: datetime | None) -> str | None:

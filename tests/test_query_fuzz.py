@@ -18,7 +18,8 @@ from helpers import SEEDS, write_jsonl
 from search import index as idx
 from search.ingest import read_sources
 from search.query import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, QueryError, parse, word_count
-from search.searcher import MODES, SORTS, SearchResults, Searcher
+from search.results import SearchResults
+from search.searcher import MODES, SORTS, Searcher
 
 ARTICLES = 80
 

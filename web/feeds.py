@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from xml.etree import ElementTree as ET
 
-from search.searcher import Row, SearchResults
+from search.results import Row, SearchResults
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 20  # when the URL does not say per_page

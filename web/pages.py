@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, current_app, make_response, render
 
 from search.cluster.coordinator import ShardUnavailable
 from search.query import QueryError
-from search.searcher import SearchResults
+from search.results import SearchResults
 from search.timeline import Period
 from web import searcher
 from web.api import error

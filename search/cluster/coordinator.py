@@ -47,15 +47,12 @@ from search.cluster import shards as layout
 from search.cluster.service import Candidate, Fetched, ShardAnswer, ShardRequest
 from search.cluster.statistics import IndexStats, NeedStats, StatsRef
 from search.query import QueryError, parse
+from search.results import ArticleView, Copy, Row, SearchResults
 from search.searcher import (
     FACET_FIELDS,
-    ArticleView,
-    Copy,
     Filters,
-    Row,
     Searcher,
     SearchOptions,
-    SearchResults,
     check_page,
     completions,
     fold_depth,

@@ -29,7 +29,8 @@ from search.cluster import shards as layout
 from search.cluster.statistics import NeedStats, StatsRef, Vocabulary, state_of, vocabulary
 from search.query import ParsedQuery, Respelling, parse
 from search.ranking import Stats
-from search.searcher import FACET_FIELDS, ArticleView, Copy, Filters, Hit, Matched, Searcher
+from search.results import ArticleView, Copy, Hit
+from search.searcher import FACET_FIELDS, Filters, Matched, Searcher
 
 # The fields whose lengths BM25F averages.
 SCORED_FIELDS = ("text", "title", "lead", "text_exact")
