@@ -64,7 +64,7 @@ class Clause:
 @dataclass(frozen=True)
 class Respelling:
     """The commoner spelling searched for a word the index hardly has
-    (search.searcher.respell): ``form`` as the index keeps it (its exact
+    (search.spelling.offered.respell): ``form`` as the index keeps it (its exact
     form, ماكرون for ماكرن), ``stems`` its stem and that stem's own spellings."""
 
     form: str

@@ -45,7 +45,7 @@ from tashaphyne.stemming import ArabicLightStemmer
 
 from search.lexicon import seated as lexicon_seated
 from search.lexicon import zipf
-from search.respelling import respellings
+from search.spelling.respellings import respellings
 
 ARABIC_LETTERS = frozenset("ءابتثجحخدذرزسشصضطظعغفقكلمنهوي")
 
@@ -197,7 +197,7 @@ class StemConfig:
     name_article_zipf: float | None = 2.0
     # A word the lexicon does not know, of this many letters or more, keeps
     # an ending ي or يا that a known spelling of it keeps as its own letters
-    # (respelling.respellings; _outside_paradigm): كولمبيا stays whole like
+    # (spelling.respellings; _outside_paradigm): كولمبيا stays whole like
     # كولومبيا, زمبابوي like زيمبابوي, تانزانيا like تنزانيا.  Cut, the two
     # spellings had two stems (كولمب, كولومبيا) that the spelling miner could
     # never join.  Of the full corpus's 325,035 written forms 126 change,
@@ -207,7 +207,7 @@ class StemConfig:
     known_spelling_length: int | None = 6
     # More generally, a word the lexicon does not know keeps the letters a
     # cut would take from it where its commonest known respelling
-    # (respelling.respellings) is kept whole: a first ك or ف, or a last ون
+    # (spelling.respellings) is kept whole: a first ك or ف, or a last ون
     # ين ان وا ا يا ي (الكاربون as الكربون, نيكاراجوا as نيكاراغوا,
     # كلفيلاند as كليفلاند), unless it is an inflected word (_inflected:
     # the lexicon knows its other case, معادين / معادون, or it without its

@@ -9,7 +9,7 @@ from whoosh import index as whoosh_index
 
 from search import index as idx
 from search.ingest import article_from_record
-from search.spelling import TermLists, commonest, nearest_word, terms_within
+from search.spelling.terms import TermLists, commonest, nearest_word, terms_within
 
 
 @pytest.fixture(scope="module")

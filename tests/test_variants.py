@@ -17,7 +17,7 @@ from search import variants
 from search.ingest import Problem, read_sources
 from search.searcher import Searcher, SearchOptions
 from search.normalize import normalize
-from search.respelling import respellings
+from search.spelling.respellings import respellings
 from search.variants import Spellings, candidates, edits, skeleton
 from search.variants.forms import _sure_form, hardly_form
 from helpers import write_jsonl

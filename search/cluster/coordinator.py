@@ -54,12 +54,10 @@ from search.searcher import (
     Searcher,
     SearchOptions,
     check_page,
-    completions,
     fold_depth,
     fold_more,
-    spellings_searched,
-    suggest,
 )
+from search.spelling.offered import completions, spellings_searched, suggest
 
 
 class ShardUnavailable(RuntimeError):
@@ -91,7 +89,7 @@ class _Call:
     key: int
     missing: set[int] = field(default_factory=set)
     # The document frequencies this search has summed, by (field, term): the
-    # statistics' counts answer the words' counts (search.searcher.respell) too.
+    # statistics' counts answer the words' counts (search.spelling.offered.respell) too.
     known: dict[tuple[str, str], int] = field(default_factory=dict)
     # The whole index's statistics, if the shards hold them (statistics.py):
     # then every word's count is read there.
@@ -111,7 +109,7 @@ class _Call:
 
 
 class _ShardedWords:
-    """search.searcher.Words over every shard: frequencies added up, the
+    """search.spelling.offered.Words over every shard: frequencies added up, the
     spelling of the article with the smallest id."""
 
     def __init__(self, call: _Call) -> None:
@@ -261,7 +259,7 @@ class Coordinator:
         return whole
 
     def _respelled(self, call: _Call, parsed) -> tuple:
-        """The respellings of the query's rare words (search.searcher.respell),
+        """The respellings of the query's rare words (search.spelling.offered.respell),
         chosen from every shard's counts, as the shards receive them."""
         self._builder()  # the spelling table as it is on disk now
         return tuple(sorted(self.local.respell(_ShardedWords(call), parsed).respelled.items()))

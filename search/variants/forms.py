@@ -12,7 +12,7 @@ import numpy as np
 
 from search.lexicon import zipf
 from search.patterns import one_root
-from search.respelling import respellings
+from search.spelling.respellings import respellings
 from search.stemmer import default_prefixes
 from search.variants.config import MinerConfig
 from search.variants.neighbours import Neighbours, _reader

@@ -11,7 +11,7 @@ from pyarabic import araby
 
 from search.lexicon import zipf
 from search.patterns import one_root, two_plurals
-from search.respelling import G_SOUND, LONG_VOWELS, S_SOUND, T_SOUND, respellings
+from search.spelling.respellings import G_SOUND, LONG_VOWELS, S_SOUND, T_SOUND, respellings
 from search.stemmer import PARADIGM
 from search.variants.config import MinerConfig
 
@@ -22,7 +22,7 @@ FINALS = frozenset((araby.ALEF, araby.HEH))
 # mostly names (ميتشيغان, ماساتشوستس, نوفيتشوك, منوتشين); a few two words
 # (بشكتاش / بوشكاش, سنكشف / سنكتشف), as the evidence lets through elsewhere.
 CH_SOUND = araby.TEH + araby.SHEEN
-# A t or s letter for another (respelling.T_SOUND, S_SOUND): only between two
+# A t or s letter for another (spelling.respellings.T_SOUND, S_SOUND): only between two
 # long stems (MinerConfig.sound_min_length), since between the short words
 # the archive writes often they tell words apart (سلاح / صلاح).
 _SOUNDS = T_SOUND | S_SOUND

@@ -10,7 +10,7 @@ from search.cluster import shards
 from search.cluster.coordinator import Coordinator
 from search.cluster.local import InProcess, LocalProcesses
 from search.normalize import normalize
-from search.respelling import respellings
+from search.spelling.respellings import respellings
 from search.searcher import Searcher
 from cluster.conftest import assert_same_answers, counted_coordinator
 
