@@ -156,7 +156,8 @@ def test_a_marker_finds_the_chains_matched_tokens(shared_news_small):
     from search import snippets
     from search.analysis import Marker
 
-    queries = ["الحكومة", "وزير الخارجية", "السعودية", "كأس العالم", "الأوكرانية", "النفط والغاز"]
+    queries = ["الحكومة", "وزير الخارجية", "السعودية", "كأس العالم", "الأوكرانية", "النفط والغاز",
+               "ثلاثة 5 المائة", "2018"]  # numbers: a word's term in digits, a digit's words (numbers.py)
     compared = 0
     for article in shared_news_small[200:320]:
         for query in queries + [article["title"] or ""]:

@@ -416,3 +416,20 @@ def test_an_index_built_before_the_brief_column_folds_copies_from_stored_fields(
         assert [(h.id, h.copies) for h in got.hits] == [(h.id, h.copies) for h in want.hits]
     finally:
         old.close()
+
+
+def test_a_number_finds_it_in_digits_and_in_words(searcher_over):
+    s = searcher_over([
+        {"id": "words", "body": "قتل خمسة أشخاص في حادث سير على الطريق السريع"},
+        {"id": "digits", "body": "قتل 5 أشخاص في حادث سير على الطريق السريع"},
+        {"id": "clitic", "body": "قتل شخصان و5 آخرون في حادث سير على الطريق"},
+        {"id": "thirty", "body": "قتل ثلاثين شخصا في حادث سير على الطريق"},
+    ])
+    assert set(ids(s.search("5 قتل"))) == {"words", "digits", "clitic"}
+    assert ids(s.search("خمسة قتل"))[0] == "words"  # the form typed first
+    assert set(ids(s.search("خمسة"))) == {"words", "digits", "clitic"}
+    assert ids(s.search("ثلاث")) == []  # ثلاثين is 30, not 3
+    hit = next(h for h in s.search("5").hits if h.id == "words")
+    assert marked(hit.snippet) == ["خمسة"]
+    hit = next(h for h in s.search("خمسة").hits if h.id == "clitic")
+    assert marked(hit.snippet) == ["5"]

@@ -4,15 +4,16 @@ Built in the manner of ``whoosh.analysis``: one tokenizer and small filters,
 each with one job.  The chain is pickled into the index schema, so a query is
 always analysed by exactly the code its index was built with.
 
-    ArabicTokenizer | CleanFilter | SplitRunTogetherFilter | ArabicStopFilter
-        | FoldFilter | StemFilter
+    ArabicTokenizer | CleanFilter | ProcliticDigitFilter | SplitRunTogetherFilter
+        | ArabicStopFilter | FoldFilter | NumberWordFilter | StemFilter
 
 Every filter rewrites ``token.text`` only; ``startchar``/``endchar`` keep
 pointing into the original text, which is what makes highlighting right.
 
 Where each part is: ``tokens`` (the tokenizer, the filters that clean and
 fold a word, the stop words), ``compounds`` (compound names and words run
-together), ``stems`` (the stemming filters), ``chain`` (the chain run once
+together), ``stems`` (the stemming filters), ``numbers`` (digits with a
+proclitic, number words as digits), ``chain`` (the chain run once
 per distinct word, and the index formats fed by it), ``configs`` (the named
 ways of analysing, the analyzers built from them), ``marking`` (where a
 query's terms stand in a text, for highlighting) and ``words`` (analyses
@@ -27,6 +28,7 @@ from search.analysis.chain import CachedChain, CountedFrequency, CountedPosition
 from search.analysis.compounds import SplitRunTogetherFilter, compound_parts, compounds_apart
 from search.analysis.configs import CONFIGS, AnalysisConfig, exact_analyzer, nisba_analyzer, stem_analyzer
 from search.analysis.marking import Marker, Span, written_pattern
+from search.analysis.numbers import NumberWordFilter, ProcliticDigitFilter
 from search.analysis.stems import NISBA_FIELD, NisbaFilter, StemFilter, nisba_stem
 from search.analysis.tokens import (STOP_WORDS, ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter,
                                     LowercaseOnlyFilter)
@@ -36,7 +38,8 @@ from search.analysis.words import (KEPT_WORDS_FILE, WORDS_FILES, forget_words, k
 __all__ = [
     "CONFIGS", "KEPT_WORDS_FILE", "NISBA_FIELD", "STOP_WORDS", "WORDS_FILES",
     "AnalysisConfig", "ArabicStopFilter", "ArabicTokenizer", "CachedChain", "CleanFilter", "CountedFrequency",
-    "CountedPositions", "FoldFilter", "LowercaseOnlyFilter", "Marker", "NisbaFilter", "Span", "SplitRunTogetherFilter",
+    "CountedPositions", "FoldFilter", "LowercaseOnlyFilter", "Marker", "NisbaFilter", "NumberWordFilter",
+    "ProcliticDigitFilter", "Span", "SplitRunTogetherFilter",
     "StemFilter",
     "compound_parts", "compounds_apart", "exact_analyzer", "forget_words", "keep_words", "learn_words", "leave_words",
     "load_words", "nisba_analyzer", "nisba_stem", "stem_analyzer", "written_pattern",

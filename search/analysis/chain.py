@@ -13,6 +13,7 @@ from whoosh.system import pack_uint
 
 from search import normalize as norm
 from search.analysis.compounds import SplitRunTogetherFilter
+from search.analysis.numbers import NumberWordFilter, ProcliticDigitFilter
 from search.analysis.stems import NisbaFilter, StemFilter
 from search.analysis.tokens import _WORD, ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter, LowercaseOnlyFilter
 from search.stemmer import Stemmer
@@ -242,9 +243,10 @@ class CachedChain(CompositeAnalyzer):
                 into[raw] = tuple((start, end, out) for out, start, end, _stopped, _fresh in outputs if out in terms)
 
     def _terms_are_substrings(self) -> bool:
-        """Whether every term is part of its word's normalized form: true of
-        the normalizing chains and Akhbar's stemmer, not of the evaluation's
-        raw baseline or of Tashaphyne as shipped."""
+        """Whether every term is part of its word's normalized form (or, for
+        a number word, its digits, which marking._parts knows): true of the
+        normalizing chains and Akhbar's stemmer, not of the evaluation's raw
+        baseline or of Tashaphyne as shipped."""
         return any(isinstance(item, FoldFilter) for item in self.items) and all(
             isinstance(item.stemmer, Stemmer) for item in self.items if isinstance(item, StemFilter)
         )
@@ -350,7 +352,9 @@ class CountedPositions(Positions):
 
 CachedChain.PER_TOKEN = (
     CleanFilter,
+    ProcliticDigitFilter,
     SplitRunTogetherFilter,
+    NumberWordFilter,
     ArabicStopFilter,
     FoldFilter,
     StemFilter,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from search.analysis.chain import CachedChain
 from search.analysis.compounds import SplitRunTogetherFilter
+from search.analysis.numbers import NumberWordFilter, ProcliticDigitFilter
 from search.analysis.stems import NisbaFilter, StemFilter
 from search.analysis.tokens import ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter, LowercaseOnlyFilter
 from search.stemmer import ShippedStemmer, StemConfig, Stemmer
@@ -22,6 +23,7 @@ class AnalysisConfig:
     stemmer: str = "akhbar"  # "akhbar", "tashaphyne" (as shipped) or "none"
     stem: StemConfig = StemConfig()
     split_run_together: bool = True
+    numbers: bool = True  # digits and number words (search/analysis/numbers.py)
 
     def with_(self, **changes) -> "AnalysisConfig":
         return replace(self, **changes)
@@ -44,6 +46,8 @@ def _exact_items(config: AnalysisConfig) -> list:
     if not config.normalize:
         return [ArabicTokenizer(), LowercaseOnlyFilter()]
     items = [ArabicTokenizer(), CleanFilter()]
+    if config.numbers:
+        items.append(ProcliticDigitFilter())
     if config.split_run_together:
         items.append(SplitRunTogetherFilter())
     return [*items, ArabicStopFilter(), FoldFilter()]
@@ -54,6 +58,8 @@ def stem_analyzer(config: AnalysisConfig = AnalysisConfig()):
     items = _exact_items(config)
     stemmer = _stemmer_for(config)
     if stemmer is not None:
+        if config.numbers:
+            items.append(NumberWordFilter())
         items.append(StemFilter(stemmer))
     return CachedChain(*items)
 
@@ -72,11 +78,13 @@ def nisba_analyzer(config: AnalysisConfig = AnalysisConfig(), stems=None):
 
 
 CONFIGS: dict[str, AnalysisConfig] = {
-    "raw": AnalysisConfig(name="raw", normalize=False, stemmer="none", split_run_together=False),
-    "norm": AnalysisConfig(name="norm", stemmer="none", split_run_together=False),
-    "tashaphyne": AnalysisConfig(name="tashaphyne", stemmer="tashaphyne", split_run_together=False),
+    "raw": AnalysisConfig(name="raw", normalize=False, stemmer="none", split_run_together=False, numbers=False),
+    "norm": AnalysisConfig(name="norm", stemmer="none", split_run_together=False, numbers=False),
+    "tashaphyne": AnalysisConfig(name="tashaphyne", stemmer="tashaphyne", split_run_together=False, numbers=False),
     "default": AnalysisConfig(),
     "no-split": AnalysisConfig(name="no-split", split_run_together=False),
+    # Before 2026-12-07: و5 one word, خمسة and 5 two terms (ثلاثين and ثلاث one).
+    "no-numbers": AnalysisConfig(name="no-numbers", numbers=False),
     "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
     "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
     "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),

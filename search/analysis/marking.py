@@ -12,6 +12,7 @@ import numpy as np
 
 from search import normalize as norm
 from search.analysis.chain import CachedChain
+from search.analysis.numbers import WORDS_OF_VALUE
 from search.analysis.tokens import _WORD
 
 
@@ -24,8 +25,10 @@ def _parts(terms: frozenset[str]) -> list[str]:
     """What a word's normalized form must contain to analyse into one of
     ``terms``: a stem is part of its word's normalized form, but for an alef
     the stemmer may put back at its start (ينتقد → انتقد) and a hamza's seat
-    it may take out (_parts_pattern)."""
+    it may take out (_parts_pattern); a number in digits may be a number
+    word (NumberWordFilter: 5 is also خمسة)."""
     parts = {t[1:] if t[:1] == "ا" and len(t) > 1 else t for t in terms}
+    parts.update(word for t in terms if t.isdigit() for word in WORDS_OF_VALUE.get(t, ()))
     return sorted(filter(None, parts), key=len, reverse=True)
 
 

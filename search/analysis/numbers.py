@@ -1,0 +1,125 @@
+"""Numbers as news writes them: in digits with a proclitic attached (و5،
+بـ3، الـ16) and in words (خمسة، ثلاثين، مائة).  A reader who types 5 means
+the articles that write و5 and خمسة too."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pyarabic.number_const import NUMBER_WORDS
+from whoosh.analysis import Filter, Token
+
+from search import normalize as norm
+
+# و ف, then ب ك with or without the article, or ل, or لل (ل + ال): the
+# proclitics a number in digits is written with (و2016 in about 1 in 30
+# digit tokens of the shared corpus, بـ5، لـ3، الـ16).
+_PROCLITIC_DIGITS = re.compile(r"([وف]?(?:[بك]?ال|لل|[بلك])?)(\d+)\Z")
+
+
+class ProcliticDigitFilter(Filter):
+    """A number in digits written with a proclitic (و5 and 5 آخرين) is the
+    number: without this the tokenizer keeps و5 as one word that a search
+    for 5 never meets.  The token then covers the digits alone, so that
+    highlighting marks them and not the conjunction."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            found = _PROCLITIC_DIGITS.match(t.text)
+            if found is not None and found.group(1):
+                digits = found.group(2)
+                t.text = digits
+                if getattr(t, "chars", False):
+                    # Digits map one to one (Eastern to Western), and marks or
+                    # a tatweel stand only between the proclitic and them.
+                    t.startchar = t.endchar - len(digits)
+            yield t
+
+
+def _number_words() -> dict[str, str]:
+    """pyarabic's number words, folded, each with its value in digits:
+    the units from 2 (اثنان، خمسة، خمس), the tens (عشرون، عشرين) and the
+    hundreds (مئة، مائة، خمسمائة).  Left out: one (واحد, أحد, إحدى: a
+    pronoun or Sunday as often as a number, and the digit 1 is in every
+    date), the words of 12 (اثنا عشر), which are numbers only before عشر,
+    and the multipliers (ألف، آلاف، مليون): 20 ألف and عشرين ألف then give
+    the same terms, 20 and ألف.  ستون is left too: news writes Stone with
+    it (أوليفر ستون) more than sixty, which it writes ستين."""
+    teen_only = {"اثنا", "اثني", "إثنا", "إثني"}
+    words = {}
+    for word, value in NUMBER_WORDS.items():
+        if 2 <= value < 1000 and word not in teen_only and word != "ستون":
+            words[norm.normalize(word)] = str(value)
+    # مئة is also written مائة, with the old silent alef, in its duals and
+    # compounds too (مائتين، ثلاثمائة); pyarabic lists some of them.
+    hamza = norm.normalize("مئ")
+    for word, value in list(words.items()):
+        if hamza in word:
+            words.setdefault(word.replace(hamza, norm.normalize("مائ")), value)
+    return words
+
+
+def _words_of_value(words: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """The words of each value (5: خمسه, خمس, خمسا): what a text holds
+    where a term in digits stands for a word (search.analysis.marking)."""
+    by_value: dict[str, tuple[str, ...]] = {}
+    for word, value in words.items():
+        by_value[value] = (*by_value.get(value, ()), word)
+    return by_value
+
+
+NUMBER_WORDS_FOLDED = _number_words()
+WORDS_OF_VALUE = _words_of_value(NUMBER_WORDS_FOLDED)
+
+# و ف, then ب ل ك, then the article (ل + ال written لل): the proclitics a
+# number word takes (وخمسة، بثلاثة، لعشرين، الخمسة، بالثلاثين، للمئة).
+_PROCLITICS = tuple(
+    first + second + article
+    for first in ("", "و", "ف")
+    for second in ("", "ب", "ل", "ك")
+    for article in ("", "ال")
+    if not (second == "ل" and article)
+) + ("لل", "ولل", "فلل")
+_ARTICLE = ("ال", "لل")
+_TWO = norm.normalize("اثنين")  # with the article, Monday in news far more than "the two"
+
+
+def number_value(word: str) -> str | None:
+    """The digits a folded word stands for (وخمسه → 5), or None.  What is
+    left after a proclitic must have three letters: وست is West (وست هام),
+    لست "I am not" and الست "the lady" far more often than six."""
+    for proclitic in _PROCLITICS:
+        if not word.startswith(proclitic):
+            continue
+        rest = word[len(proclitic) :]
+        if proclitic and len(rest) < 3 or (rest == _TWO and proclitic.endswith(_ARTICLE)):
+            continue
+        value = NUMBER_WORDS_FOLDED.get(rest)
+        if value is not None:
+            return value
+    return None
+
+
+class NumberWordFilter(Filter):
+    """A number written in words is indexed as its digits (خمسة، خمس → 5;
+    مئة، مائة → 100), so that a search for either finds both, and the light
+    stemmer no longer joins numbers that share letters (ثلاثين → ثلاث, 30
+    with 3; مائة → ماء, a hundred with water).  Only in the matching field:
+    the exact-form field keeps the word, so the form typed ranks first.  A
+    number of several words (خمسة وعشرون) gives a term a word (5, 20), not
+    25: the chain reads one word at a time."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if not t.stopped:
+                value = number_value(t.text)
+                if value is not None:
+                    t.text = value
+            yield t

@@ -1,0 +1,73 @@
+"""Numbers in digits and in words (search/analysis/numbers.py)."""
+
+import pytest
+
+from search.analysis import CONFIGS, exact_analyzer, stem_analyzer
+from search.analysis.numbers import NUMBER_WORDS_FOLDED, number_value
+
+
+def terms(text: str, config: str = "default") -> list[str]:
+    return [t.text for t in stem_analyzer(CONFIGS[config])(text)]
+
+
+@pytest.mark.parametrize("written", ["5", "٥", "و5", "بـ5", "خمسة", "خمس", "وخمسة", "بخمسة", "الخمسة", "للخمسة", "خمسا"])
+def test_a_number_in_digits_or_words_is_one_term(written):
+    assert terms(written) == ["5"]
+
+
+@pytest.mark.parametrize("written, value", [
+    ("مئة", "100"), ("مائة", "100"), ("بالمائة", "100"), ("مئتين", "200"), ("مائتين", "200"),
+    ("ثلاثمائة", "300"), ("ثلاثمئة", "300"), ("عشرين", "20"), ("وعشرون", "20"), ("ثلاثين", "30"),
+    ("اثنين", "2"), ("الاثنان", "2"), ("ثماني", "8"), ("عشرة", "10"), ("الـ16", "16"), ("و٢٠١٦", "2016"),
+])
+def test_values(written, value):
+    assert terms(written) == [value]
+
+
+def test_numbers_that_share_letters_are_apart():
+    """The light stemmer joined them: ثلاثين → ثلاث, مائة → ماء (water)."""
+    assert terms("ثلاث ثلاثين") == ["3", "30"]
+    assert terms("عشر عشرين") == ["10", "20"]
+    assert terms("مائة ماء") == ["100", "ماء"]
+    assert terms("مائة ماء", "no-numbers") == ["ماء", "ماء"]  # what this fixes
+
+
+@pytest.mark.parametrize("word", [
+    "الاثنين",  # Monday
+    "والاثنين",
+    "وست",  # West (وست هام), not "and six"
+    "الست",  # "the lady"
+    "ستون",  # Stone
+    "واحد", "أحد", "إحدى",  # one: a pronoun, Sunday
+    "اثنا", "اثني",  # only before عشر
+    "ألف", "آلاف", "مليون", "ملايين",  # multipliers: 20 ألف and عشرين ألف give 20 and ألف alike
+    "ماء", "ثلاثاء", "الخميس", "عشرات",
+])
+def test_words_that_are_not_numbers_are_kept(word):
+    assert not any(t.isdigit() for t in terms(word)), terms(word)
+    assert number_value(word) is None
+
+
+def test_a_multiplier_stays_a_word_after_digits_or_words():
+    assert terms("20 ألف") == terms("عشرين ألف") == ["20", "الف"]
+
+
+def test_the_exact_field_keeps_the_word_and_splits_the_digits():
+    """The typed form ranks first: خمسة keeps its own exact term; و5 is the number."""
+    assert [t.text for t in exact_analyzer()("خمسة و5 بـ٣")] == ["خمسه", "5", "3"]
+
+
+def test_offsets_of_a_number_with_a_proclitic_cover_the_digits():
+    text = "قتل شخص وأصيب و12 آخرون بـ٣ طلقات"
+    got = {t.text: text[t.startchar : t.endchar] for t in stem_analyzer()(text, chars=True)}
+    assert got["12"] == "12"
+    assert got["3"] == "٣"
+    text = "قتل خمسة"
+    got = {t.text: text[t.startchar : t.endchar] for t in stem_analyzer()(text, chars=True)}
+    assert got["5"] == "خمسة"
+
+
+def test_the_table_is_pyarabics_with_the_old_spelling_of_mia():
+    assert NUMBER_WORDS_FOLDED["خمسه"] == "5"
+    assert NUMBER_WORDS_FOLDED["ماءتين"] == NUMBER_WORDS_FOLDED["مءتين"] == "200"
+    assert not any(value in ("0", "1") or len(value) > 3 for value in NUMBER_WORDS_FOLDED.values())
