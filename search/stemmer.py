@@ -43,11 +43,12 @@ from itertools import product
 from pyarabic import araby
 from tashaphyne.stemming import ArabicLightStemmer
 
+from search import normalize as norm
 from search.lexicon import seated as lexicon_seated
 from search.lexicon import zipf
 from search.spelling.respellings import respellings
 
-ARABIC_LETTERS = frozenset("ءابتثجحخدذرزسشصضطظعغفقكلمنهوي")
+ARABIC_LETTERS = frozenset(norm.fold(araby.LETTERS))  # the letters of a normalized word
 
 CONJUNCTIONS = ("", "و", "ف")
 PREPOSITIONS = ("", "ب", "ك", "ل")

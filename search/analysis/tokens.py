@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pyarabic import araby
 from whoosh.analysis import Filter, Token, Tokenizer
 
 from search import normalize as norm
@@ -19,7 +20,7 @@ from search import normalize as norm
 # checks it against.
 _IN_WORD = rf"[\w{norm.MARK_CLASS}{norm.TATWEEL}]*"
 _WORD = re.compile(rf"\w{_IN_WORD}(?:[{norm.INVISIBLE_CLASS}]+\w{_IN_WORD})*")
-_ARABIC_LETTERS = "ءابتثجحخدذرزسشصضطظعغفقكلمنهويىةأإآؤئ"
+_ARABIC_LETTERS = araby.LETTERS
 _ARABIC_WORD = re.compile(rf"[{_ARABIC_LETTERS}]+\Z")
 
 
