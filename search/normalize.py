@@ -45,8 +45,11 @@ _MARKS_RE = re.compile(f"[{_MARKS}]")
 
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
 _DIGITS.update({ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")})
-# Persian letter shapes that Arabic text picks up from keyboards.
-_DIGITS.update({ord("ی"): "ي", ord("ې"): "ي", ord("ک"): "ك", ord("ە"): "ه", ord("ۀ"): "ه"})
+# Persian letter shapes that Arabic text picks up from keyboards; the heh of
+# Persian and Urdu keyboards (ھ, ہ) too, 186 times in the shared corpus
+# (الھیئة، ھذه، لجھود), and their teh marbuta (ۃ).
+_DIGITS.update({ord("ی"): "ي", ord("ې"): "ي", ord("ک"): "ك", ord("ە"): "ه", ord("ۀ"): "ه",
+                ord("ھ"): "ه", ord("ہ"): "ه", ord("ۃ"): "ة"})
 
 _FOLD = str.maketrans(
     {

@@ -30,6 +30,14 @@ def test_letters_for_foreign_sounds_fold_to_the_arabic_letter_news_writes():
     assert normalize("ڨالمة") == "قالمه"
 
 
+def test_persian_keyboard_letters_are_the_arabic_ones():
+    """Text typed on a Persian or Urdu keyboard: its yeh, kaf and heh."""
+    assert normalize("الھیئة") == normalize("الهيئة") == "الهيءه"
+    assert normalize("ھذه") == normalize("ہذه") == normalize("هذه")
+    assert normalize("کتاب") == normalize("كتاب")
+    assert normalize("حکومۃ") == normalize("حكومة")
+
+
 def test_eastern_digits_become_ascii():
     assert normalize("١٤") == "14"
     assert normalize("۲۰۲۲") == "2022"
