@@ -19,6 +19,7 @@ def test_a_number_in_digits_or_words_is_one_term(written):
     ("مئة", "100"), ("مائة", "100"), ("بالمائة", "100"), ("مئتين", "200"), ("مائتين", "200"),
     ("ثلاثمائة", "300"), ("ثلاثمئة", "300"), ("عشرين", "20"), ("وعشرون", "20"), ("ثلاثين", "30"),
     ("اثنين", "2"), ("الاثنان", "2"), ("ثماني", "8"), ("عشرة", "10"), ("الـ16", "16"), ("و٢٠١٦", "2016"),
+    ("2017م", "2017"), ("١٤٣٩هـ", "1439"), ("والـ2018م", "2018"),
 ])
 def test_values(written, value):
     assert terms(written) == [value]
@@ -71,3 +72,14 @@ def test_the_table_is_pyarabics_with_the_old_spelling_of_mia():
     assert NUMBER_WORDS_FOLDED["خمسه"] == "5"
     assert NUMBER_WORDS_FOLDED["ماءتين"] == NUMBER_WORDS_FOLDED["مءتين"] == "200"
     assert not any(value in ("0", "1") or len(value) > 3 for value in NUMBER_WORDS_FOLDED.values())
+
+
+def test_a_number_run_together_with_a_word_is_also_its_parts():
+    """12عاما, في1930: the token is kept and its parts added, each over its
+    own characters; a query word is not split, and a Latin model name stays."""
+    text = "منذ 12عاما وقع في1930 طائرة F35"
+    got = [(t.text, text[t.startchar : t.endchar]) for t in stem_analyzer()(text, chars=True)]
+    assert ("12", "12") in got and ("عام", "عاما") in got and ("1930", "1930") in got
+    assert ("f35", "F35") in got and "35" not in [term for term, _ in got]
+    assert terms("12عاما") == ["12عاما", "12", "عام"]
+    assert [t.text for t in stem_analyzer()("12عاما", mode="query")] == ["12عاما"]

@@ -424,7 +424,10 @@ def test_a_number_finds_it_in_digits_and_in_words(searcher_over):
         {"id": "digits", "body": "قتل 5 أشخاص في حادث سير على الطريق السريع"},
         {"id": "clitic", "body": "قتل شخصان و5 آخرون في حادث سير على الطريق"},
         {"id": "thirty", "body": "قتل ثلاثين شخصا في حادث سير على الطريق"},
+        {"id": "year", "body": "افتتح الطريق السريع عام 2017م بحضور الوزير"},
     ])
+    assert ids(s.search("2017")) == ["year"]
+    assert marked(s.search("2017").hits[0].snippet) == ["2017"]
     assert set(ids(s.search("5 قتل"))) == {"words", "digits", "clitic"}
     assert ids(s.search("خمسة قتل"))[0] == "words"  # the form typed first
     assert set(ids(s.search("خمسة"))) == {"words", "digits", "clitic"}

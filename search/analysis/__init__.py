@@ -4,7 +4,7 @@ Built in the manner of ``whoosh.analysis``: one tokenizer and small filters,
 each with one job.  The chain is pickled into the index schema, so a query is
 always analysed by exactly the code its index was built with.
 
-    ArabicTokenizer | CleanFilter | ProcliticDigitFilter | SplitRunTogetherFilter
+    ArabicTokenizer | CleanFilter | DigitsFilter | SplitRunTogetherFilter
         | ArabicStopFilter | FoldFilter | NumberWordFilter | StemFilter
 
 Every filter rewrites ``token.text`` only; ``startchar``/``endchar`` keep
@@ -28,7 +28,7 @@ from search.analysis.chain import CachedChain, CountedFrequency, CountedPosition
 from search.analysis.compounds import SplitRunTogetherFilter, compound_parts, compounds_apart
 from search.analysis.configs import CONFIGS, AnalysisConfig, exact_analyzer, nisba_analyzer, stem_analyzer
 from search.analysis.marking import Marker, Span, written_pattern
-from search.analysis.numbers import NumberWordFilter, ProcliticDigitFilter
+from search.analysis.numbers import NumberWordFilter, DigitsFilter
 from search.analysis.stems import NISBA_FIELD, NisbaFilter, StemFilter, nisba_stem
 from search.analysis.tokens import (STOP_WORDS, ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter,
                                     LowercaseOnlyFilter)
@@ -39,7 +39,7 @@ __all__ = [
     "CONFIGS", "KEPT_WORDS_FILE", "NISBA_FIELD", "STOP_WORDS", "WORDS_FILES",
     "AnalysisConfig", "ArabicStopFilter", "ArabicTokenizer", "CachedChain", "CleanFilter", "CountedFrequency",
     "CountedPositions", "FoldFilter", "LowercaseOnlyFilter", "Marker", "NisbaFilter", "NumberWordFilter",
-    "ProcliticDigitFilter", "Span", "SplitRunTogetherFilter",
+    "DigitsFilter", "Span", "SplitRunTogetherFilter",
     "StemFilter",
     "compound_parts", "compounds_apart", "exact_analyzer", "forget_words", "keep_words", "learn_words", "leave_words",
     "load_words", "nisba_analyzer", "nisba_stem", "stem_analyzer", "written_pattern",

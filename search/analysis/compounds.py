@@ -24,6 +24,11 @@ _COMPOUND_FIRST = rf"[وف]?[بلك]?{_COMPOUND_HEAD}"
 _COMPOUND = re.compile(rf"({_COMPOUND_FIRST})(ال..+)\Z")
 
 
+# A number and a word run together (12عاما, 83دولار, في1930, إلى2019,
+# فرانس24): about 850 in the shared corpus's first 20,000 articles.
+_NUMBER_JOINED = re.compile(rf"(\d+)([{_ARABIC_LETTERS}]{{2,}})\Z|([{_ARABIC_LETTERS}]{{2,}})(\d+)\Z")
+
+
 # ... and written apart: عبد (with any proclitic) then a word with the article.
 _LETTER = rf"[{_ARABIC_LETTERS}{norm.TATWEEL}]"
 _APART = re.compile(rf"(?<!{_LETTER})({_COMPOUND_FIRST})\s+(ال{_LETTER}{{2,}})")
@@ -54,8 +59,10 @@ class SplitRunTogetherFilter(Filter):
 
     A token is split only when it is not itself a known Arabic form, is long
     enough to hold two words, and there is a cut where both halves are common
-    words (كييفالتصرف → كييف + التصرف); and a compound name is split into its
-    two words however well known (compound_parts: عبدالله → عبد + الله), so
+    words (كييفالتصرف → كييف + التصرف); a number run together with a
+    common word is split from it (12عاما → 12 + عاما, في1930 → في +
+    1930); and a compound name is split into its two words however well
+    known (compound_parts: عبدالله → عبد + الله), so
     that a search for عبد الله finds the articles that write عبدالله.  The
     token itself is kept, so a wrong split can add a term but never lose
     one.  The parts point at their own characters in the original text, so
@@ -82,6 +89,11 @@ class SplitRunTogetherFilter(Filter):
         compound = compound_parts(word) if _COMPOUND_HEAD in word else None
         if compound is not None:
             return compound if _ARABIC_WORD.match(word) else None
+        joined = _NUMBER_JOINED.match(word)
+        if joined is not None:
+            first, second = (joined.group(1), joined.group(2)) if joined.group(1) else (joined.group(3), joined.group(4))
+            letters = second if joined.group(1) else first
+            return (first, second) if zipf(norm.fold(letters)) >= self.part_zipf else None
         if len(word) < self.min_length or not _ARABIC_WORD.match(word):
             return None
         cut = _best_cut(norm.fold(word), self.part_zipf, self.part_length)

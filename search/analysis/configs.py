@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from search.analysis.chain import CachedChain
 from search.analysis.compounds import SplitRunTogetherFilter
-from search.analysis.numbers import NumberWordFilter, ProcliticDigitFilter
+from search.analysis.numbers import NumberWordFilter, DigitsFilter
 from search.analysis.stems import NisbaFilter, StemFilter
 from search.analysis.tokens import ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter, LowercaseOnlyFilter
 from search.stemmer import ShippedStemmer, StemConfig, Stemmer
@@ -47,7 +47,7 @@ def _exact_items(config: AnalysisConfig) -> list:
         return [ArabicTokenizer(), LowercaseOnlyFilter()]
     items = [ArabicTokenizer(), CleanFilter()]
     if config.numbers:
-        items.append(ProcliticDigitFilter())
+        items.append(DigitsFilter())
     if config.split_run_together:
         items.append(SplitRunTogetherFilter())
     return [*items, ArabicStopFilter(), FoldFilter()]
