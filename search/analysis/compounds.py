@@ -91,9 +91,10 @@ class SplitRunTogetherFilter(Filter):
             return compound if _ARABIC_WORD.match(word) else None
         joined = _NUMBER_JOINED.match(word)
         if joined is not None:
-            first, second = (joined.group(1), joined.group(2)) if joined.group(1) else (joined.group(3), joined.group(4))
-            letters = second if joined.group(1) else first
-            return (first, second) if zipf(norm.fold(letters)) >= self.part_zipf else None
+            digits_first = joined.group(1) is not None
+            parts = joined.group(1, 2) if digits_first else joined.group(3, 4)
+            letters = parts[1] if digits_first else parts[0]
+            return parts if zipf(norm.fold(letters)) >= self.part_zipf else None
         if len(word) < self.min_length or not _ARABIC_WORD.match(word):
             return None
         cut = _best_cut(norm.fold(word), self.part_zipf, self.part_length)
