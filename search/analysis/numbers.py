@@ -93,20 +93,26 @@ _ARTICLE = ("ال", "لل")
 _TWO = norm.normalize("اثنين")  # with the article, Monday in news far more than "the two"
 
 
-def number_value(word: str) -> str | None:
-    """The digits a folded word stands for (وخمسه → 5), or None.  What is
-    left after a proclitic must have three letters: وست is West (وست هام),
-    لست "I am not" and الست "the lady" far more often than six."""
+def _number_forms() -> dict[str, str]:
+    """Every number word with every proclitic it takes, and its digits: one
+    lookup a word, since nearly every word the chain meets is no number.
+    What is left after a proclitic must have three letters: وست is West
+    (وست هام), لست "I am not" and الست "the lady" far more often than six."""
+    forms: dict[str, str] = {}
     for proclitic in _PROCLITICS:
-        if not word.startswith(proclitic):
-            continue
-        rest = word[len(proclitic) :]
-        if proclitic and len(rest) < 3 or (rest == _TWO and proclitic.endswith(_ARTICLE)):
-            continue
-        value = NUMBER_WORDS_FOLDED.get(rest)
-        if value is not None:
-            return value
-    return None
+        for word, value in NUMBER_WORDS_FOLDED.items():
+            if proclitic and len(word) < 3 or (word == _TWO and proclitic.endswith(_ARTICLE)):
+                continue
+            forms.setdefault(proclitic + word, value)
+    return forms
+
+
+_NUMBER_FORMS = _number_forms()
+
+
+def number_value(word: str) -> str | None:
+    """The digits a folded word stands for (وخمسه → 5), or None."""
+    return _NUMBER_FORMS.get(word)
 
 
 class NumberWordFilter(Filter):
