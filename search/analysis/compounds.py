@@ -72,10 +72,15 @@ class SplitRunTogetherFilter(Filter):
     holds it for (compounds_apart).
     """
 
-    def __init__(self, min_length: int = 7, part_zipf: float = 3.5, part_length: int = 3) -> None:
+    # Whether a number run together with a word is split from it; an index
+    # pickled before (2026-12-07) holds a filter without the attribute.
+    numbers = False
+
+    def __init__(self, min_length: int = 7, part_zipf: float = 3.5, part_length: int = 3, numbers: bool = False) -> None:
         self.min_length = min_length
         self.part_zipf = part_zipf
         self.part_length = part_length
+        self.numbers = numbers
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and self.__dict__ == other.__dict__
@@ -89,7 +94,7 @@ class SplitRunTogetherFilter(Filter):
         compound = compound_parts(word) if _COMPOUND_HEAD in word else None
         if compound is not None:
             return compound if _ARABIC_WORD.match(word) else None
-        joined = _NUMBER_JOINED.match(word)
+        joined = _NUMBER_JOINED.match(word) if self.numbers else None
         if joined is not None:
             digits_first = joined.group(1) is not None
             parts = joined.group(1, 2) if digits_first else joined.group(3, 4)

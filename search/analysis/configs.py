@@ -49,7 +49,7 @@ def _exact_items(config: AnalysisConfig) -> list:
     if config.numbers:
         items.append(DigitsFilter())
     if config.split_run_together:
-        items.append(SplitRunTogetherFilter())
+        items.append(SplitRunTogetherFilter(numbers=config.numbers))
     return [*items, ArabicStopFilter(), FoldFilter()]
 
 
