@@ -28,7 +28,7 @@ from search.analysis.chain import CachedChain, CountedFrequency, CountedPosition
 from search.analysis.compounds import SplitRunTogetherFilter, compound_parts, compounds_apart
 from search.analysis.configs import CONFIGS, AnalysisConfig, exact_analyzer, nisba_analyzer, stem_analyzer
 from search.analysis.marking import Marker, Span, written_pattern
-from search.analysis.numbers import NumberWordFilter, DigitsFilter
+from search.analysis.numbers import DigitsFilter, NumberWordFilter
 from search.analysis.stems import NISBA_FIELD, NisbaFilter, StemFilter, nisba_stem
 from search.analysis.tokens import (STOP_WORDS, ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter,
                                     LowercaseOnlyFilter)
@@ -38,9 +38,8 @@ from search.analysis.words import (KEPT_WORDS_FILE, WORDS_FILES, forget_words, k
 __all__ = [
     "CONFIGS", "KEPT_WORDS_FILE", "NISBA_FIELD", "STOP_WORDS", "WORDS_FILES",
     "AnalysisConfig", "ArabicStopFilter", "ArabicTokenizer", "CachedChain", "CleanFilter", "CountedFrequency",
-    "CountedPositions", "FoldFilter", "LowercaseOnlyFilter", "Marker", "NisbaFilter", "NumberWordFilter",
-    "DigitsFilter", "Span", "SplitRunTogetherFilter",
-    "StemFilter",
+    "CountedPositions", "DigitsFilter", "FoldFilter", "LowercaseOnlyFilter", "Marker", "NisbaFilter",
+    "NumberWordFilter", "Span", "SplitRunTogetherFilter", "StemFilter",
     "compound_parts", "compounds_apart", "exact_analyzer", "forget_words", "keep_words", "learn_words", "leave_words",
     "load_words", "nisba_analyzer", "nisba_stem", "stem_analyzer", "written_pattern",
 ]

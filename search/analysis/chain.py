@@ -13,7 +13,7 @@ from whoosh.system import pack_uint
 
 from search import normalize as norm
 from search.analysis.compounds import SplitRunTogetherFilter
-from search.analysis.numbers import NumberWordFilter, DigitsFilter
+from search.analysis.numbers import DigitsFilter, NumberWordFilter
 from search.analysis.stems import NisbaFilter, StemFilter
 from search.analysis.tokens import _WORD, ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter, LowercaseOnlyFilter
 from search.stemmer import Stemmer

@@ -59,9 +59,9 @@ class SplitRunTogetherFilter(Filter):
 
     A token is split only when it is not itself a known Arabic form, is long
     enough to hold two words, and there is a cut where both halves are common
-    words (كييفالتصرف → كييف + التصرف); a number run together with a
-    common word is split from it (12عاما → 12 + عاما, في1930 → في +
-    1930); and a compound name is split into its two words however well
+    words (كييفالتصرف → كييف + التصرف); with ``numbers``, a number run
+    together with a common word is split from it (12عاما → 12 + عاما,
+    في1930 → في + 1930); and a compound name is split into its two words however well
     known (compound_parts: عبدالله → عبد + الله), so
     that a search for عبد الله finds the articles that write عبدالله.  The
     token itself is kept, so a wrong split can add a term but never lose

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from search.analysis.chain import CachedChain
 from search.analysis.compounds import SplitRunTogetherFilter
-from search.analysis.numbers import NumberWordFilter, DigitsFilter
+from search.analysis.numbers import DigitsFilter, NumberWordFilter
 from search.analysis.stems import NisbaFilter, StemFilter
 from search.analysis.tokens import ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter, LowercaseOnlyFilter
 from search.stemmer import ShippedStemmer, StemConfig, Stemmer
