@@ -11,13 +11,23 @@ from pyarabic.number_const import NUMBER_WORDS
 from whoosh.analysis import Filter, Token
 
 from search import normalize as norm
+from search.stemmer import ARTICLE, CONJUNCTIONS, PREPOSITIONS
 
-# و ف, then ب ك with or without the article, or ل, or لل (ل + ال), before
-# the digits: the proclitics a number in digits is written with (و2016,
-# بـ5، لـ3، الـ16: 5,047 of the 105,166 numbers in digits of the shared
-# corpus's first 20,000 articles); and after them a year's era (2017م,
-# 1439هـ: 1,769 more).
-_WRITTEN_NUMBER = re.compile(r"([وف]?(?:[بك]?ال|لل|[بلك])?)(\d+)([مه]?)\Z")
+# و ف, then ب ل ك, then the article (ل + ال written لل): the proclitics a
+# number word takes (وخمسة، بثلاثة، لعشرين، الخمسة، بالثلاثين، للمئة), the
+# stemmer's own.
+_PROCLITICS = tuple(
+    first + second + article
+    for first in CONJUNCTIONS
+    for second in PREPOSITIONS
+    for article in ARTICLE
+    if not (second == "ل" and article)
+) + tuple(first + "لل" for first in CONJUNCTIONS)
+
+# The same proclitics before digits (و2016, بـ5، لـ3، الـ16: 5,047 of the
+# 105,166 numbers in digits of the shared corpus's first 20,000 articles),
+# and after them a year's era (2017م, 1439هـ: 1,769 more).
+_WRITTEN_NUMBER = re.compile(rf"({'|'.join(sorted(_PROCLITICS, key=len, reverse=True))})(\d+)([مه]?)\Z")
 _RAW_DIGITS = re.compile(r"\d+")  # Eastern digits too: \d is Unicode
 
 
@@ -80,15 +90,6 @@ def _words_of_value(words: dict[str, str]) -> dict[str, tuple[str, ...]]:
 NUMBER_WORDS_FOLDED = _number_words()
 WORDS_OF_VALUE = _words_of_value(NUMBER_WORDS_FOLDED)
 
-# و ف, then ب ل ك, then the article (ل + ال written لل): the proclitics a
-# number word takes (وخمسة، بثلاثة، لعشرين، الخمسة، بالثلاثين، للمئة).
-_PROCLITICS = tuple(
-    first + second + article
-    for first in ("", "و", "ف")
-    for second in ("", "ب", "ل", "ك")
-    for article in ("", "ال")
-    if not (second == "ل" and article)
-) + ("لل", "ولل", "فلل")
 _ARTICLE = ("ال", "لل")
 _TWO = norm.normalize("اثنين")  # with the article, Monday in news far more than "the two"
 
