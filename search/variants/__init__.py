@@ -31,7 +31,11 @@ them (an add, the pairs its new words make), in four steps:
    A pair the score leaves a little short, or joins though the two
    spellings' articles share no context (an outlet's topic read as its
    house style), is decided by the words the two stand between
-   (Neighbours).
+   (Neighbours).  Whatever the evidence, two stems are two words when
+   the articles write the letters of one after a proclitic letter and
+   those of the other not (بيونيس's يونيس, Buenos, beside يونس): the first
+   is a name that begins with that letter (shapes.led_apart); so for the
+   spellings of step 3 too.
 
 3. *Hardly written spellings.*  A stem in fewer articles than the evidence
    needs (ميركيل, in one) is joined to its commonest respelling (the
@@ -79,13 +83,13 @@ from search.variants.forms import FormLeaf, form_candidates, mine_forms
 from search.variants.mining import mine, update
 from search.variants.neighbours import Neighbours
 from search.variants.postings import EXACT_FIELD, FIELD, Postings, id_order
-from search.variants.shapes import (candidates, edits, family_zipf, final_ta_stems, hardly_leaf, minority_candidates,
-                                    rare_candidates, skeleton, sure_leaf, usual_spelling)
+from search.variants.shapes import (candidates, edits, family_zipf, final_ta_stems, hardly_leaf, lead_profile, led_apart,
+                                    minority_candidates, rare_candidates, skeleton, sure_leaf, usual_spelling)
 from search.variants.table import FILE, Spellings, leaf_weight
 
 __all__ = [
     "EXACT_FIELD", "FIELD", "FILE", "Contexts", "Evidence", "FormLeaf", "MinerConfig", "Neighbours", "Outlets",
     "Postings", "Spellings", "candidates", "decide", "edits", "family_zipf", "final_ta_stems", "form_candidates",
-    "hardly_leaf", "id_order", "judge", "leaf_weight", "mine", "mine_forms", "minority_candidates", "rare_candidates",
-    "skeleton", "sure_leaf", "update", "usual_spelling", "weigh",
+    "hardly_leaf", "id_order", "judge", "lead_profile", "leaf_weight", "led_apart", "mine", "mine_forms",
+    "minority_candidates", "rare_candidates", "skeleton", "sure_leaf", "update", "usual_spelling", "weigh",
 ]

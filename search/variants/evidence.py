@@ -81,6 +81,7 @@ class Evidence:
     same: bool = False
     leaf: bool = False  # a rare_candidates pair: ``a`` is hardly written, or long (see rare_sure_length)
     share: float | None = None  # a leaf's weight as a share of the usual spelling's (None: rare_share)
+    led_apart: bool = False  # joined by the rest, parted by the letter before one (shapes.led_apart)
 
     def features(self) -> tuple[float, ...]:
         """What the weights of MinerConfig multiply, the bias first."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from search.analysis import load_words
@@ -11,8 +12,8 @@ from search.variants.evidence import Contexts, Evidence, Outlets, decide, weigh
 from search.variants.forms import _stemmer, mine_forms
 from search.variants.neighbours import Neighbours, _reader
 from search.variants.postings import EXACT_FIELD, FIELD, Postings
-from search.variants.shapes import (candidates, final_ta_stems, hardly_leaf, minority_candidates, rare_candidates,
-                                    sure_leaf)
+from search.variants.shapes import (candidates, final_ta_stems, hardly_leaf, lead_profile, led_apart, minority_candidates,
+                                    rare_candidates, sure_leaf)
 from search.variants.table import _as_json, _read, _write, leaf_weight
 
 
@@ -34,7 +35,10 @@ def mine(
     (shared with mine_forms, which reads many of the same stems)."""
     postings = postings or Postings(searcher)
     vocabulary = postings.vocabulary()
-    written_with_ta = final_ta_stems(vocabulary, lambda form: searcher.doc_frequency(EXACT_FIELD, form), config, only)
+    def written(form: str) -> int:
+        return searcher.doc_frequency(EXACT_FIELD, form)
+
+    written_with_ta = final_ta_stems(vocabulary, written, config, only)
     pairs = [(a, b) for a, b in candidates(vocabulary, config, written_with_ta)
              if only is None or a in only or b in only]
     leaves = [(a, b) for a, b in rare_candidates(vocabulary, config) if only is None or a in only or b in only]
@@ -75,6 +79,9 @@ def mine(
             evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], same=True, leaf=True, share=share))
         else:
             evidence.append(replace(decide(Evidence(a, b, vocabulary[a], vocabulary[b]), rare_neighbours), leaf=True))
+    profile = lru_cache(maxsize=None)(lambda stem: lead_profile(stem, written))
+    evidence = [replace(e, same=False, led_apart=True) if e.same and led_apart(e.a, e.b, profile, config) else e
+                for e in evidence]
     joined = {(e.a, e.b) for e in evidence if e.same} | {(e.b, e.a) for e in evidence if e.same}
     minority = [pair for pair in minority if pair not in joined]  # the evidence above has joined these
     if minority:
@@ -83,8 +90,8 @@ def mine(
             wide.read_ahead({stem for pair in minority for stem in pair}, directory, workers)
         for a, b in minority:
             share = wide.containment(a, b)
-            evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], neighbours=share,
-                                     same=share >= config.minority_share, leaf=True))
+            same = share >= config.minority_share and not led_apart(a, b, profile, config)
+            evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], neighbours=share, same=same, leaf=True))
     return evidence
 
 

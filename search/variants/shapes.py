@@ -12,7 +12,7 @@ from pyarabic import araby
 from search.lexicon import zipf
 from search.patterns import one_root, two_plurals
 from search.spelling.respellings import G_SOUND, LONG_VOWELS, S_SOUND, T_SOUND, respellings
-from search.stemmer import PARADIGM
+from search.stemmer import PARADIGM, default_prefixes
 from search.variants.config import MinerConfig
 
 # A name's last letter, written or not: روسيا / روسية (ة is folded to ه).
@@ -163,6 +163,48 @@ def final_ta_stems(vocabulary: Mapping[str, int], frequency: Callable[[str], int
         if written(stem, (araby.HEH,)) > written(stem, _NOT_TA_ENDS):
             found.add(stem)
     return frozenset(found)
+
+
+# The proclitics a written stem may have before it (search.stemmer's runs of
+# them), and the letter each leaves next to the stem: none after the article.
+_LEADS = {p: "" if not p or p.endswith((araby.ALEF + araby.LAM, araby.LAM + araby.LAM)) else p[-1]
+          for p in default_prefixes()}
+
+
+def lead_profile(stem: str, frequency: Callable[[str], int]) -> dict[str, int]:
+    """The articles that write the letters of ``stem`` as a word with no
+    ending, bare or after proclitics, by the proclitic letter next to them
+    ("" for none or the article): for ايدن, بايدن and وبايدن count for ب,
+    ايدن and الايدن for "".  Whatever the stemmer makes of the written
+    word: letters mostly written after ب are a name's end (بيتكوين) even
+    where a slip's stem has them (يتكوين).  ``frequency`` counts the
+    articles of a written form."""
+    profile: dict[str, int] = defaultdict(int)
+    for prefix, letter in _LEADS.items():
+        n = frequency(prefix + stem)
+        if n:
+            profile[letter] += n
+    return dict(profile)
+
+
+def led_apart(a: str, b: str, profile: Callable[[str], Mapping[str, int]], config: MinerConfig) -> bool:
+    """Whether the articles write one stem after a proclitic letter and the
+    other not (MinerConfig.lead_share): then one is a name that begins with
+    that letter and the other another word.  ``profile``: lead_profile."""
+    if config.lead_share is None:
+        return False
+    for led, other in ((a, b), (b, a)):
+        counts = profile(led)
+        total = sum(counts.values())
+        if total < config.lead_min_df:
+            continue
+        for letter, n in counts.items():
+            if letter and n >= config.lead_share * total:
+                others = profile(other)
+                other_total = sum(others.values())
+                if other_total and others.get(letter, 0) <= config.other_lead_share * other_total:
+                    return True
+    return False
 
 
 def usual_spelling(options: Iterable[str], counts: Mapping[str, int], floor: int) -> str | None:
