@@ -6,6 +6,7 @@ This module is the composition root: it may import ``web``; nothing else in
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -520,11 +521,7 @@ def _serving_app(config: dict, searcher=None):
 def _can_fork() -> bool:
     if not hasattr(os, "fork"):
         return False
-    try:
-        import gunicorn.app.base  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importlib.util.find_spec("gunicorn") is not None
 
 
 def _gunicorn(config: dict, host: str, port: int, workers: int, threads: int):

@@ -29,6 +29,7 @@ import marshal
 import tempfile
 from array import array
 from collections.abc import Iterator
+from functools import partial
 from itertools import groupby
 from operator import itemgetter
 from typing import IO, Callable
@@ -230,14 +231,9 @@ def _pool_of(writer: SegmentWriter, limitmb: float) -> TermPool:
     """A TermPool for ``writer``'s segment, which writes its flat arrays
     where the segment's files are (if they are in a folder)."""
     folder = folder_of(writer.storage)
-    flat = None
+    flat: Callable[[], FlatWriter] | None = None
     if folder is not None:
-        segment_id = writer.newsegment.segment_id()
-
         positions = frozenset(name for name, field in writer.schema.items()
                               if field.format is not None and field.format.supports("positions"))
-
-        def flat() -> FlatWriter:
-            return FlatWriter(folder, segment_id, positions)
-
+        flat = partial(FlatWriter, folder, writer.newsegment.segment_id(), positions)
     return TermPool(folder, limitmb, flat)
