@@ -16,6 +16,7 @@ from search.analysis import (
     compounds_apart,
     exact_analyzer,
     nisba_analyzer,
+    run_together,
     stem_analyzer,
 )
 from search.analysis.tokens import _WORD
@@ -112,6 +113,13 @@ def test_run_together_words_are_split_with_their_own_offsets():
     assert {"الاف", "كيلومترات"} <= {g[0] for g in got}
 
 
+def test_a_hashtags_words_are_words_at_their_places():
+    text = "كتب المغردون #رئيس_الوزراء و#كأس_العالم_2022"
+    got = tokens(exact_analyzer(), text)
+    assert [text[s:e] for _, s, e, _ in got] == ["كتب", "المغردون", "رئيس", "الوزراء", "كأس", "العالم", "2022"]
+    assert len({pos for *_, pos in got}) == 7
+
+
 def test_splitting_keeps_marks_with_the_first_part():
     text = "كييفَالتصرف"
     got = {term: text[s:e] for term, s, e, _ in tokens(exact_analyzer(), text)}
@@ -120,6 +128,14 @@ def test_splitting_keeps_marks_with_the_first_part():
 
 def test_queries_are_not_split():
     assert [t.text for t in exact_analyzer()("كييفالتصرف", mode="query")] == ["كييفالتصرف"]
+
+
+def test_a_query_word_splits_as_an_articles_would():
+    """What a suggestion offers for a word no article writes: the analysis's
+    own split, cleaned of marks; nothing where the analysis splits nothing."""
+    assert run_together(exact_analyzer(), "رئيسُالوزراء") == ("رئيس", "الوزراء")
+    assert run_together(exact_analyzer(), "الحكومة") is None
+    assert run_together(exact_analyzer(CONFIGS["no-split"]), "رئيسالوزراء") is None
 
 
 def test_a_compound_name_is_indexed_with_its_two_words():

@@ -171,6 +171,30 @@ def test_suggestion_is_a_real_word(searcher):
     assert results.spellings == {"زيلنسكي": ["زيلنسكي", "زيلينسكي"]}
 
 
+def test_suggestion_puts_back_a_space_missed(searcher_over):
+    """Two words typed without the space between them are a word no article
+    writes: the suggestion is the two words, which a hashtag's article
+    writes too (#رئيس_الوزراء)."""
+    s = searcher_over([
+        {"id": f"pm-{n}", "title": "رئيس الوزراء يزور المصنع", "body": "قال رئيس الوزراء إن الحكومة ستدعم المصانع."}
+        for n in range(3)
+    ] + [{"id": "tag", "title": "وسم", "body": "كتب المغردون #رئيس_الوزراء بعد الخطاب."}])
+    results = s.search("رئيسالوزراء")
+    assert results.total == 0 and results.suggestion == "رئيس الوزراء"
+    assert s.search(results.suggestion).total == 4
+    # A word the articles write is never split, and a slip still finds its word.
+    assert s.search("الوزراء").suggestion is None
+    assert s.search("المصانغ").suggestion == "المصنع"  # the commonest word two edits away
+
+
+def test_a_hashtags_words_are_found_and_marked(searcher_over):
+    s = searcher_over([{"id": "tag", "title": "وسم", "body": "كتب المغردون #رئيس_الوزراء و#كأس_العالم بعد الخطاب."}])
+    for query, word in (("الوزراء", "الوزراء"), ("كأس العالم", "كأس"), ("رئيس_الوزراء", "رئيس")):
+        results = s.search(query)
+        assert ids(results) == ["tag"], query
+        assert word in marked(results.hits[0].snippet), query
+
+
 def test_suggestion_shows_the_word_as_articles_write_it(searcher):
     # The index holds normalized forms (اوكرانيا); the user is shown أوكرانيا.
     assert searcher.search("أوكرانبا").suggestion == "أوكرانيا"

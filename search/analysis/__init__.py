@@ -25,7 +25,7 @@ here too.
 from __future__ import annotations
 
 from search.analysis.chain import CachedChain, CountedFrequency, CountedPositions
-from search.analysis.compounds import SplitRunTogetherFilter, compound_parts, compounds_apart
+from search.analysis.compounds import SplitRunTogetherFilter, compound_parts, compounds_apart, run_together
 from search.analysis.configs import CONFIGS, AnalysisConfig, exact_analyzer, nisba_analyzer, stem_analyzer
 from search.analysis.marking import Marker, Span, written_pattern
 from search.analysis.numbers import DigitsFilter, NumberWordFilter
@@ -41,5 +41,5 @@ __all__ = [
     "CountedPositions", "DigitsFilter", "FoldFilter", "LowercaseOnlyFilter", "Marker", "NisbaFilter",
     "NumberWordFilter", "Span", "SplitRunTogetherFilter", "StemFilter",
     "compound_parts", "compounds_apart", "exact_analyzer", "forget_words", "keep_words", "learn_words", "leave_words",
-    "load_words", "nisba_analyzer", "nisba_stem", "stem_analyzer", "written_pattern",
+    "load_words", "nisba_analyzer", "nisba_stem", "run_together", "stem_analyzer", "written_pattern",
 ]

@@ -176,3 +176,14 @@ def _offsets_of_parts(t: Token, parts: tuple[str, str]) -> list[tuple[int, int]]
                 j += 1  # marks that belong to the last letter of the first part
             return [(t.startchar, t.startchar + j), (t.startchar + j, t.endchar)]
     return None
+
+
+def run_together(analyzer, word: str) -> tuple[str, str] | None:
+    """The two words ``word`` runs together (cleaned), as ``analyzer`` (a
+    chain) splits them in an article (SplitRunTogetherFilter); None if it
+    does not split them, or splits nothing: a query word the articles do not
+    write may be two with the space missed."""
+    items = getattr(analyzer, "items", ())
+    splitter = next((item for item in items if isinstance(item, SplitRunTogetherFilter)), None)
+    return None if splitter is None else splitter.split(norm.clean(word))
+

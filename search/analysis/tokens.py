@@ -19,7 +19,29 @@ from search import normalize as norm
 # \w(?:[\w marks tatweel]|[invisible]+(?=\w))*, which tests/test_analysis.py
 # checks it against.
 _IN_WORD = rf"[\w{norm.MARK_CLASS}{norm.TATWEEL}]*"
-_WORD = re.compile(rf"\w{_IN_WORD}(?:[{norm.INVISIBLE_CLASS}]+\w{_IN_WORD})*")
+_WORD_RE = re.compile(rf"\w{_IN_WORD}(?:[{norm.INVISIBLE_CLASS}]+\w{_IN_WORD})*")
+# An underscore joins the words of a hashtag (#رئيس_الوزراء, #كأس_العالم):
+# \w counts it a letter, the words of a text a space.
+_JOINER = "_"
+
+
+class _Words:
+    """_WORD_RE over a text with its underscores read as spaces (a
+    character for a character, so the places of the words are the text's),
+    for the tokenizer, the chain's fast path and the marker alike: a search
+    for الوزراء finds #رئيس_الوزراء and marks it there."""
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        self.pattern = pattern
+
+    def finditer(self, text: str, *span: int) -> Iterator[re.Match]:
+        return self.pattern.finditer(text.replace(_JOINER, " ") if _JOINER in text else text, *span)
+
+    def findall(self, text: str, *span: int) -> list[str]:
+        return self.pattern.findall(text.replace(_JOINER, " ") if _JOINER in text else text, *span)
+
+
+_WORD = _Words(_WORD_RE)
 _ARABIC_LETTERS = araby.LETTERS
 _ARABIC_WORD = re.compile(rf"[{_ARABIC_LETTERS}]+\Z")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from search import lexicon
-from search.analysis import compound_parts
+from search.analysis import compound_parts, run_together
 from search.normalize import normalize
 from search.query import (
     MAX_QUERY_LENGTH,
@@ -75,8 +75,10 @@ class Words(Protocol):
 
 
 def suggest(words: Words, schema, parsed: ParsedQuery, query: str, total: int) -> str | None:
-    """Replace each unknown word by the nearest word of the index, as
-    written in the articles; offered only if it finds more."""
+    """Replace each unknown word by the two words it runs together, if it
+    splits as the index splits an article's (رئيسالوزراء: رئيس الوزراء, a
+    space missed), else by the nearest word of the index, as written in the
+    articles; offered only if it finds more."""
     changed = query
     for word in parsed.words:
         if " " in word:
@@ -84,6 +86,10 @@ def suggest(words: Words, schema, parsed: ParsedQuery, query: str, total: int) -
         terms = field_terms(schema, SPELL_FIELD, word)
         # A stop word (no term) or odd input (several) is not respelled.
         if len(terms) != 1 or len(terms[0]) > SUGGEST_MAX_CHARS or words.doc_frequency(SPELL_FIELD, terms[0]):
+            continue
+        parts = run_together(schema[SPELL_FIELD].analyzer, word)
+        if parts is not None:
+            changed = changed.replace(word, " ".join(parts), 1)
             continue
         nearest = choose_nearest(words.near(SPELL_FIELD, terms[0], 2, 1), terms[0], maxdist=2)
         if nearest is not None:
