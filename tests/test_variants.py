@@ -80,8 +80,8 @@ def test_a_stem_written_with_a_final_ta_meets_itself_with_a_final_alef():
 
 
 def test_a_stem_the_articles_write_after_a_proclitic_letter_is_apart_from_one_they_write_without():
-    # The articles write the letters يتكوين after ب (بيتكوين, Bitcoin), those
-    # of يتكون (consists) bare: two words.  Both spellings of Curtis are
+    # The articles write the letters يتكوين after the preposition's ب
+    # (بيتكوين, Bitcoin), those of يتكون (consists) bare: two words.  Both spellings of Curtis are
     # written after ك by most of their articles, and letters in too few
     # articles say nothing.
     written = {"بيتكوين": 30, "وبيتكوين": 5, "يتكوين": 1, "يتكون": 40, "ويتكون": 20, "بيتكون": 1,
@@ -94,6 +94,12 @@ def test_a_stem_the_articles_write_after_a_proclitic_letter_is_apart_from_one_th
     assert not variants.led_apart("كارتيس", "كارتس", profile, config)  # ك in 4 of 6: not apart
     assert not variants.led_apart("يونيس", "يونس", profile, config)  # 3 articles: too few to tell
     assert not variants.led_apart("يتكوين", "يتكون", profile, replace(config, lead_share=None))
+    # A name in a list is written after و (أستراليا ونيوزيلاندا): و is not a
+    # preposition's letter, so it parts nothing.
+    written.update({"ونيوزيلاندا": 8, "نيوزيلاندا": 1, "نيوزيلندا": 48, "ونيوزيلندا": 26})
+    assert profile("نيوزيلاندا") == {"و": 8, "": 1}
+    assert not variants.led_apart("نيوزيلاندا", "نيوزيلندا", profile, config)
+    assert variants.led_apart("نيوزيلاندا", "نيوزيلندا", profile, replace(config, lead_letters="بكلو"))
     # The article is no proclitic letter: بالحكومة, للحكومة count as bare.
     assert variants.lead_profile("حكومه", {"بالحكومه": 9, "للحكومه": 3, "بحكومه": 1}.get) == {"": 12, "ب": 1}
 

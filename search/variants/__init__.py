@@ -32,8 +32,8 @@ them (an add, the pairs its new words make), in four steps:
    spellings' articles share no context (an outlet's topic read as its
    house style), is decided by the words the two stand between
    (Neighbours).  Whatever the evidence, two stems are two words when
-   the articles write the letters of one after a proclitic letter and
-   those of the other not (بيونيس's يونيس, Buenos, beside يونس): the first
+   the articles write the letters of one after the letter of a
+   preposition (ب ك ل) and those of the other not (بيونيس's يونيس, Buenos, beside يونس): the first
    is a name that begins with that letter (shapes.led_apart); so for the
    spellings of step 3 too.
 

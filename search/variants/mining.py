@@ -90,8 +90,9 @@ def mine(
             wide.read_ahead({stem for pair in minority for stem in pair}, directory, workers)
         for a, b in minority:
             share = wide.containment(a, b)
-            same = share >= config.minority_share and not led_apart(a, b, profile, config)
-            evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], neighbours=share, same=same, leaf=True))
+            parted = share >= config.minority_share and led_apart(a, b, profile, config)
+            evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], neighbours=share,
+                                     same=share >= config.minority_share and not parted, leaf=True, led_apart=parted))
     return evidence
 
 

@@ -188,9 +188,10 @@ def lead_profile(stem: str, frequency: Callable[[str], int]) -> dict[str, int]:
 
 
 def led_apart(a: str, b: str, profile: Callable[[str], Mapping[str, int]], config: MinerConfig) -> bool:
-    """Whether the articles write one stem after a proclitic letter and the
-    other not (MinerConfig.lead_share): then one is a name that begins with
-    that letter and the other another word.  ``profile``: lead_profile."""
+    """Whether the articles write one stem after a preposition's letter
+    (MinerConfig.lead_letters, lead_share) and the other not: then one is a
+    name that begins with that letter and the other another word.
+    ``profile``: lead_profile."""
     if config.lead_share is None:
         return False
     for led, other in ((a, b), (b, a)):
@@ -199,7 +200,7 @@ def led_apart(a: str, b: str, profile: Callable[[str], Mapping[str, int]], confi
         if total < config.lead_min_df:
             continue
         for letter, n in counts.items():
-            if letter and n >= config.lead_share * total:
+            if letter and letter in config.lead_letters and n >= config.lead_share * total:
                 others = profile(other)
                 other_total = sum(others.values())
                 if other_total and others.get(letter, 0) <= config.other_lead_share * other_total:
