@@ -186,4 +186,3 @@ def run_together(analyzer, word: str) -> tuple[str, str] | None:
     items = getattr(analyzer, "items", ())
     splitter = next((item for item in items if isinstance(item, SplitRunTogetherFilter)), None)
     return None if splitter is None else splitter.split(norm.clean(word))
-

@@ -33,9 +33,9 @@ them (an add, the pairs its new words make), in four steps:
    house style), is decided by the words the two stand between
    (Neighbours).  Whatever the evidence, two stems are two words when
    the articles write the letters of one after the letter of a
-   preposition (ب ك ل) and those of the other not (بيونيس's يونيس, Buenos, beside يونس): the first
-   is a name that begins with that letter (shapes.led_apart); so for the
-   spellings of step 3 too.
+   preposition (ب ك ل) and those of the other not (بيونيس's يونيس,
+   Buenos, beside يونس): the first is a name that begins with that
+   letter (shapes.led_apart); so for the spellings of step 3 too.
 
 3. *Hardly written spellings.*  A stem in fewer articles than the evidence
    needs (ميركيل, in one) is joined to its commonest respelling (the

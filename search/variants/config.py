@@ -201,7 +201,7 @@ class MinerConfig:
     # articles that write them with no ending, bare or after proclitics,
     # have that letter next to them, of lead_min_df or more; the other stem
     # then has it in at most other_lead_share.  On the full corpus this
-    # parts 11 joins of 3,605, all two words as read (بولندا's ولندا from
+    # parts 10 joins of 3,600, all two words as read (بولندا's ولندا from
     # Kolinda's وليندا, بروفايل's روفايل from Rafael's رفايل); كارتس
     # (Curtis), written ككارتس in 4 of 6 articles, beside ككارتيس, is not
     # apart.  Not و or ف: a name in a list is written after و in most of its

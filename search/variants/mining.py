@@ -12,8 +12,8 @@ from search.variants.evidence import Contexts, Evidence, Outlets, decide, weigh
 from search.variants.forms import _stemmer, mine_forms
 from search.variants.neighbours import Neighbours, _reader
 from search.variants.postings import EXACT_FIELD, FIELD, Postings
-from search.variants.shapes import (candidates, final_ta_stems, hardly_leaf, lead_profile, led_apart, minority_candidates,
-                                    rare_candidates, sure_leaf)
+from search.variants.shapes import (candidates, final_ta_stems, hardly_leaf, lead_profile, led_apart,
+                                    minority_candidates, rare_candidates, sure_leaf)
 from search.variants.table import _as_json, _read, _write, leaf_weight
 
 
@@ -35,6 +35,7 @@ def mine(
     (shared with mine_forms, which reads many of the same stems)."""
     postings = postings or Postings(searcher)
     vocabulary = postings.vocabulary()
+
     def written(form: str) -> int:
         return searcher.doc_frequency(EXACT_FIELD, form)
 
