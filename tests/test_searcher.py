@@ -182,6 +182,8 @@ def test_suggestion_puts_back_a_space_missed(searcher_over):
     results = s.search("رئيسالوزراء")
     assert results.total == 0 and results.suggestion == "رئيس الوزراء"
     assert s.search(results.suggestion).total == 4
+    # Thirty-two such words would be sixty-four: past the query's cap, so none is offered.
+    assert s.search(" ".join(["رئيسالوزراء"] * 32)).suggestion is None
     # A word the articles write is never split, and a slip still finds its word.
     assert s.search("الوزراء").suggestion is None
     assert s.search("المصانغ").suggestion == "المصنع"  # the commonest word two edits away

@@ -18,6 +18,7 @@ from search.query import (
     QueryError,
     Respelling,
     field_terms,
+    parse,
     require_valid_text,
 )
 from search.spelling.respellings import respellings
@@ -95,6 +96,10 @@ def suggest(words: Words, schema, parsed: ParsedQuery, query: str, total: int) -
         if nearest is not None:
             changed = changed.replace(word, words.written(nearest, SPELL_FIELD), 1)
     if changed == query:
+        return None
+    try:
+        parse(changed)  # two words for one may pass the query's caps
+    except QueryError:
         return None
     return changed if words.count(changed) > total else None
 
