@@ -304,6 +304,33 @@ def _outside_paradigm(whole: str, rest: str, config: StemConfig) -> bool:
 RARE_PROCLITICS = (araby.KAF, araby.FEH)
 
 
+# The kinds of particle (Tashaphyne's tags) no preposition stands before:
+# prepositions (إليه), لدى (لديه, a bare ظرف there), إنّ and its sisters
+# (ليته), لكنّ.  Not the adverbs of time and place, which take one (بعدها،
+# لأمامه، بضمنها), nor the nouns the list holds (لأخيه، لحماة).
+_NO_PREPOSITION_BEFORE = frozenset(("حرف جر", "ظرف", "إن و أخواتها", "حرف استدراك"))
+
+
+def _particles_with_a_pronoun() -> frozenset[str]:
+    """Tashaphyne's particles with a pronoun attached that no preposition
+    stands before (لديه، إليه، لدينا), normalized: ب, ك or ل before such
+    letters is the word's own.  بلدية is not ب + لديه (it meets البلدية),
+    باليه (ballet) not ب + إليه, كاليه (Calais) not ك + إليه.  Not "my" (ي):
+    حوالي "about", علي the name read as words."""
+    from tashaphyne.arabicstopwords import STOPWORDS
+
+    def kind(entry: dict) -> str:
+        tags = (entry.get("tags") or "").split(":")
+        return tags[1] if len(tags) > 1 else ""
+
+    return frozenset(norm.normalize(form) for form, entry in STOPWORDS.items()
+                     if not entry.get("procletic") and kind(entry) in _NO_PREPOSITION_BEFORE
+                     and norm.strip_marks(entry.get("encletic") or "") not in ("", "ي"))
+
+
+PARTICLES_WITH_A_PRONOUN = _particles_with_a_pronoun()
+
+
 def _prefix_allowed(word: str, left: int, config: StemConfig) -> bool:
     """Peel the proclitics from the outside in; every step must be allowed."""
     current, prefix = word, word[:left]
@@ -322,7 +349,9 @@ def _prefix_allowed(word: str, left: int, config: StemConfig) -> bool:
             rare = config.rare_proclitic_margin
             if margin is not None and rare is not None and prefix[0] in RARE_PROCLITICS and zipf(current) >= config.word_zipf:
                 margin = rare
-            rest, prefix = current[1:], prefix[1:]
+            letter, rest, prefix = prefix[0], current[1:], prefix[1:]
+            if letter in PREPOSITIONS and rest in PARTICLES_WITH_A_PRONOUN:
+                return False
         if _refused(current, rest, margin):
             return False
         current = rest

@@ -159,6 +159,9 @@ GROUPS = [
     "قال فقال وقال",
     "جزء كجزء الجزء",
     "يجب فيجب",
+    # No preposition stands before a particle with a pronoun (لديه), so
+    # بلدية is the municipality, as البلدية is, not ب + لديه.
+    "بلدية البلدية وبلدية لبلدية",
 ]
 
 
@@ -247,6 +250,15 @@ NOT_THE_SAME = [
 @pytest.mark.parametrize("a,b", NOT_THE_SAME)
 def test_different_words_stay_apart(a, b):
     assert stem(a) != stem(b)
+
+
+def test_a_preposition_never_stands_before_a_particle_with_a_pronoun():
+    # بلدية was ب + لديه ("he has"), باليه (ballet) ب + إليه, كاليه (Calais) ك + إليه.
+    assert stem("بلدية") == stem("البلدية") != normalize("لدي")
+    for word in ("باليه", "كاليه"):
+        assert stem(word) not in ("الي", "اليه"), word
+    # A preposition before a word is still cut, and "my" is not such a pronoun (بحوالي: "about").
+    assert stem("بالحكومة") == stem("الحكومة") and stem("بحوالي") == "حوالي"
 
 
 def test_tashaphyne_as_shipped_over_stems_and_the_configured_one_does_not():
