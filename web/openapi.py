@@ -127,7 +127,15 @@ def document() -> dict:
                 "properties": {"source": counts, "category": counts},
                 "description": "How many matching articles each source and each category has.",
             },
-            "suggestion": {"type": "string", "nullable": True, "description": "A respelled query that finds more."},
+            "suggestion": {
+                "type": "string",
+                "nullable": True,
+                "description": (
+                    "A respelled query that finds more, offered when fewer than 3 articles match: each word no "
+                    "article writes replaced by the two words it runs together (رئيسالوزراء: رئيس الوزراء), else by "
+                    "the nearest word the articles write."
+                ),
+            },
             "spellings": {
                 "type": "object",
                 "description": (

@@ -73,6 +73,14 @@ def test_api_suggestion_for_a_misspelling(client) -> None:
     assert body["total"] == 0 and body["suggestion"] == ZEL
 
 
+def test_api_and_page_suggest_two_words_typed_as_one(client) -> None:
+    body = client.get("/api/search", query_string={"q": "القواتالأوكرانية"}).get_json()
+    assert body["total"] == 0 and body["suggestion"] == "القوات الأوكرانية"
+    assert client.get("/api/search", query_string={"q": body["suggestion"]}).get_json()["total"] >= 1
+    status, text = html(client, "/search", q="القواتالأوكرانية")
+    assert status == 200 and "هل تقصد:" in text and ">القوات الأوكرانية</a>" in text
+
+
 BAD = [
     ({"page": "0"}, "page"),
     ({"page": "-1"}, "page"),
