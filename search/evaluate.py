@@ -92,6 +92,7 @@ SYSTEMS: dict[str, System] = {
     "b0.9": _akhbar("default", "BM25 b=0.9", b=0.9),
     "no-split": _akhbar("no-split", "run-together words not split"),
     "no-numbers": _akhbar("no-numbers", "numbers as before: و5 one word, خمسة and 5 two terms, ثلاثين and ثلاث one"),
+    "hamza-article": _akhbar("hamza-article", "an ال written with a hamza cut as the article (ألماني → ماني)"),
     "no-verbs": _akhbar("no-verbs", "verb forms left to the light stemmer (no imperfect prefix, no feminine ت)"),
     "no-imperfect": _akhbar("no-imperfect", "imperfect verbs left to the light stemmer"),
     "no-feminine": _akhbar("no-feminine", "the perfect's feminine ت kept"),

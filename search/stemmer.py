@@ -391,6 +391,12 @@ def _article_is_part(word: str, config: StemConfig) -> bool:
     return max(zipf(form) for form in _siblings(rest)) < config.article_unknown_zipf
 
 
+def _takes_article(stem: str, config: StemConfig) -> bool:
+    """Whether the lexicon knows ``stem`` (or a form of it with another
+    ending) with the article before it: a noun whose ال is its own."""
+    return max(zipf("ال" + form) for form in _siblings(stem)) >= config.article_own_zipf
+
+
 def _suffix_allowed(word: str, left: int, right: int, config: StemConfig) -> bool:
     """Judged on the word without its proclitics, so that every clitic form
     of a word (وزارة، الوزارة، بالوزارة) gets the same answer."""
@@ -654,8 +660,15 @@ class Stemmer:
     def __reduce__(self):
         return (Stemmer, (self.config,))
 
-    def _stem(self, word: str) -> str:
-        stem = self._light(word)
+    def _stem(self, word: str, own_article: int | None = None) -> str:
+        """``own_article``: where the word's own ال begins, written with a
+        hamza (OwnArticleFilter); no proclitic is cut past it if the word
+        takes the article itself (_takes_article: ألوان as الألوان, ألماني
+        as الألماني).  A name that never does (ألفارو، أليكس) is cut as
+        before, so that it meets its spelling without the hamza (الفارو)."""
+        stem = self._light(word, own_article) if own_article is not None else None
+        if stem is None or not _takes_article(stem, self.config):
+            stem = self._light(word)
         if self.config.seat_off and stem.endswith(SEATED_HAMZA) and len(stem) > self.config.min_stem:
             seated = stem[:-2] + HAMZA  # خاطيء as خاطئ, لاجيء as لاجئ
             share, floor = lexicon_seated(seated), self.config.seat_share
@@ -663,26 +676,28 @@ class Stemmer:
                 return seated
         return stem
 
-    def _light(self, word: str) -> str:
+    def _light(self, word: str, own_article: int | None = None) -> str:
         config = self.config
         if len(word) <= config.min_stem or not all(c in ARABIC_LETTERS for c in word):
             return word
-        if config.imperfect_zipf is not None:
+        if config.imperfect_zipf is not None and own_article is None:
             verb = imperfect_core(word, config)
             if verb is not None:
                 return verb
-        stem = self._cut(word)
+        stem = self._cut(word, own_article)
         if stem != word and config.respelled_like_known and zipf(word) < config.word_zipf:
-            kept = self._kept_like_known(word, stem)
+            kept = self._kept_like_known(word, stem, own_article)
             if kept is not None:
                 return kept
         return stem
 
-    def _cut(self, word: str) -> str:
+    def _cut(self, word: str, own_article: int | None = None) -> str:
         config = self.config
         segments = _tashaphyne(config).segment(word)
         lefts = sorted({left for left, _ in segments}, reverse=True)
         for left in lefts:
+            if own_article is not None and left > own_article:
+                continue
             if len(word) - left < config.min_stem or not _prefix_allowed(word, left, config):
                 continue
             rights = sorted(right for l, right in segments if l == left)
@@ -692,12 +707,13 @@ class Stemmer:
             return self._bare(word[left:])
         return self._bare(word)
 
-    def _kept_like_known(self, word: str, stem: str) -> str | None:
+    def _kept_like_known(self, word: str, stem: str, own_article: int | None = None) -> str | None:
         """``word`` less its article, if a name's letters were cut from it
         that its commonest known respelling keeps (StemConfig.
         respelled_like_known): ك or ف before it, or an ending of
         NAME_ENDINGS_CUT after it, its respelling's stem whole."""
-        shapes = {kept: _name_cut(kept, stem) for kept in (word, word[2:] if word.startswith("ال") else "")}
+        cut_article = word.startswith("ال") and own_article != 0  # not a hamza'd alef's ال
+        shapes = {kept: _name_cut(kept, stem) for kept in (word, word[2:] if cut_article else "")}
         if not any(shapes.values()):
             return None  # the cut took other letters: a clitic form, not a name's letters
         best_zipf, other = max((zipf(o), o) for o in respellings(word))

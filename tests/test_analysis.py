@@ -246,6 +246,29 @@ def test_one_analyzer_shared_by_threads_gives_the_same_terms():
     assert all(r == expected for r in results)
 
 
+def test_an_al_written_with_a_hamza_is_the_words_own():
+    """The article's alef carries no hamza: ألماني (German) is not ال + ماني
+    (Mané), nor إلهام (inspiration) ال + هام (important), nor ألفية ال + فيه;
+    each meets its own form with the article, after any proclitics."""
+    stems = stem_analyzer()
+
+    def stem(word):
+        (term,) = [t.text for t in stems(word, mode="query")]
+        return term
+
+    assert stem("ألماني") == stem("الألماني") == stem("وألمان") == stem("لألمانيا") != stem("ماني")
+    assert stem("إلهام") == stem("الإلهام") != stem("هام")
+    assert stem("ألوانها") == stem("بالألوان") == stem("ألوان")
+    assert stem("ألفية") == stem("الألفية") == stem("ألف")  # not فيه, "in it", a stop word
+    # Written without the hamza the letters may be the article (الهام: ال + هام, "the important").
+    assert stem("الهام") == stem("هام")
+    # The article written with a hamza by mistake, before a word's own hamza, is still the article.
+    assert stem("ألأردن") == stem("الأردن")
+    # The analysis before, kept for the evaluation, cut it.
+    before = stem_analyzer(CONFIGS["hamza-article"])
+    assert [t.text for t in before("ألماني", mode="query")] == [stem("ماني")]
+
+
 def test_the_nisba_field_has_the_words_whose_stem_cut_the_nisba():
     """Only the words the light stemmer cut the nisba's ي from, as the stem
     with it, sharing the text field's stemmer (so each word is stemmed

@@ -197,6 +197,21 @@ def test_a_hashtags_words_are_found_and_marked(searcher_over):
         assert word in marked(results.hits[0].snippet), query
 
 
+def test_a_word_whose_al_is_its_own_finds_its_forms_not_another_word(searcher_over):
+    """ألماني (German) was cut to ماني and found the articles about Mané,
+    not those that write الألماني."""
+    s = searcher_over([
+        {"id": "de", "title": "المنتخب الألماني يفوز", "body": "فاز المنتخب الألماني على منافسه في برلين."},
+        {"id": "mane", "title": "ماني يسجل", "body": "سجل ساديو ماني هدفين لفريقه."},
+        {"id": "coach", "title": "مدرب جديد", "body": "عين النادي مدربا ألمانيا لقيادة الفريق."},
+    ])
+    results = s.search("ألماني")
+    assert sorted(ids(results)) == ["coach", "de"]
+    words = {hit.id: marked(hit.snippet) for hit in results.hits}
+    assert "الألماني" in words["de"] and "ألمانيا" in words["coach"]
+    assert ids(s.search("ماني")) == ["mane"]
+
+
 def test_suggestion_shows_the_word_as_articles_write_it(searcher):
     # The index holds normalized forms (اوكرانيا); the user is shown أوكرانيا.
     assert searcher.search("أوكرانبا").suggestion == "أوكرانيا"

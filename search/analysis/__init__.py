@@ -5,10 +5,12 @@ each with one job.  The chain is pickled into the index schema, so a query is
 always analysed by exactly the code its index was built with.
 
     ArabicTokenizer | CleanFilter | DigitsFilter | SplitRunTogetherFilter
-        | ArabicStopFilter | FoldFilter | NumberWordFilter | StemFilter
+        | ArabicStopFilter | OwnArticleFilter | FoldFilter | NumberWordFilter | StemFilter
 
-Every filter rewrites ``token.text`` only; ``startchar``/``endchar`` keep
-pointing into the original text, which is what makes highlighting right.
+Every filter rewrites ``token.text`` only (OwnArticleFilter notes for the
+stemmer where a word's own ال begins, which folding hides);
+``startchar``/``endchar`` keep pointing into the original text, which is
+what makes highlighting right.
 
 Where each part is: ``tokens`` (the tokenizer, the filters that clean and
 fold a word, the stop words), ``compounds`` (compound names and words run
@@ -31,7 +33,7 @@ from search.analysis.marking import Marker, Span, written_pattern
 from search.analysis.numbers import DigitsFilter, NumberWordFilter
 from search.analysis.stems import NISBA_FIELD, NisbaFilter, StemFilter, nisba_stem
 from search.analysis.tokens import (STOP_WORDS, ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter,
-                                    LowercaseOnlyFilter)
+                                    LowercaseOnlyFilter, OwnArticleFilter)
 from search.analysis.words import (KEPT_WORDS_FILE, WORDS_FILES, forget_words, keep_words, learn_words, leave_words,
                                    load_words)
 
@@ -39,7 +41,7 @@ __all__ = [
     "CONFIGS", "KEPT_WORDS_FILE", "NISBA_FIELD", "STOP_WORDS", "WORDS_FILES",
     "AnalysisConfig", "ArabicStopFilter", "ArabicTokenizer", "CachedChain", "CleanFilter", "CountedFrequency",
     "CountedPositions", "DigitsFilter", "FoldFilter", "LowercaseOnlyFilter", "Marker", "NisbaFilter",
-    "NumberWordFilter", "Span", "SplitRunTogetherFilter", "StemFilter",
+    "NumberWordFilter", "OwnArticleFilter", "Span", "SplitRunTogetherFilter", "StemFilter",
     "compound_parts", "compounds_apart", "exact_analyzer", "forget_words", "keep_words", "learn_words", "leave_words",
     "load_words", "nisba_analyzer", "nisba_stem", "run_together", "stem_analyzer", "written_pattern",
 ]

@@ -15,7 +15,8 @@ from search import normalize as norm
 from search.analysis.compounds import SplitRunTogetherFilter
 from search.analysis.numbers import DigitsFilter, NumberWordFilter
 from search.analysis.stems import NisbaFilter, StemFilter
-from search.analysis.tokens import _WORD, ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter, LowercaseOnlyFilter
+from search.analysis.tokens import (_WORD, ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter, LowercaseOnlyFilter,
+                                    OwnArticleFilter)
 from search.stemmer import Stemmer
 
 
@@ -356,6 +357,7 @@ CachedChain.PER_TOKEN = (
     SplitRunTogetherFilter,
     NumberWordFilter,
     ArabicStopFilter,
+    OwnArticleFilter,
     FoldFilter,
     StemFilter,
     NisbaFilter,

@@ -9,7 +9,8 @@ from search.analysis.chain import CachedChain
 from search.analysis.compounds import SplitRunTogetherFilter
 from search.analysis.numbers import DigitsFilter, NumberWordFilter
 from search.analysis.stems import NisbaFilter, StemFilter
-from search.analysis.tokens import ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter, LowercaseOnlyFilter
+from search.analysis.tokens import (ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter, LowercaseOnlyFilter,
+                                    OwnArticleFilter)
 from search.stemmer import ShippedStemmer, StemConfig, Stemmer
 
 
@@ -24,6 +25,7 @@ class AnalysisConfig:
     stem: StemConfig = StemConfig()
     split_run_together: bool = True
     numbers: bool = True  # digits and number words (search/analysis/numbers.py)
+    own_article: bool = True  # an ال written أل, إل or آل is not cut as the article (OwnArticleFilter)
 
     def with_(self, **changes) -> "AnalysisConfig":
         return replace(self, **changes)
@@ -42,7 +44,9 @@ def exact_analyzer(config: AnalysisConfig = AnalysisConfig()):
     return CachedChain(*_exact_items(config))
 
 
-def _exact_items(config: AnalysisConfig) -> list:
+def _exact_items(config: AnalysisConfig, stemmed: bool = False) -> list:
+    """The chain up to the folded word; ``stemmed``: for Akhbar's stemmer,
+    which is told where a word's own ال begins."""
     if not config.normalize:
         return [ArabicTokenizer(), LowercaseOnlyFilter()]
     items = [ArabicTokenizer(), CleanFilter()]
@@ -50,12 +54,15 @@ def _exact_items(config: AnalysisConfig) -> list:
         items.append(DigitsFilter())
     if config.split_run_together:
         items.append(SplitRunTogetherFilter(numbers=config.numbers))
-    return [*items, ArabicStopFilter(), FoldFilter()]
+    items.append(ArabicStopFilter())
+    if stemmed and config.own_article and config.stemmer == "akhbar":
+        items.append(OwnArticleFilter())
+    return [*items, FoldFilter()]
 
 
 def stem_analyzer(config: AnalysisConfig = AnalysisConfig()):
     """The matching analyzer: normalized words reduced to their light stem."""
-    items = _exact_items(config)
+    items = _exact_items(config, stemmed=True)
     stemmer = _stemmer_for(config)
     if stemmer is not None:
         if config.numbers:
@@ -74,7 +81,7 @@ def nisba_analyzer(config: AnalysisConfig = AnalysisConfig(), stems=None):
     shared = [item.stemmer for item in getattr(stems, "items", ()) if isinstance(item, StemFilter)]
     stemmer = shared[0] if shared and isinstance(shared[0], Stemmer) else Stemmer(config.stem)
     keeping = Stemmer(replace(config.stem, keep_nisba=True))
-    return CachedChain(*_exact_items(config), NisbaFilter(stemmer, keeping))
+    return CachedChain(*_exact_items(config, stemmed=True), NisbaFilter(stemmer, keeping))
 
 
 CONFIGS: dict[str, AnalysisConfig] = {
@@ -85,6 +92,9 @@ CONFIGS: dict[str, AnalysisConfig] = {
     "no-split": AnalysisConfig(name="no-split", split_run_together=False),
     # Before 2026-12-07: و5 one word, خمسة and 5 two terms (ثلاثين and ثلاث one).
     "no-numbers": AnalysisConfig(name="no-numbers", numbers=False),
+    # Before 2026-12-07: an ال written with a hamza was cut as the article
+    # when what followed is a word (ألماني → ماني, إلهام → هام, ألفية → فيه).
+    "hamza-article": AnalysisConfig(name="hamza-article", own_article=False),
     "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
     "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
     "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),

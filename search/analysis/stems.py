@@ -27,7 +27,8 @@ class StemFilter(Filter):
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         stem = self.stemmer.stem
         for t in tokens:
-            t.text = stem(t.text)
+            own = getattr(t, "own_article", None)  # set by OwnArticleFilter, where the chain has it
+            t.text = stem(t.text) if own is None else stem(t.text, own)
             yield t
 
 
@@ -68,9 +69,10 @@ class NisbaFilter(Filter):
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            stem = self.stemmer.stem(t.text)
+            own = getattr(t, "own_article", None)
+            stem = self.stemmer.stem(t.text, own)
             nisba = nisba_stem(stem)
-            if nisba in t.text and self.keeping.stem(t.text) == nisba and not _plural_construct(stem):
+            if nisba in t.text and self.keeping.stem(t.text, own) == nisba and not _plural_construct(stem):
                 t.text = nisba
                 yield t
 
