@@ -131,7 +131,22 @@ class FoldFilter(Filter):
 # (الماني: ال + ماني, Mané).  Not before another hamza'd alef: that is the
 # article written with a hamza by mistake (ألأردن, 7 times in the shared
 # corpus's 221,609 words that start so).
-_OWN_ARTICLE_RE = re.compile("([وف]?(?:[بك]?ال|لل|[بكل])?)[أإآ]ل(?![أإآ])")
+_HAMZA_ALEFS = frozenset((araby.ALEF_HAMZA_ABOVE, araby.ALEF_HAMZA_BELOW, araby.ALEF_MADDA))
+_PROCLITICS_BEFORE = "([وف]?(?:[بك]?ال|لل|[بكل])?)"  # و ف, then ب ك with or without the article, لل or ل
+_HAMZAS = "".join(sorted(_HAMZA_ALEFS))
+_OWN_ARTICLE_RE = re.compile(f"{_PROCLITICS_BEFORE}[{_HAMZAS}]ل(?![{_HAMZAS}])")
+_BARE_ARTICLE_RE = re.compile(f"{_PROCLITICS_BEFORE}ال")
+
+
+def hamza_reading(word: str) -> str | None:
+    """``word`` (cleaned) with a hamza on the alef of the ال that may be its
+    own, where it is written without one (الماني as ألماني, بالوان as
+    بألوان): the reading OwnArticleFilter would give it so written."""
+    found = None if _HAMZA_ALEFS.intersection(word) else _BARE_ARTICLE_RE.match(word)
+    if found is None:
+        return None
+    at = len(found.group(1))
+    return word[:at] + araby.ALEF_HAMZA_ABOVE + word[at + 1 :]
 
 
 class OwnArticleFilter(Filter):

@@ -10,7 +10,8 @@ from typing import Protocol
 
 from search import lexicon
 from search.analysis import compound_parts, run_together
-from search.normalize import normalize
+from search.analysis.tokens import hamza_reading
+from search.normalize import clean, normalize
 from search.query import (
     MAX_QUERY_LENGTH,
     ParsedQuery,
@@ -143,7 +144,38 @@ def respell(words: Words, schema, parsed: ParsedQuery, spellings: Spellings,
         found.update(new)
         if cache is not None and len(cache) < 10_000:
             cache.update(new)
-    return {asked[form]: respelled for form, respelled in found.items() if respelled is not None}
+    out = {asked[form]: respelled for form, respelled in found.items() if respelled is not None}
+    for stem, reading in own_article_readings(words, schema, parsed, spellings).items():
+        out.setdefault(stem, reading)
+    return out
+
+
+def own_article_readings(words: Words, schema, parsed: ParsedQuery, spellings: Spellings) -> dict[str, Respelling]:
+    """For each query word typed without a hamza whose ال may be its own
+    (الماني: ال + ماني, Mané, or ألماني, German, which the index keeps
+    under المان where the articles write the hamza), that reading searched
+    with it, keyed by the typed stem, where its stem is in many times the
+    articles of the article's reading (MinerConfig.rare_ratio, as a usual
+    spelling beside a rare one: المان 4,122 and مان 291 on the full
+    corpus, الوان 773 and وان 66): not الهام (the important, 880, beside
+    إلهام, 133), nor السنين (the years, 519) as ألسنة's السن (883).  One ask
+    of the index's counts for all the words."""
+    asked: dict[str, tuple[str, str]] = {}  # typed stem -> (own stem, typed form)
+    for group in parsed.groups:
+        for clause in group:
+            if clause.phrase:
+                continue
+            reading = hamza_reading(clean(clause.text))
+            if reading is None:
+                continue
+            stems, own = field_terms(schema, "text", clause.text), field_terms(schema, "text", reading)
+            if len(stems) == 1 and len(own) == 1 and own[0] != stems[0]:
+                asked[stems[0]] = (own[0], normalize(clause.text))
+    if not asked:
+        return {}
+    counts = words.doc_frequencies("text", sorted({s for stem, (own, _) in asked.items() for s in (stem, own)}))
+    return {stem: Respelling(form, (own, *spellings.others(own), *spellings.others(stem)))
+            for stem, (own, form) in asked.items() if counts.get(own, 0) >= max(RESPELL.rare_ratio * counts.get(stem, 0), 1)}
 
 
 def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spellings,
