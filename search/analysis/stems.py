@@ -13,6 +13,15 @@ from search.lexicon import zipf
 from search.stemmer import ShippedStemmer, Stemmer
 
 
+def _stem(stemmer: Stemmer | ShippedStemmer, token: Token) -> str:
+    """The token's stem, told where its own ال begins (OwnArticleFilter,
+    where the chain has it).  A word without one is stemmed by the word
+    alone, so that the stemmer's cache holds one entry for it, whichever
+    filter asks."""
+    own = getattr(token, "own_article", None)
+    return stemmer.stem(token.text) if own is None else stemmer.stem(token.text, own)
+
+
 class StemFilter(Filter):
     """Replaces Arabic words by their light stem."""
 
@@ -25,10 +34,8 @@ class StemFilter(Filter):
         )
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        stem = self.stemmer.stem
         for t in tokens:
-            own = getattr(t, "own_article", None)  # set by OwnArticleFilter, where the chain has it
-            t.text = stem(t.text) if own is None else stem(t.text, own)
+            t.text = _stem(self.stemmer, t)
             yield t
 
 
@@ -69,10 +76,9 @@ class NisbaFilter(Filter):
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            own = getattr(t, "own_article", None)
-            stem = self.stemmer.stem(t.text, own)
+            stem = _stem(self.stemmer, t)
             nisba = nisba_stem(stem)
-            if nisba in t.text and self.keeping.stem(t.text, own) == nisba and not _plural_construct(stem):
+            if nisba in t.text and _stem(self.keeping, t) == nisba and not _plural_construct(stem):
                 t.text = nisba
                 yield t
 
