@@ -93,6 +93,8 @@ SYSTEMS: dict[str, System] = {
     "no-split": _akhbar("no-split", "run-together words not split"),
     "no-numbers": _akhbar("no-numbers", "numbers as before: و5 one word, خمسة and 5 two terms, ثلاثين and ثلاث one"),
     "hamza-article": _akhbar("hamza-article", "an ال written with a hamza cut as the article (ألماني → ماني)"),
+    "proclitic-before-article": _akhbar("proclitic-before-article",
+                                        "a first و ف ب ك ل cut from a word written with the article (لسان → سان)"),
     "no-verbs": _akhbar("no-verbs", "verb forms left to the light stemmer (no imperfect prefix, no feminine ت)"),
     "no-imperfect": _akhbar("no-imperfect", "imperfect verbs left to the light stemmer"),
     "no-feminine": _akhbar("no-feminine", "the perfect's feminine ت kept"),

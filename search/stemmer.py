@@ -120,6 +120,12 @@ class StemConfig:
     # كالعادة، فأجاب، فليكن; some 250 form-articles).  None: ك and ف as any
     # proclitic.
     rare_proclitic_margin: float | None = -0.7
+    # ... and no proclitic is cut from a word news writes with the article
+    # (ال + the whole, a word: word_zipf) more than the rest with it, by
+    # this margin: a proclitic never stands after the article, so the
+    # letter is the word's own (لسان, كمين, بريد, بنود, وادي, كروي; not
+    # لسان → سان, San).  None: by the proclitic's margins alone.
+    whole_article_margin: float | None = 0.0
     article_margin: float | None = 1.5
     # ... and then only if the article is the word's own (_article_is_part):
     # the word with another article or as a verb (يلـ) reaches this, or no
@@ -331,6 +337,22 @@ def _particles_with_a_pronoun() -> frozenset[str]:
 PARTICLES_WITH_A_PRONOUN = _particles_with_a_pronoun()
 
 
+def _adverbs() -> frozenset[str]:
+    """Tashaphyne's adverbs of place and time without clitics, normalized
+    (دون، حول، بعد): a preposition stands before one (بدون is ب + دون)."""
+    from tashaphyne.arabicstopwords import STOPWORDS
+
+    def kind(entry: dict) -> str:
+        tags = (entry.get("tags") or "").split(":")
+        return tags[1] if len(tags) > 1 else ""
+
+    return frozenset(norm.normalize(form) for form, entry in STOPWORDS.items()
+                     if not entry.get("procletic") and not entry.get("encletic") and kind(entry).startswith("ظرف"))
+
+
+ADVERBS = _adverbs()
+
+
 def _prefix_allowed(word: str, left: int, config: StemConfig) -> bool:
     """Peel the proclitics from the outside in; every step must be allowed."""
     current, prefix = word, word[:left]
@@ -351,6 +373,8 @@ def _prefix_allowed(word: str, left: int, config: StemConfig) -> bool:
                 margin = rare
             letter, rest, prefix = prefix[0], current[1:], prefix[1:]
             if letter in PREPOSITIONS and rest in PARTICLES_WITH_A_PRONOUN:
+                return False
+            if _whole_takes_article(current, rest, config):
                 return False
         if _refused(current, rest, margin):
             return False
@@ -389,6 +413,18 @@ def _article_is_part(word: str, config: StemConfig) -> bool:
     if max(zipf("يل" + core) for core in cores) >= config.article_own_zipf:
         return True
     return max(zipf(form) for form in _siblings(rest)) < config.article_unknown_zipf
+
+
+def _whole_takes_article(whole: str, rest: str, config: StemConfig) -> bool:
+    """Whether the lexicon knows ``whole`` with the article better than
+    what a proclitic's cut would leave (StemConfig.whole_article_margin)."""
+    margin = config.whole_article_margin
+    if margin is None or rest in ADVERBS:  # البدون (the stateless) is not بدون, ب + دون
+        return False
+    definite = zipf("ال" + whole)
+    # What is left may carry the article already (والدين: و + الدين, and religion).
+    other = zipf(rest if rest.startswith("ال") else "ال" + rest)
+    return definite >= config.word_zipf and definite > other + margin
 
 
 def _takes_article(stem: str, config: StemConfig) -> bool:

@@ -95,6 +95,10 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-07: an ال written with a hamza was cut as the article
     # when what followed is a word (ألماني → ماني, إلهام → هام, ألفية → فيه).
     "hamza-article": AnalysisConfig(name="hamza-article", own_article=False),
+    # Before 2026-12-07: a first و ف ب ك ل was cut from a word news writes
+    # with the article too (لسان → سان, كمين → مين, بريد → ريد, وادي → ادي).
+    "proclitic-before-article": AnalysisConfig(name="proclitic-before-article",
+                                               stem=StemConfig(whole_article_margin=None)),
     "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
     "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
     "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),
