@@ -317,6 +317,12 @@ RARE_PROCLITICS = (araby.KAF, araby.FEH)
 _NO_PREPOSITION_BEFORE = frozenset(("حرف جر", "ظرف", "إن و أخواتها", "حرف استدراك"))
 
 
+def _kind(entry: dict) -> str:
+    """The kind of a Tashaphyne function word, from its tags (أداة:ظرف → ظرف)."""
+    tags = (entry.get("tags") or "").split(":")
+    return tags[1] if len(tags) > 1 else ""
+
+
 def _particles_with_a_pronoun() -> frozenset[str]:
     """Tashaphyne's particles with a pronoun attached that no preposition
     stands before (لديه، إليه، لدينا), normalized: ب, ك or ل before such
@@ -325,12 +331,8 @@ def _particles_with_a_pronoun() -> frozenset[str]:
     حوالي "about", علي the name read as words."""
     from tashaphyne.arabicstopwords import STOPWORDS
 
-    def kind(entry: dict) -> str:
-        tags = (entry.get("tags") or "").split(":")
-        return tags[1] if len(tags) > 1 else ""
-
     return frozenset(norm.normalize(form) for form, entry in STOPWORDS.items()
-                     if not entry.get("procletic") and kind(entry) in _NO_PREPOSITION_BEFORE
+                     if not entry.get("procletic") and _kind(entry) in _NO_PREPOSITION_BEFORE
                      and norm.strip_marks(entry.get("encletic") or "") not in ("", "ي"))
 
 
@@ -342,12 +344,8 @@ def _adverbs() -> frozenset[str]:
     (دون، حول، بعد): a preposition stands before one (بدون is ب + دون)."""
     from tashaphyne.arabicstopwords import STOPWORDS
 
-    def kind(entry: dict) -> str:
-        tags = (entry.get("tags") or "").split(":")
-        return tags[1] if len(tags) > 1 else ""
-
     return frozenset(norm.normalize(form) for form, entry in STOPWORDS.items()
-                     if not entry.get("procletic") and not entry.get("encletic") and kind(entry).startswith("ظرف"))
+                     if not entry.get("procletic") and not entry.get("encletic") and _kind(entry).startswith("ظرف"))
 
 
 ADVERBS = _adverbs()

@@ -175,7 +175,8 @@ def own_article_readings(words: Words, schema, parsed: ParsedQuery, spellings: S
         return {}
     counts = words.doc_frequencies("text", sorted({s for stem, (own, _) in asked.items() for s in (stem, own)}))
     return {stem: Respelling(form, (own, *spellings.others(own), *spellings.others(stem)))
-            for stem, (own, form) in asked.items() if counts.get(own, 0) >= max(RESPELL.rare_ratio * counts.get(stem, 0), 1)}
+            for stem, (own, form) in asked.items()
+            if counts.get(own, 0) >= max(RESPELL.rare_ratio * counts.get(stem, 0), 1)}
 
 
 def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spellings,
