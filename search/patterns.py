@@ -4,8 +4,10 @@ differ by one long vowel and so look like two spellings of one word.
 A long vowel written or not is how a foreign name is respelled (ماراثون /
 مارثون), but it is also how Arabic tells a verb from its verbal noun (احرز
 / احراز, استنكر / استنكار, ترشح / ترشيح), a singular from its broken plural
-(طابق / طوابق, مكسب / مكاسب, تلميذ / تلاميذ) and a plural's construct state
-from the stem it was cut to (مقاتلو, cut from مقاتلون, beside مقاتل).  Those
+(طابق / طوابق, مكسب / مكاسب, تلميذ / تلاميذ), a passive participle from
+another participle or a noun of place (مقسوم / مقسم, موهوب / موهب) and a
+plural's construct state from the stem it was cut to (مقاتلو, cut from
+مقاتلون, beside مقاتل).  Those
 are two words: the spelling miner (search/variants/) must not join them,
 however alike the places they stand in.
 """
@@ -35,6 +37,7 @@ PAIRS = (
     ("مفاعل", "مفعل"),  # مكاسب / مكسب, معاقل / معقل
     ("تفاعيل", "تفعيل"),  # تلاميذ / تلميذ, تمارين / تمرين
     ("فعيل", "فعال"),  # وسيط / وساط, فصيح / فصاح
+    ("مفعول", "مفعل"),  # مقسوم / مقسم, منتوج / منتج, محمود / محمد
 )
 # Broken plurals with a ي before the last root letter beside those without
 # (مراسيل / مراسل, تقاطيع / تقاطع, محاريب / محارب): often two words of one

@@ -14,6 +14,8 @@ RELATIVES = [
     ("مكاسب", "مكسب"),
     ("تلاميذ", "تلميذ"),
     ("وسيط", "وساط"),  # two adjectives of one root
+    ("مقسوم", "مقسم"),  # a passive participle beside another participle
+    ("محمود", "محمد"),  # two names of one root
     ("مقاتلو", "مقاتل"),  # a participle's plural before a noun, as the stemmer leaves it
     ("ارهابيي", "ارهابي"),
 ]
@@ -27,6 +29,8 @@ SPELLINGS = [
     ("اميركي", "امريكي"),
     ("تليفزيون", "تلفزيون"),
     ("بورتوريكو", "بورتوريك"),  # a name's own final و
+    ("داوود", "داود"),
+    ("هاييتي", "هايتي"),
 ]
 
 

@@ -355,6 +355,38 @@ def test_a_rare_spelling_is_judged_by_its_neighbours(tmp_path):
         assert unread.neighbours is None and not unread.same
 
 
+def test_one_long_vowel_inside_a_stem_is_a_vowel_apart_pair():
+    assert variants.vowel_apart("داوود", "داود") and variants.vowel_apart("هايت", "هاييت")
+    assert variants.vowel_apart("اكسيد", "اوكسيد")
+    assert not variants.vowel_apart("يشارك", "شارك")  # a first letter: a verb's person, a conjunction
+    assert not variants.vowel_apart("ووكر", "وكر")  # or one of two alike there
+    assert not variants.vowel_apart("مقاتلو", "مقاتل") and not variants.vowel_apart("عسكريي", "عسكري")  # an ending
+    assert not variants.vowel_apart("جداول", "جدول")  # an alef: patterns of verbs and plurals
+    assert not variants.vowel_apart("يذوب", "يذيب") and not variants.vowel_apart("امريك", "اميرك")
+
+
+def test_a_pair_one_long_vowel_apart_asks_its_neighbours_from_a_lower_score(tmp_path):
+    """Two known names or words one ي or و apart score low on the lexicon
+    (داود / داوود); their neighbours are read from MinerConfig.vowel_floor,
+    below the floor of other pairs, and decide."""
+    records = _archive({"alpha": SPELLINGS["alpha"]}, per_kind=14, seed=3, europe=False)
+    records += _archive({"beta": SPELLINGS["beta"]}, per_kind=6, seed=4, start=len(records), europe=False)
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    vowel = frozenset((_stem("هوليوود"), _stem("هوليود")))  # a و in or out
+    g = frozenset((_stem("إنجلترا"), _stem("إنكلترا")))  # one letter for another
+    # Nothing passes the threshold and no pair's score the general floor:
+    # only the vowel floor can send a pair to its neighbours.
+    config = variants.MinerConfig(threshold=50.0, neighbour_floor=50.0, vowel_floor=-100.0)
+    with idx.open_index(index_dir).searcher() as searcher:
+        judged = {frozenset((e.a, e.b)): e for e in variants.mine(searcher, config, only=vowel | g)}
+        assert judged[vowel].neighbours is not None and judged[vowel].same
+        assert judged[g].neighbours is None and not judged[g].same
+        without = {frozenset((e.a, e.b)): e for e in variants.mine(searcher, replace(config, vowel_floor=None),
+                                                                   only=vowel | g)}
+        assert without[vowel].neighbours is None and not without[vowel].same
+
+
 def test_a_name_written_with_a_final_ta_by_one_outlet_and_alef_by_another_is_one_word(tmp_path):
     """بنزيمة (stem بنزيم) and بنزيما meet as candidates because the articles
     write the first with ة, and the outlets and their stories join them:

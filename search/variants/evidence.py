@@ -12,7 +12,7 @@ import numpy as np
 
 from search.variants.config import MinerConfig
 from search.variants.postings import Postings, id_order
-from search.variants.shapes import _LETTERS, family_zipf
+from search.variants.shapes import _LETTERS, family_zipf, vowel_apart
 
 if TYPE_CHECKING:
     from search.variants.neighbours import Neighbours
@@ -174,7 +174,10 @@ def weigh(
             continue
         score = float(weights @ np.array(evidence.features()))
         near = neighbours and min(len(da), len(db)) >= config.neighbour_min_df
-        needed = min(config.threshold, config.neighbour_floor) if near else config.threshold
+        floor = config.neighbour_floor
+        if config.vowel_floor is not None and vowel_apart(a, b):
+            floor = min(floor, config.vowel_floor)
+        needed = min(config.threshold, floor) if near else config.threshold
         measured = score + max(similarity_weight, 0.0) > needed and min(len(only_a), len(only_b)) > 0
         if measured:
             ctx = contexts()
@@ -186,7 +189,7 @@ def weigh(
         # things (ماكرون / مكرون: the recipes' outlet writes the pasta) waits
         # for its neighbours too.
         far = measured and config.context_floor is not None and evidence.similarity < config.context_floor
-        asks = near and ((not same and score > config.neighbour_floor) or (same and far))
+        asks = near and ((not same and score > floor) or (same and far))
         yield replace(evidence, score=score, same=same), asks
 
 

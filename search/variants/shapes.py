@@ -288,6 +288,17 @@ def _alef_apart(a: str, b: str) -> bool:
         longer[i] == araby.ALEF and longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
+def vowel_apart(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one word with a long ي or و written in or
+    left out inside it (داود / داوود, هايتي / هاييتي), not as its first letter
+    (an imperfect's ي: يشارك / شارك) nor its last (an ending: مقاتلو, عسكريي)."""
+    shorter, longer = sorted((a, b), key=len)
+    if len(longer) != len(shorter) + 1 or shorter in (longer[1:], longer[:-1]):
+        return False  # the letter may be the first or the last (ووكر, عسكريي)
+    return any(longer[i] in (araby.YEH, araby.WAW) and longer[:i] + longer[i + 1 :] == shorter
+               for i in range(1, len(longer) - 1))
+
+
 def _egyptian_g(stem: str, usual: str) -> bool:
     """``stem`` is ``usual`` with ج where it writes غ, and nothing else changed."""
     changed = [(a, b) for a, b in zip(stem, usual) if a != b]
