@@ -85,6 +85,14 @@ def default_suffixes(keep_nisba: bool = False) -> tuple[str, ...]:
     return tuple(sorted({"", *pronouns, *filter(cut, ENDINGS), *combos}))
 
 
+# Fields added to StemConfig after indexes were built with it, each with the
+# value that is the analysis those indexes were built with (the rule off).
+# An index pickles its StemConfig in its schema; a field the pickle lacks
+# would otherwise take the class default, and the index's queries would be
+# stemmed by a rule its articles were not.
+ADDED_FIELDS = {"whole_article_margin": None}
+
+
 @dataclass(frozen=True)
 class StemConfig:
     """Everything that decides a stem; part of the index schema, so changing
@@ -241,6 +249,9 @@ class StemConfig:
     # whose ي is a long vowel beside their nouns (بطيء / بطء 0.44, مليء /
     # ملء 0.36).  None: every such stem loses the ي.
     seat_share: float | None = 0.5
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update({**ADDED_FIELDS, **state})  # an older index's pickle: see ADDED_FIELDS
 
     def suffix_list(self) -> tuple[str, ...]:
         return self.suffixes if self.suffixes is not None else default_suffixes(self.keep_nisba)

@@ -1,5 +1,6 @@
 """The stemmer on real news vocabulary: inflected forms meet, different words stay apart."""
 
+import pickle
 import threading
 
 import pytest
@@ -431,3 +432,16 @@ def test_keeping_the_nisba_keeps_adjectives_apart_from_their_nouns():
     for group in ("سوريا سورية السورية السوريين السوريون سوري", "العملية العمليات عملياتها عملي", "روسيا الروسية"):
         assert len({kept.stem(normalize(w)) for w in group.split()}) == 1, group
     assert kept.stem("امريكا") != kept.stem("امريكي")  # no nisba is a word without its ي here
+
+
+def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
+    """An index pickles its StemConfig: one written before whole_article_margin
+    existed must stem its queries as its articles were (لسان → سان), and a
+    config pickled now keeps the rule."""
+    state = {k: v for k, v in vars(StemConfig()).items() if k != "whole_article_margin"}
+    old = StemConfig.__new__(StemConfig)
+    old.__setstate__(state)
+    assert old.whole_article_margin is None
+    assert Stemmer(old).stem(normalize("لسان")) == normalize("سان")
+    again = pickle.loads(pickle.dumps(Stemmer(StemConfig())))
+    assert again.config == StemConfig() and again.stem(normalize("لسان")) == normalize("لسان")
