@@ -387,6 +387,45 @@ def test_a_pair_one_long_vowel_apart_asks_its_neighbours_from_a_lower_score(tmp_
         assert without[vowel].neighbours is None and not without[vowel].same
 
 
+def test_a_name_in_alef_is_spelled_as_its_nisba_adjective(tmp_path):
+    """Each outlet writes its own spelling of the adjective (الأوروبي /
+    الأوربي), which the outlets' test joins, but both write both spellings
+    of the name (أوروبا / أوربا), in stories of other things, so nothing
+    joins those: the name's stems are joined because the adjective's are
+    (MinerConfig.name_of_nisba)."""
+    rng = random.Random(11)
+    records = []
+    for outlet, adjective in (("alpha", "الأوروبي"), ("beta", "الأوربي")):
+        for n in range(14):
+            records.append({"id": f"{outlet}-adj{n}", "title": adjective, "source": outlet, "date": "2019-01-01",
+                            "body": " ".join(_story(rng, FOOTBALL, adjective) for _ in range(3))})
+            name, words = (("أوروبا", MATTER), ("أوربا", PALACE))[n % 2]
+            records.append({"id": f"{outlet}-name{n}", "title": name, "source": outlet, "date": "2019-01-02",
+                            "body": " ".join(_story(rng, words, name) for _ in range(3))})
+            records.append({"id": f"{outlet}-film{n}", "title": "فيلم", "source": outlet, "date": "2019-01-03",
+                            "body": _story(rng, CINEMA, "الفيلم")})
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    adjective = frozenset((_stem("الأوروبي"), _stem("الأوربي")))
+    name = frozenset((_stem("أوروبا"), _stem("أوربا")))
+    assert {stem + "ا" for stem in adjective} == name
+    with idx.open_index(index_dir).searcher() as searcher:
+        for rule in (True, False):
+            config = variants.MinerConfig(name_of_nisba=rule)
+            judged = {frozenset((e.a, e.b)): e for e in variants.mine(searcher, config) if not e.same}
+            assert judged[name].style == 0.0  # both outlets write both, in other stories: no evidence of its own
+            joined = {frozenset((e.a, e.b)) for e in variants.mine(searcher, config) if e.same}
+            assert adjective in joined
+            assert (name in joined) is rule
+    assert name in _pairs(index_dir)  # and so a build with the defaults
+    searcher = Searcher(index_dir)
+    try:
+        assert {h.id for h in searcher.search("أوربا", per_page=100).hits} == {
+            r["id"] for r in records if r["title"] in ("أوروبا", "أوربا")}
+    finally:
+        searcher.close()
+
+
 def test_a_name_written_with_a_final_ta_by_one_outlet_and_alef_by_another_is_one_word(tmp_path):
     """بنزيمة (stem بنزيم) and بنزيما meet as candidates because the articles
     write the first with ة, and the outlets and their stories join them:

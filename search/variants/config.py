@@ -53,6 +53,15 @@ class MinerConfig:
     # their neighbours tell a spelling (0.1 or more) from two words (الامير
     # / الامر, whose places differ).  None: neighbour_floor for every pair.
     vowel_floor: float | None = -3.5
+    # A name written with a final ا beside its nisba adjective (اوروبا,
+    # اوروبي → اوروب) is spelled as the adjective is: where the adjective's
+    # two stems are one word (اوروب / اورب, 4,653 / 166 articles, whose
+    # outlets say so), so are the name's (اوروبا / اوربا, 4,053 / 32, whose
+    # neighbours, read in 32 articles, fell short).  Only pairs, not
+    # leaves, and only this way: two names in ا that are one word say
+    # nothing of the stems without it (غاما / جاما beside غام / جام).
+    # False: each pair on its own evidence.
+    name_of_nisba: bool = True
     neighbour_min: float = 0.10
     neighbour_sample: int = 40
     # Articles of the rarer stem, at least (the miner's own min_df): a rare

@@ -6,6 +6,8 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from pyarabic import araby
+
 from search.analysis import load_words
 from search.variants.config import MinerConfig
 from search.variants.evidence import Contexts, Evidence, Outlets, decide, weigh
@@ -94,7 +96,22 @@ def mine(
             parted = share >= config.minority_share and led_apart(a, b, profile, config)
             evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], neighbours=share,
                                      same=share >= config.minority_share and not parted, leaf=True, led_apart=parted))
-    return evidence
+    return evidence + _names_of_nisbas(evidence, vocabulary, config)
+
+
+def _names_of_nisbas(evidence: list[Evidence], vocabulary, config: MinerConfig) -> list[Evidence]:
+    """The pairs of names in ا whose nisba stems are one word's spellings
+    (MinerConfig.name_of_nisba): اوروبا / اوربا beside اوروب / اورب."""
+    if not config.name_of_nisba:
+        return []
+    joined = {frozenset((e.a, e.b)) for e in evidence if e.same}
+    found = []
+    for e in evidence:
+        a, b = e.a + araby.ALEF, e.b + araby.ALEF
+        if e.same and not e.leaf and vocabulary.get(a) and vocabulary.get(b) and frozenset((a, b)) not in joined:
+            joined.add(frozenset((a, b)))
+            found.append(Evidence(a, b, vocabulary[a], vocabulary[b], same=True))
+    return found
 
 
 def _segments(searcher) -> list[str]:
