@@ -16,6 +16,10 @@ RELATIVES = [
     ("وسيط", "وساط"),  # two adjectives of one root
     ("مقسوم", "مقسم"),  # a passive participle beside another participle
     ("محمود", "محمد"),  # two names of one root
+    ("اصطدام", "اصطدم"),  # VIII after ص, its ت written ط
+    ("تجوال", "تجول"),
+    ("ركاب", "راكب"),  # a broken plural beside its singular
+    ("اكاليل", "اكليل"),
     ("مقاتلو", "مقاتل"),  # a participle's plural before a noun, as the stemmer leaves it
     ("ارهابيي", "ارهابي"),
 ]
@@ -30,6 +34,8 @@ SPELLINGS = [
     ("تليفزيون", "تلفزيون"),
     ("بورتوريكو", "بورتوريك"),  # a name's own final و
     ("داوود", "داود"),
+    ("تايلور", "تيلور"),
+    ("ادامز", "ادمز"),  # a five-letter name with a third ا, as a plural of four root letters
     ("هاييتي", "هايتي"),
 ]
 

@@ -46,12 +46,13 @@ class MinerConfig:
     # read once (docs/relevance.md, "Forty articles, and the words of one
     # root").
     neighbour_floor: float = -2.5
-    # ... and lower, to vowel_floor, for two stems one long ي or و apart
-    # inside them (shapes.vowel_apart), the first way the issue names of
-    # writing a name twice: two known names or words score low on the
-    # lexicon (داود / داوود, 223 / 58 articles, -3.1; دانيل / دانييل), yet
-    # their neighbours tell a spelling (0.1 or more) from two words (الامير
-    # / الامر, whose places differ).  None: neighbour_floor for every pair.
+    # ... and lower, to vowel_floor, for two stems one long vowel apart
+    # inside them (shapes.vowel_apart; an ا not third), the commonest way
+    # of writing a name twice: two known names or words score low on the
+    # lexicon (داود / داوود, 223 / 58 articles, -3.1; دانيل / دانييل,
+    # تايلور / تيلور), yet their neighbours tell a spelling (0.1 or more)
+    # from two words (الامير / الامر, whose places differ).  None:
+    # neighbour_floor for every pair.
     vowel_floor: float | None = -3.5
     # A name written with a final ا beside its nisba adjective (اوروبا,
     # اوروبي → اوروب) is spelled as the adjective is: where the adjective's

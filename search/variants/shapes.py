@@ -289,14 +289,25 @@ def _alef_apart(a: str, b: str) -> bool:
 
 
 def vowel_apart(a: str, b: str) -> bool:
-    """Whether ``a`` and ``b`` are one word with a long ي or و written in or
-    left out inside it (داود / داوود, هايتي / هاييتي), not as its first letter
-    (an imperfect's ي: يشارك / شارك) nor its last (an ending: مقاتلو, عسكريي)."""
+    """Whether ``a`` and ``b`` are one word with a long vowel written in or
+    left out inside it (داود / داوود, هايتي / هاييتي, تايلور / تيلور), not as
+    its first letter (an imperfect's ي: يشارك / شارك) nor its last (an
+    ending: مقاتلو, عسكريي), nor an ا third, where a broken plural's stands
+    (جداول / جدول, خنازير / خنزير, اصابع / اصبع) and verb form VI's (تلامس /
+    تلمس), which no pattern can tell from a name's (ترامب / ترمب)."""
     shorter, longer = sorted((a, b), key=len)
     if len(longer) != len(shorter) + 1 or shorter in (longer[1:], longer[:-1]):
         return False  # the letter may be the first or the last (ووكر, عسكريي)
-    return any(longer[i] in (araby.YEH, araby.WAW) and longer[:i] + longer[i + 1 :] == shorter
-               for i in range(1, len(longer) - 1))
+    for i in range(1, len(longer) - 1):
+        vowels = _YEH_WAW if i == _PLURAL_ALEF else _LONG_VOWELS
+        if longer[i] in vowels and longer[:i] + longer[i + 1 :] == shorter:
+            return True
+    return False
+
+
+_YEH_WAW = (araby.YEH, araby.WAW)
+_LONG_VOWELS = (*_YEH_WAW, araby.ALEF)
+_PLURAL_ALEF = 2  # the third letter: فعالل, فعاليل, افاعل, تفاعل
 
 
 def _egyptian_g(stem: str, usual: str) -> bool:
