@@ -46,23 +46,6 @@ class MinerConfig:
     # read once (docs/relevance.md, "Forty articles, and the words of one
     # root").
     neighbour_floor: float = -2.5
-    # ... and lower, to vowel_floor, for two stems one long vowel apart
-    # inside them (shapes.vowel_apart; an ا not third), the commonest way
-    # of writing a name twice: two known names or words score low on the
-    # lexicon (داود / داوود, 223 / 58 articles, -3.1; دانيل / دانييل,
-    # تايلور / تيلور), yet their neighbours tell a spelling (0.1 or more)
-    # from two words (الامير / الامر, whose places differ).  None:
-    # neighbour_floor for every pair.
-    vowel_floor: float | None = -3.5
-    # A name written with a final ا beside its nisba adjective (اوروبا,
-    # اوروبي → اوروب) is spelled as the adjective is: where the adjective's
-    # two stems are one word (اوروب / اورب, 4,653 / 166 articles, whose
-    # outlets say so), so are the name's (اوروبا / اوربا, 4,053 / 32, whose
-    # neighbours, read in 32 articles, fell short).  Only pairs, not
-    # leaves, and only this way: two names in ا that are one word say
-    # nothing of the stems without it (غاما / جاما beside غام / جام).
-    # False: each pair on its own evidence.
-    name_of_nisba: bool = True
     neighbour_min: float = 0.10
     neighbour_sample: int = 40
     # Articles of the rarer stem, at least (the miner's own min_df): a rare
@@ -83,6 +66,23 @@ class MinerConfig:
     # منوشين, واينستين / وينستن) and 6 to 9 a spelling (ميدياسيت / ميديست,
     # زويتين / زويتن), docs/relevance.md.  None: the score alone decides.
     context_floor: float | None = 0.1
+    # The neighbours' floor is lower, vowel_floor, for two stems one long vowel apart
+    # inside them (shapes.vowel_apart; an ا not third), the commonest way
+    # of writing a name twice: two known names or words score low on the
+    # lexicon (داود / داوود, 223 / 58 articles, -3.1; دانيل / دانييل,
+    # تايلور / تيلور), yet their neighbours tell a spelling (0.1 or more)
+    # from two words (الامير / الامر, whose places differ).  None:
+    # neighbour_floor for every pair.
+    vowel_floor: float | None = -3.5
+    # A name written with a final ا beside its nisba adjective (اوروبا,
+    # اوروبي → اوروب) is spelled as the adjective is: where the adjective's
+    # two stems are one word (اوروب / اورب, 4,653 / 166 articles, whose
+    # outlets say so), so are the name's (اوروبا / اوربا, 4,053 / 32, whose
+    # neighbours, read in 32 articles, fell short).  Only pairs, not
+    # leaves, and only this way: two names in ا that are one word say
+    # nothing of the stems without it (غاما / جاما beside غام / جام).
+    # False: each pair on its own evidence.
+    name_of_nisba: bool = True
     # A stem in fewer than min_df articles is not a candidate above, but a
     # search for the usual spelling should still find it (غوتيريش and the one
     # article that writes جوتيريش).  Such a stem joins its commonest
