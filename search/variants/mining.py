@@ -96,22 +96,28 @@ def mine(
             parted = share >= config.minority_share and led_apart(a, b, profile, config)
             evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], neighbours=share,
                                      same=share >= config.minority_share and not parted, leaf=True, led_apart=parted))
-    return evidence + _names_of_nisbas(evidence, vocabulary, config)
+    return _names_of_nisbas(evidence, vocabulary, config)
 
 
 def _names_of_nisbas(evidence: list[Evidence], vocabulary, config: MinerConfig) -> list[Evidence]:
-    """The pairs of names in ا whose nisba stems are one word's spellings
-    (MinerConfig.name_of_nisba): اوروبا / اوربا beside اوروب / اورب."""
+    """``evidence`` with the pairs of names in ا whose nisba stems are one
+    word's spellings joined (MinerConfig.name_of_nisba): اوروبا / اوربا
+    beside اوروب / اورب, its own weighing kept where it had one."""
     if not config.name_of_nisba:
-        return []
-    joined = {frozenset((e.a, e.b)) for e in evidence if e.same}
-    found = []
-    for e in evidence:
+        return evidence
+    at = {frozenset((e.a, e.b)): i for i, e in enumerate(evidence)}
+    evidence = list(evidence)
+    for e in list(evidence):
         a, b = e.a + araby.ALEF, e.b + araby.ALEF
-        if e.same and not e.leaf and vocabulary.get(a) and vocabulary.get(b) and frozenset((a, b)) not in joined:
-            joined.add(frozenset((a, b)))
-            found.append(Evidence(a, b, vocabulary[a], vocabulary[b], same=True))
-    return found
+        if not (e.same and not e.leaf and vocabulary.get(a) and vocabulary.get(b)):
+            continue
+        i = at.get(frozenset((a, b)))
+        if i is None:
+            at[frozenset((a, b))] = len(evidence)
+            evidence.append(Evidence(a, b, vocabulary[a], vocabulary[b], same=True))
+        elif not evidence[i].same:
+            evidence[i] = replace(evidence[i], same=True, leaf=False)
+    return evidence
 
 
 def _segments(searcher) -> list[str]:
