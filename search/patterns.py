@@ -44,6 +44,11 @@ PAIRS = (
     ("فعال", "فاعل"),  # ركاب / راكب, جبار / جابر
     ("فعول", "فعال"),  # الوف / الاف: two plurals
     ("افاعيل", "افعيل"),  # اكاليل / اكليل
+    ("تفعيل", "تفعال"),  # two verbal nouns: تكرير / تكرار, ترحيل / ترحال
+    # A hollow verb's ا is its passive's ي: forms VIII and X, and X's participles.
+    ("افتال", "افتيل"),  # اختار / اختير, اغتال / اغتيل
+    ("استفال", "استفيل"),  # استعاد / استعيد, استجاب / استجيب
+    ("مستفيل", "مستفال"),  # مستفيد / مستفاد, مستديم / مستدام
 )
 # Broken plurals with a ي before the last root letter beside those without
 # (مراسيل / مراسل, تقاطيع / تقاطع, محاريب / محارب): often two words of one

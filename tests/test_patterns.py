@@ -22,6 +22,10 @@ RELATIVES = [
     ("اكاليل", "اكليل"),
     ("مقاتلو", "مقاتل"),  # a participle's plural before a noun, as the stemmer leaves it
     ("ارهابيي", "ارهابي"),
+    ("تكرير", "تكرار"),  # two verbal nouns of one root
+    ("اختار", "اختير"),  # a hollow verb beside its passive: VIII
+    ("استعاد", "استعيد"),  # X
+    ("مستفيد", "مستفاد"),  # X's two participles
 ]
 SPELLINGS = [
     ("ترامب", "ترمب"),  # the pattern of تفاعل / تفعل, but one name
@@ -37,6 +41,9 @@ SPELLINGS = [
     ("تايلور", "تيلور"),
     ("ادامز", "ادمز"),  # a five-letter name with a third ا, as a plural of four root letters
     ("هاييتي", "هايتي"),
+    ("جيزان", "جازان"),  # an ا written ي
+    ("ديفيد", "دافيد"),
+    ("دانييل", "دانيال"),
 ]
 
 

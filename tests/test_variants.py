@@ -389,6 +389,42 @@ def test_a_pair_one_long_vowel_apart_asks_its_neighbours_from_a_lower_score(tmp_
         assert without[vowel].neighbours is None and not without[vowel].same
 
 
+def test_an_alef_written_ya_inside_a_stem_is_an_alef_for_ya_pair():
+    assert variants.alef_for_ya("جازان", "جيزان") and variants.alef_for_ya("ديفيد", "دافيد")
+    assert variants.alef_for_ya("دانييل", "دانيال")
+    assert not variants.alef_for_ya("مدير", "مدار")  # four letters: mostly two words (حدود / حديد)
+    assert not variants.alef_for_ya("ايباد", "ايبود")  # و for ا: iPad, iPod
+    assert not variants.alef_for_ya("اسلمي", "اسلما") and not variants.alef_for_ya("يكتبن", "اكتبن")  # last, first
+    assert not variants.alef_for_ya("جازان", "جيزون")  # two letters changed
+    assert not variants.alef_for_ya("جازان", "جيزان", None)
+
+
+def test_an_alef_written_ya_asks_its_neighbours_from_the_lower_score(tmp_path):
+    """جازان / جيزان, two spellings of one province, both known: their
+    neighbours are read from MinerConfig.vowel_floor when the rule is on
+    (vowel_swap_length), and not without it."""
+    records = _archive({"alpha": ("جازان", "إنجلترا", "")}, per_kind=14, seed=3, europe=False)
+    records += _archive({"beta": ("جيزان", "إنكلترا", "")}, per_kind=6, seed=4, start=len(records), europe=False)
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    swapped = frozenset((_stem("جازان"), _stem("جيزان")))
+    assert swapped == {"جازان", "جيزان"}
+    config = variants.MinerConfig(threshold=50.0, neighbour_floor=50.0, vowel_floor=-100.0)
+    with idx.open_index(index_dir).searcher() as searcher:
+        judged = {frozenset((e.a, e.b)): e for e in variants.mine(searcher, config, only=swapped)}
+        assert judged[swapped].neighbours is not None and judged[swapped].same
+        off = replace(config, vowel_swap_length=None)
+        judged = {frozenset((e.a, e.b)): e for e in variants.mine(searcher, off, only=swapped)}
+        assert judged[swapped].neighbours is None and not judged[swapped].same
+    assert swapped in _pairs(index_dir)  # a build with the defaults joins them too
+    searcher = Searcher(index_dir)
+    try:
+        assert {h.id for h in searcher.search("جيزان", per_page=100).hits} == {
+            r["id"] for r in records if r["title"] in ("جازان", "جيزان")}
+    finally:
+        searcher.close()
+
+
 def test_a_name_in_alef_is_spelled_as_its_nisba_adjective(tmp_path):
     """Each outlet writes its own spelling of the adjective (الأوروبي /
     الأوربي), which the outlets' test joins, but both write both spellings

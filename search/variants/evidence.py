@@ -12,7 +12,7 @@ import numpy as np
 
 from search.variants.config import MinerConfig
 from search.variants.postings import Postings, id_order
-from search.variants.shapes import _LETTERS, family_zipf, vowel_apart
+from search.variants.shapes import _LETTERS, alef_for_ya, family_zipf, vowel_apart
 
 if TYPE_CHECKING:
     from search.variants.neighbours import Neighbours
@@ -175,7 +175,7 @@ def weigh(
         score = float(weights @ np.array(evidence.features()))
         near = neighbours and min(len(da), len(db)) >= config.neighbour_min_df
         floor = config.neighbour_floor
-        if config.vowel_floor is not None and vowel_apart(a, b):
+        if config.vowel_floor is not None and (vowel_apart(a, b) or alef_for_ya(a, b, config.vowel_swap_length)):
             floor = min(floor, config.vowel_floor)
         needed = min(config.threshold, floor) if near else config.threshold
         measured = score + max(similarity_weight, 0.0) > needed and min(len(only_a), len(only_b)) > 0

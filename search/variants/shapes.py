@@ -305,6 +305,18 @@ def vowel_apart(a: str, b: str) -> bool:
     return False
 
 
+def alef_for_ya(a: str, b: str, length: int | None = 5) -> bool:
+    """Whether ``a`` and ``b``, of ``length`` letters or more, are one word
+    with an ا written ي inside it, the way news writes a foreign a (جازان /
+    جيزان, ديفيد / دافيد, جيسون / جاسون); not as its first letter or its last.
+    ``length`` None: never."""
+    if length is None or len(a) != len(b) or len(a) < length:
+        return False
+    changed = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return (len(changed) == 1 and 0 < changed[0] < len(a) - 1
+            and {a[changed[0]], b[changed[0]]} == {araby.ALEF, araby.YEH})
+
+
 _YEH_WAW = (araby.YEH, araby.WAW)
 _LONG_VOWELS = (*_YEH_WAW, araby.ALEF)
 _PLURAL_ALEF = 2  # the third letter: فعالل, فعاليل, افاعل, تفاعل
