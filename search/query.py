@@ -247,8 +247,9 @@ class QueryBuilder:
         for i, stem in enumerate(stems):
             form = exact[i] if len(exact) == len(stems) else ""
             spelled = (stem,) if clause.phrase else (stem, *self.others(stem, respelled or {}, form))
-            # A hardly written spelling weighs half the usual one (Spellings.weight).
-            factor = [1.0] + [self.spellings.weight(s) for s in spelled[1:]]
+            # A hardly written spelling weighs half the usual one, a rarer one
+            # as much as the typed one (Spellings.weight).
+            factor = [1.0] + [self.spellings.weight(s, stem) for s in spelled[1:]]
             # The word as typed, told with its nisba or without; its other
             # spellings by stem, since a name's spellings do not all end
             # alike in the stemmer (الأوروغواي → اوروغوا, الأوروجواي → اوروجواي).

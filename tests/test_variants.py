@@ -535,6 +535,36 @@ def test_a_search_finds_every_spelling_and_prefers_the_one_typed(archive):
         s.close()
 
 
+def test_a_rarer_spelling_scores_as_the_one_typed_not_above_it(tmp_path):
+    """Whoosh scores each spelling with its own idf, so an article that
+    writes the rarer spelling of a pair would outscore one that writes the
+    spelling typed, word for word the same: the table keeps the pairs'
+    numbers, and the rarer spelling is searched at the typed one's idf
+    (Spellings.weight), so the exact form's bonus puts the typed first."""
+    records = _archive({"alpha": SPELLINGS["alpha"]}, per_kind=30, seed=3, europe=False)
+    records += _archive({"beta": SPELLINGS["beta"]}, per_kind=5, seed=4, start=len(records), europe=False)
+    twins = "حفل توزيع جائزة الأوسكار في {} الليلة بحضور نجوم السينما والمخرجين والنقاد."
+    records += [{"id": f"twin-{name}", "title": "حفل", "body": twins.format(name), "source": "gamma",
+                 "date": "2018-06-01"} for name in ("هوليوود", "هوليود")]
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    common, rare = _stem("هوليوود"), _stem("هوليود")
+    assert frozenset((common, rare)) in _pairs(index_dir)
+    table = Spellings.load(idx.resolve(index_dir))
+    assert 0.5 < table.weight(rare, common) < 1.0  # 31 articles beside 6: a lower idf
+    assert table.weight(common, rare) == 1.0  # the commoner one, typed rare, as before
+    assert table.weight(rare) == 1.0  # no word typed: no ratio
+    searcher = Searcher(index_dir)
+    try:
+        for typed, other in (("هوليوود", "هوليود"), ("هوليود", "هوليوود")):
+            order = [h.id for h in searcher.search(typed, per_page=100).hits]
+            assert order.index(f"twin-{typed}") < order.index(f"twin-{other}"), typed
+        writes_rare = {r["id"] for r in records if r["title"] == "هوليود"}
+        assert searcher.search("هوليوود").hits[0].id not in writes_rare  # they came first
+    finally:
+        searcher.close()
+
+
 def test_an_add_mines_the_new_words_and_keeps_the_old_pairs(archive, tmp_path):
     archive = Path(shutil.copytree(archive, tmp_path / "index", symlinks=True))  # the other tests keep theirs
     before = _pairs(archive)

@@ -177,6 +177,9 @@ def update(
     leaves.update((e.a, (e.a, e.b, weight(e.df_a, e.df_b, e.share))) for e in evidence if e.same and e.leaf)
     forms.update((f.core, [f.core, f.usual, list(f.forms), weight(f.df, f.usual_df, f.share)])
                  for f in found if f.same)
+    with ix.searcher() as searcher:  # the pairs' numbers as the index has them now (Spellings.weight)
+        frequencies = {stem: searcher.doc_frequency(FIELD, stem) for pair in sorted(kept) for stem in pair}
     _write(directory, {"config": _as_json(config), "segments": segments, "pairs": sorted(kept),
-                       "leaves": sorted(leaves.values()), "forms": sorted(forms.values())})
+                       "leaves": sorted(leaves.values()), "forms": sorted(forms.values()),
+                       "frequencies": frequencies, "articles": articles})
     return len(kept) + len(leaves) + len(forms)

@@ -7,7 +7,7 @@ import json
 import math
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 
@@ -19,18 +19,22 @@ FILE = "spellings.json"
 # "segments": the segment ids mined, "pairs": [[stem, stem], ...] kept,
 # "leaves": [[rare stem, usual stem, weight], ...] the spellings hardly written,
 # "forms": [[rare word, usual stem, [written form, ...], weight], ...] those
-# the stemmer cuts where the usual spelling is whole (FormLeaf)}.
+# the stemmer cuts where the usual spelling is whole (FormLeaf),
+# "frequencies": {stem: articles} of the pairs' stems, "articles": the
+# index's, when mined}.
+
+
+def idf(df: int, articles: int) -> float:
+    """A term's idf as Whoosh's BM25 weighs it (search.ranking.idf_of)."""
+    return math.log(max(articles, 1) / (df + 1)) + 1
 
 
 def leaf_weight(rare_df: int, common_df: int, articles: int, share: float = MinerConfig.rare_share) -> float:
     """The boost that scores a hardly written spelling as ``share`` of its
-    usual one (by the ratio of their idfs, as Whoosh's BM25 weighs them):
-    else its one article, with the idf of a word in one article, comes
-    first in every search for the usual spelling."""
-    def idf(df: int) -> float:
-        return math.log(max(articles, 1) / (df + 1)) + 1
-
-    return round(share * min(1.0, idf(common_df) / idf(rare_df)), 4)
+    usual one (by the ratio of their idfs): else its one article, with the
+    idf of a word in one article, comes first in every search for the
+    usual spelling."""
+    return round(share * min(1.0, idf(common_df, articles) / idf(rare_df, articles)), 4)
 
 
 def _as_json(config: MinerConfig) -> dict:
@@ -66,11 +70,16 @@ class Spellings:
     another through near spellings, so its stems keep only their direct
     pairs.  A hardly written spelling (a leaf: stem, usual stem, weight)
     joins its usual spelling's group without counting towards it, and is
-    searched with its weight as a boost."""
+    searched with its weight as a boost.  ``frequencies`` (the articles of
+    the pairs' stems) and ``articles`` (the index's) weigh a pair's rarer
+    spelling (weight)."""
 
     def __init__(self, pairs: Iterable[Iterable[str]] = (), max_group: int = MinerConfig.max_spellings,
                  leaves: Iterable[tuple[str, str, float]] = (),
-                 forms: Iterable[tuple[str, str, Iterable[str], float]] = ()) -> None:
+                 forms: Iterable[tuple[str, str, Iterable[str], float]] = (),
+                 frequencies: Mapping[str, int] | None = None, articles: int = 0) -> None:
+        self._frequencies = dict(frequencies or {})
+        self._articles = articles
         neighbours: dict[str, set[str]] = defaultdict(set)
         for a, b in pairs:
             neighbours[a].add(b)
@@ -131,9 +140,20 @@ class Spellings:
         """The other spellings of ``stem`` (none if it has one spelling)."""
         return self._others.get(stem, ())
 
-    def weight(self, stem: str) -> float:
-        """The boost ``stem`` is searched with as another word's spelling."""
-        return self._weights.get(stem, 1.0)
+    def weight(self, stem: str, typed: str | None = None) -> float:
+        """The boost ``stem`` is searched with as a spelling of the word
+        typed (of stem ``typed``): a leaf's own weight; a pair's rarer
+        spelling, the ratio of the typed one's idf to its own.  Else an
+        article that writes the rarer spelling would score the word higher
+        than one that writes the spelling typed (جيزان in 95 articles
+        beside جازان in 906), against the exact form's bonus: the typed
+        spelling's articles first, the others as if they wrote it."""
+        if stem in self._weights:
+            return self._weights[stem]
+        mine, theirs = self._frequencies.get(typed or ""), self._frequencies.get(stem)
+        if mine is None or theirs is None or not self._articles:
+            return 1.0  # a table mined before it kept the numbers
+        return round(min(1.0, idf(mine, self._articles) / idf(theirs, self._articles)), 4)
 
     def forms(self, stem: str) -> tuple[tuple[str, float], ...]:
         """The written forms (with their boosts) searched as written with
@@ -167,6 +187,10 @@ class Spellings:
         pairs = data.get("pairs", ())
         leaves = data.get("leaves", ())
         forms = data.get("forms", ())
+        frequencies = data.get("frequencies")
+        articles = data.get("articles")
         return cls((p for p in pairs if isinstance(p, list) and len(p) == 2),
                    leaves=(tuple(p) for p in leaves if isinstance(p, list) and len(p) == 3),
-                   forms=(tuple(p) for p in forms if isinstance(p, list) and len(p) == 4))
+                   forms=(tuple(p) for p in forms if isinstance(p, list) and len(p) == 4),
+                   frequencies=frequencies if isinstance(frequencies, dict) else None,
+                   articles=articles if isinstance(articles, int) else 0)
