@@ -95,6 +95,8 @@ SYSTEMS: dict[str, System] = {
     "hamza-article": _akhbar("hamza-article", "an ال written with a hamza cut as the article (ألماني → ماني)"),
     "proclitic-before-article": _akhbar("proclitic-before-article",
                                         "a first و ف ب ك ل cut from a word written with the article (لسان → سان)"),
+    "dual-by-number-margin": _akhbar("dual-by-number-margin",
+                                     "ان cut as a dual's wherever its ين is at most 100 times rarer (ادمان → ادم)"),
     "no-verbs": _akhbar("no-verbs", "verb forms left to the light stemmer (no imperfect prefix, no feminine ت)"),
     "no-imperfect": _akhbar("no-imperfect", "imperfect verbs left to the light stemmer"),
     "no-feminine": _akhbar("no-feminine", "the perfect's feminine ت kept"),

@@ -90,7 +90,7 @@ def default_suffixes(keep_nisba: bool = False) -> tuple[str, ...]:
 # An index pickles its StemConfig in its schema; a field the pickle lacks
 # would otherwise take the class default, and the index's queries would be
 # stemmed by a rule its articles were not.
-ADDED_FIELDS = {"whole_article_margin": None}
+ADDED_FIELDS = {"whole_article_margin": None, "dual_margin": None}
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,13 @@ class StemConfig:
     # end like one have no such twin (الأرجنتين، كلينتون، السودان,
     # البحرين).  None cuts them wherever the affix lists allow.
     number_margin: float | None = 2.0
+    # ... and for a word in ان, this much (10 times): news writes a dual far
+    # more often in its other case (الطرفين, البلدين), so a word written
+    # ten times as often in ان as in ين is not a dual but a broken plural
+    # (قطعان، غربان), a verbal noun (ادمان، هيجان، جريان) or a name (حمدان،
+    # جرمان، كابلان), which the cut made another word (ادم, Adam; جرم, a
+    # crime; كابل, Kabul).  None: number_margin.
+    dual_margin: float | None = 1.0
     # A word the lexicon hardly knows keeps the ending unless it has its
     # twin, or some other form of what is left reaches this and the word's
     # own frequency (غريزمان، تيلرسون، كلنتون stay whole).
@@ -486,9 +493,12 @@ def _no_twin(whole: str, rest: str, config: StemConfig) -> bool:
     الأرجنتون), while a plural has one (المسؤولين، المسؤولون) and a dual
     too (الطرفين، الطرفان)."""
     margin = config.number_margin
-    twins = _TWINS.get(whole[len(rest) :])
+    ending = whole[len(rest) :]
+    twins = _TWINS.get(ending)
     if margin is None or twins is None:
         return False
+    if ending == "ان" and config.dual_margin is not None:
+        margin = config.dual_margin
     if _a_name(whole, rest, config):
         return True
     whole_zipf = _with_article(whole)

@@ -434,14 +434,30 @@ def test_keeping_the_nisba_keeps_adjectives_apart_from_their_nouns():
     assert kept.stem("امريكا") != kept.stem("امريكي")  # no nisba is a word without its ي here
 
 
+@pytest.mark.parametrize("word", ["ادمان", "هيجان", "قطعان", "غربان", "حمدان", "جرمان", "كابلان", "تلمسان"])
+def test_a_word_written_far_more_in_an_than_in_in_is_not_a_dual(word):
+    """A verbal noun, a broken plural or a name in ان (ادمان is not آدم,
+    Adam; جرمان not جرم, a crime; كابلان not كابل, Kabul) stays whole;
+    news writes a dual's other case more often than its ان."""
+    assert stem(word) == normalize(word)
+    assert Stemmer(StemConfig(dual_margin=None)).stem(normalize(word)) != normalize(word)  # the rule before
+
+
+@pytest.mark.parametrize("dual,single", [("الطرفان", "طرف"), ("اللاعبان", "لاعب"), ("الوزيران", "وزير"),
+                                         ("الجانبان", "جانب"), ("المتحدثان", "متحدث")])
+def test_a_dual_in_an_is_still_its_noun(dual, single):
+    assert stem(dual) == stem(single) == normalize(single)
+
+
 def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
     """An index pickles its StemConfig: one written before whole_article_margin
     existed must stem its queries as its articles were (لسان → سان), and a
     config pickled now keeps the rule."""
-    state = {k: v for k, v in vars(StemConfig()).items() if k != "whole_article_margin"}
+    state = {k: v for k, v in vars(StemConfig()).items() if k not in ("whole_article_margin", "dual_margin")}
     old = StemConfig.__new__(StemConfig)
     old.__setstate__(state)
-    assert old.whole_article_margin is None
+    assert old.whole_article_margin is None and old.dual_margin is None
     assert Stemmer(old).stem(normalize("لسان")) == normalize("سان")
+    assert Stemmer(old).stem(normalize("ادمان")) == normalize("ادم")
     again = pickle.loads(pickle.dumps(Stemmer(StemConfig())))
     assert again.config == StemConfig() and again.stem(normalize("لسان")) == normalize("لسان")

@@ -99,6 +99,9 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # with the article too (لسان → سان, كمين → مين, بريد → ريد, وادي → ادي).
     "proclitic-before-article": AnalysisConfig(name="proclitic-before-article",
                                                stem=StemConfig(whole_article_margin=None)),
+    # Before 2026-12-07: ان cut as a dual's wherever its ين was at most 100
+    # times rarer (ادمان → ادم, جرمان → جرم).
+    "dual-by-number-margin": AnalysisConfig(name="dual-by-number-margin", stem=StemConfig(dual_margin=None)),
     "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
     "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
     "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),
