@@ -83,13 +83,15 @@ from search.variants.forms import FormLeaf, form_candidates, mine_forms
 from search.variants.mining import mine, update
 from search.variants.neighbours import Neighbours
 from search.variants.postings import EXACT_FIELD, FIELD, Postings, id_order
-from search.variants.shapes import (alef_for_ya, candidates, edits, family_zipf, final_ta_stems, hardly_leaf, lead_profile, led_apart,
-                                    minority_candidates, rare_candidates, skeleton, sure_leaf, usual_spelling, vowel_apart)
+from search.variants.shapes import (alef_for_ya, candidates, edits, family_zipf, final_ta_stems, hardly_leaf,
+                                    lead_profile, led_apart, minority_candidates, rare_candidates, skeleton, sure_leaf,
+                                    usual_spelling, vowel_apart)
 from search.variants.table import FILE, Spellings, leaf_weight
 
 __all__ = [
     "EXACT_FIELD", "FIELD", "FILE", "Contexts", "Evidence", "FormLeaf", "MinerConfig", "Neighbours", "Outlets",
-    "Postings", "Spellings", "alef_for_ya", "candidates", "decide", "edits", "family_zipf", "final_ta_stems", "form_candidates",
-    "hardly_leaf", "id_order", "judge", "lead_profile", "leaf_weight", "led_apart", "mine", "mine_forms",
-    "minority_candidates", "rare_candidates", "skeleton", "sure_leaf", "update", "usual_spelling", "vowel_apart", "weigh",
+    "Postings", "Spellings", "alef_for_ya", "candidates", "decide", "edits", "family_zipf", "final_ta_stems",
+    "form_candidates", "hardly_leaf", "id_order", "judge", "lead_profile", "leaf_weight", "led_apart", "mine",
+    "mine_forms", "minority_candidates", "rare_candidates", "skeleton", "sure_leaf", "update", "usual_spelling",
+    "vowel_apart", "weigh",
 ]
