@@ -579,6 +579,12 @@ def test_an_add_mines_the_new_words_and_keeps_the_old_pairs(archive, tmp_path):
         results = s.search("بروكسيل", per_page=100)  # the running searcher reads the new table
         assert {h.source for h in results.hits} == {"alpha", "beta"}
         assert results.spellings == {"بروكسيل": ["بروكسيل", "بروكسل"]}
+        # The pairs' numbers (Spellings.weight) are the index's after the add, old pairs' too.
+        table = json.loads((idx.resolve(archive) / variants.FILE).read_text(encoding="utf-8"))
+        with idx.open_index(archive).searcher() as searcher:
+            assert table["articles"] == searcher.doc_count_all()
+            assert table["frequencies"] == {stem: searcher.doc_frequency("text", stem)
+                                            for pair in after for stem in pair}
     finally:
         s.close()
 
