@@ -78,8 +78,8 @@ class MinerConfig:
     # written ي inside them (shapes.alef_for_ya), as news writes a foreign a
     # two ways: جازان / جيزان (906 / 95 articles, -2.6), ديفيد / دافيد,
     # جيسون / جاسون, دانييل / دانيال, ديفيس / دافيس, the 5 pairs it adds on the
-    # full corpus, where it sends 141 pairs to their neighbours.  Of those
-    # kept apart, the nearest (0.09 to 0.1) were a hollow verb beside its
+    # full corpus, where 97 of the 117 such pairs read their neighbours.  Of
+    # those kept apart, the nearest (0.09 to 0.1) were a hollow verb beside its
     # passive or two verbal nouns of a root (استعاد / استعيد, ترديد /
     # ترداد), now patterns (search.patterns).  Not و for ا or ي: ايباد /
     # ايبود (iPad, iPod), جوليان / جيليان pass their neighbours.  None: off.
