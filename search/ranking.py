@@ -291,6 +291,13 @@ def _kth(out: np.ndarray, docs: np.ndarray, top: int) -> float:
     return float(kth_largest(out[docs], top))
 
 
+def bm25_idf(doc_frequency: int, doc_count: int) -> float:
+    """Whoosh's BM25F idf (WeightingModel.idf) of a term in ``doc_frequency``
+    of ``doc_count`` articles: what the spelling table's weights compare
+    (search.variants.table) as the scoring here does."""
+    return log(max(doc_count, 1) / (doc_frequency + 1)) + 1
+
+
 def idf_of(searcher, fieldname: str, text: str, lists: list) -> float:
     """The term's idf as ``searcher.idf`` gives it, its document frequency
     counted from the term's lists (``lists``, one per segment, deleted
@@ -299,7 +306,7 @@ def idf_of(searcher, fieldname: str, text: str, lists: list) -> float:
     if type(searcher.weighting).idf is not scoring.WeightingModel.idf or isinstance(searcher, _StatsSearcher):
         return searcher.idf(fieldname, text)
     # WeightingModel.idf, with the frequency it would read.
-    return log(searcher.get_parent().doc_count_all() / (frequency(lists) + 1)) + 1
+    return bm25_idf(frequency(lists), searcher.get_parent().doc_count_all())
 
 
 def frequency(lists: list) -> int:
@@ -396,7 +403,7 @@ class Stats:
         (a phrase's matcher asks with the term's bytes)."""
         if isinstance(text, bytes):
             text = text.decode("utf-8")
-        return log(self.doc_count / (self.doc_frequencies.get((fieldname, text), 0) + 1)) + 1
+        return bm25_idf(self.doc_frequencies.get((fieldname, text), 0), self.doc_count)
 
     def avg_field_length(self, fieldname: str) -> float:
         return self.field_lengths.get(fieldname, 0) / (self.doc_count or 1)

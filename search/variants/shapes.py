@@ -299,7 +299,7 @@ def vowel_apart(a: str, b: str) -> bool:
     if len(longer) != len(shorter) + 1 or shorter in (longer[1:], longer[:-1]):
         return False  # the letter may be the first or the last (ووكر, عسكريي)
     for i in range(1, len(longer) - 1):
-        vowels = _YEH_WAW if i == _PLURAL_ALEF else _LONG_VOWELS
+        vowels = _YEH_WAW if i == _PLURAL_ALEF else LONG_VOWELS
         if longer[i] in vowels and longer[:i] + longer[i + 1 :] == shorter:
             return True
     return False
@@ -318,7 +318,6 @@ def alef_for_ya(a: str, b: str, length: int | None = 5) -> bool:
 
 
 _YEH_WAW = (araby.YEH, araby.WAW)
-_LONG_VOWELS = (*_YEH_WAW, araby.ALEF)
 _PLURAL_ALEF = 2  # the third letter: فعالل, فعاليل, افاعل, تفاعل
 
 

@@ -4,13 +4,13 @@ reads from it."""
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 
+from search.ranking import bm25_idf
 from search.variants.config import MinerConfig
 from search.variants.forms import _without_proclitics
 
@@ -24,17 +24,12 @@ FILE = "spellings.json"
 # index's, when mined}.
 
 
-def idf(df: int, articles: int) -> float:
-    """A term's idf as Whoosh's BM25 weighs it (search.ranking.idf_of)."""
-    return math.log(max(articles, 1) / (df + 1)) + 1
-
-
 def leaf_weight(rare_df: int, common_df: int, articles: int, share: float = MinerConfig.rare_share) -> float:
     """The boost that scores a hardly written spelling as ``share`` of its
     usual one (by the ratio of their idfs): else its one article, with the
     idf of a word in one article, comes first in every search for the
     usual spelling."""
-    return round(share * min(1.0, idf(common_df, articles) / idf(rare_df, articles)), 4)
+    return round(share * min(1.0, bm25_idf(common_df, articles) / bm25_idf(rare_df, articles)), 4)
 
 
 def _as_json(config: MinerConfig) -> dict:
@@ -153,7 +148,7 @@ class Spellings:
         mine, theirs = self._frequencies.get(typed or ""), self._frequencies.get(stem)
         if mine is None or theirs is None or not self._articles:
             return 1.0  # a table mined before it kept the numbers
-        return round(min(1.0, idf(mine, self._articles) / idf(theirs, self._articles)), 4)
+        return round(min(1.0, bm25_idf(mine, self._articles) / bm25_idf(theirs, self._articles)), 4)
 
     def forms(self, stem: str) -> tuple[tuple[str, float], ...]:
         """The written forms (with their boosts) searched as written with
