@@ -274,6 +274,19 @@ def _pairs(index_dir: Path) -> set[frozenset[str]]:
     return {frozenset(p) for p in data["pairs"]}
 
 
+def _found(index_dir: Path, query: str) -> set[str]:
+    """The ids of every article a search for ``query`` finds."""
+    searcher = Searcher(index_dir)
+    try:
+        return {h.id for h in searcher.search(query, per_page=100).hits}
+    finally:
+        searcher.close()
+
+
+def _titled(records: list[dict], *titles: str) -> set[str]:
+    return {r["id"] for r in records if r["title"] in titles}
+
+
 def _stem(word: str) -> str:
     from search.analysis import stem_analyzer
 
@@ -417,12 +430,7 @@ def test_an_alef_written_ya_asks_its_neighbours_from_the_lower_score(tmp_path):
         judged = {frozenset((e.a, e.b)): e for e in variants.mine(searcher, off, only=swapped)}
         assert judged[swapped].neighbours is None and not judged[swapped].same
     assert swapped in _pairs(index_dir)  # a build with the defaults joins them too
-    searcher = Searcher(index_dir)
-    try:
-        assert {h.id for h in searcher.search("جيزان", per_page=100).hits} == {
-            r["id"] for r in records if r["title"] in ("جازان", "جيزان")}
-    finally:
-        searcher.close()
+    assert _found(index_dir, "جيزان") == _titled(records, "جازان", "جيزان")
 
 
 def test_a_name_in_alef_is_spelled_as_its_nisba_adjective(tmp_path):
@@ -455,12 +463,7 @@ def test_a_name_in_alef_is_spelled_as_its_nisba_adjective(tmp_path):
             assert judged[name].style == 0.0  # both outlets write both, in other stories: no evidence of its own
             assert bool(judged[name].same) is rule
     assert name in _pairs(index_dir)  # and so a build with the defaults
-    searcher = Searcher(index_dir)
-    try:
-        assert {h.id for h in searcher.search("أوربا", per_page=100).hits} == {
-            r["id"] for r in records if r["title"] in ("أوروبا", "أوربا")}
-    finally:
-        searcher.close()
+    assert _found(index_dir, "أوربا") == _titled(records, "أوروبا", "أوربا")
 
 
 def test_a_name_written_with_a_final_ta_by_one_outlet_and_alef_by_another_is_one_word(tmp_path):
