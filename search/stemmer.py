@@ -90,7 +90,7 @@ def default_suffixes(keep_nisba: bool = False) -> tuple[str, ...]:
 # An index pickles its StemConfig in its schema; a field the pickle lacks
 # would otherwise take the class default, and the index's queries would be
 # stemmed by a rule its articles were not.
-ADDED_FIELDS = {"whole_article_margin": None, "dual_margin": None}
+ADDED_FIELDS = {"whole_article_margin": None, "dual_margin": None, "nisba_zipf": None}
 
 
 @dataclass(frozen=True)
@@ -206,6 +206,13 @@ class StemConfig:
     # جرمان، كابلان), which the cut made another word (ادم, Adam; جرم, a
     # crime; كابل, Kabul).  None: number_margin.
     dual_margin: float | None = 1.0
+    # A word whose nisba adjective the lexicon knows with the article, at
+    # this level, is a noun or a name whose ين، ون or ان are its own
+    # letters: a plural or a dual takes no nisba (no المسؤوليني, الطرفاني),
+    # a name does (الجابون / الجابوني, الفيليبين / الفيليبيني, طالبان), as
+    # do nouns (التعدين / التعديني, الدوران / الدوراني) the cut made other
+    # words (طالب, a student; تعد, counts; دور, a role).  None: no such check.
+    nisba_zipf: float | None = 1.5
     # A word the lexicon hardly knows keeps the ending unless it has its
     # twin, or some other form of what is left reaches this and the word's
     # own frequency (غريزمان، تيلرسون، كلنتون stay whole).
@@ -481,6 +488,10 @@ _TWINS = {
 }
 
 
+# The endings a noun or a name may end in and still take the nisba's ي.
+_NISBA_TAKERS = ("ين", "ون", "ان")
+
+
 def _with_article(word: str) -> float:
     """How common a word is, written with the article or without (news
     writes الأرجنتين, المسؤولين far more than the bare forms)."""
@@ -499,6 +510,8 @@ def _no_twin(whole: str, rest: str, config: StemConfig) -> bool:
         return False
     if ending == "ان" and config.dual_margin is not None:
         margin = config.dual_margin
+    if ending in _NISBA_TAKERS and config.nisba_zipf is not None and zipf("ال" + whole + "ي") >= config.nisba_zipf:
+        return True
     if _a_name(whole, rest, config):
         return True
     whole_zipf = _with_article(whole)

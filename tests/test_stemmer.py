@@ -440,7 +440,8 @@ def test_a_word_written_far_more_in_an_than_in_in_is_not_a_dual(word):
     Adam; جرمان not جرم, a crime; كابلان not كابل, Kabul) stays whole;
     news writes a dual's other case more often than its ان."""
     assert stem(word) == normalize(word)
-    assert Stemmer(StemConfig(dual_margin=None)).stem(normalize(word)) != normalize(word)  # the rule before
+    # The rule before, and no nisba's (ادماني، حمداني، تلمساني keep some whole too).
+    assert Stemmer(StemConfig(dual_margin=None, nisba_zipf=None)).stem(normalize(word)) != normalize(word)
 
 
 @pytest.mark.parametrize("dual,single", [("الطرفان", "طرف"), ("اللاعبان", "لاعب"), ("الوزيران", "وزير"),
@@ -449,15 +450,35 @@ def test_a_dual_in_an_is_still_its_noun(dual, single):
     assert stem(dual) == stem(single) == normalize(single)
 
 
+@pytest.mark.parametrize("word,cut", [("طالبان", "طالب"), ("الجولان", "جول"), ("الجابون", "جاب"),
+                                      ("الفيليبين", "فيليب"), ("التعدين", "تعد"), ("ستالين", "ستال"),
+                                      ("هرمون", "هرم"), ("ميلان", "ميل")])
+def test_a_word_with_a_nisba_keeps_its_plural_like_ending(word, cut):
+    """A name or noun whose nisba adjective is a word (الطالباني، الجابوني،
+    التعديني) ends in its own letters, not a plural's or a dual's: cut, it
+    became another word (طالب, a student; تعد, counts) or a stem no spelling
+    of it shares (الجابون → جاب beside الغابون)."""
+    assert stem(word) == normalize(word).removeprefix("ال")
+    assert Stemmer(StemConfig(nisba_zipf=None)).stem(normalize(word)) == normalize(cut)  # the rule before
+
+
+@pytest.mark.parametrize("plural,single", [("المسؤولين", "مسؤول"), ("اللاعبون", "لاعب"), ("المتظاهرين", "متظاهر"),
+                                           ("الطرفين", "طرف"), ("الوزيران", "وزير")])
+def test_a_plural_or_a_dual_takes_no_nisba_and_is_still_cut(plural, single):
+    assert stem(plural) == stem(single) == normalize(single)
+
+
 def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
     """An index pickles its StemConfig: one written before whole_article_margin
     existed must stem its queries as its articles were (لسان → سان), and a
     config pickled now keeps the rule."""
-    state = {k: v for k, v in vars(StemConfig()).items() if k not in ("whole_article_margin", "dual_margin")}
+    added = ("whole_article_margin", "dual_margin", "nisba_zipf")
+    state = {k: v for k, v in vars(StemConfig()).items() if k not in added}
     old = StemConfig.__new__(StemConfig)
     old.__setstate__(state)
-    assert old.whole_article_margin is None and old.dual_margin is None
+    assert old.whole_article_margin is None and old.dual_margin is None and old.nisba_zipf is None
     assert Stemmer(old).stem(normalize("لسان")) == normalize("سان")
     assert Stemmer(old).stem(normalize("ادمان")) == normalize("ادم")
+    assert Stemmer(old).stem(normalize("طالبان")) == normalize("طالب")
     again = pickle.loads(pickle.dumps(Stemmer(StemConfig())))
     assert again.config == StemConfig() and again.stem(normalize("لسان")) == normalize("لسان")

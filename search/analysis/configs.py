@@ -102,6 +102,9 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-07: ان cut as a dual's wherever its ين was at most 100
     # times rarer (ادمان → ادم, جرمان → جرم).
     "dual-by-number-margin": AnalysisConfig(name="dual-by-number-margin", stem=StemConfig(dual_margin=None)),
+    # Before 2026-12-07: a plural's or a dual's ending cut from a word whose
+    # nisba is a word too (طالبان → طالب, الجابون → جاب).
+    "no-nisba-ending": AnalysisConfig(name="no-nisba-ending", stem=StemConfig(nisba_zipf=None)),
     "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
     "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
     "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),
