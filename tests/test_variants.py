@@ -492,7 +492,9 @@ def test_a_pair_the_outlets_join_but_its_articles_do_not_waits_for_its_neighbour
     """Two outlets write ماكرون in stories of Europe, a third writes مكرونة
     (pasta) in recipes: the house-style test sees one name spelled two ways
     by its outlets, but the two share no context, so the words they stand
-    between decide (MinerConfig.context_floor), and they share none."""
+    between decide (MinerConfig.context_floor), and they share none.  They
+    would decide too for a context above that floor, the score joining the
+    two with little to spare (MinerConfig.confirm_below)."""
     rng = random.Random(7)
     records = []
     for outlet, name, words in (("alpha", "ماكرون", EUROPE), ("gamma", "ماكرون", EUROPE), ("beta", "مكرونة", FOOD)):
@@ -508,8 +510,14 @@ def test_a_pair_the_outlets_join_but_its_articles_do_not_waits_for_its_neighbour
         judged = {frozenset((e.a, e.b)): e for e in variants.mine(searcher)}[pair]
         assert judged.style == 1.0 and judged.similarity < 0.1
         assert judged.neighbours is not None and not judged.same
-        unchecked = replace(variants.MinerConfig(), context_floor=None)
-        assert {frozenset((e.a, e.b)): e for e in variants.mine(searcher, unchecked)}[pair].same
+        # Each of the two checks parts them alone: the score joins them with
+        # little to spare (below confirm_below) and each stem is in 60
+        # articles, whose neighbours are read well (MinerConfig.confirm_min).
+        assert judged.score < variants.MinerConfig().confirm_below
+        for context_floor, confirm_below in ((None, 0.0), (0.1, None), (None, None)):
+            config = replace(variants.MinerConfig(), context_floor=context_floor, confirm_below=confirm_below)
+            verdict = {frozenset((e.a, e.b)): e for e in variants.mine(searcher, config)}[pair]
+            assert bool(verdict.same) is (context_floor is None and confirm_below is None)
     assert pair not in _pairs(index_dir)
 
 

@@ -66,6 +66,22 @@ class MinerConfig:
     # منوشين, واينستين / وينستن) and 6 to 9 a spelling (ميدياسيت / ميديست,
     # زويتين / زويتن), docs/relevance.md.  None: the score alone decides.
     context_floor: float | None = 0.1
+    # ... and so is a pair the score joins with little to spare (below
+    # confirm_below) whose stems are each in confirm_min_df articles or
+    # more, where forty articles read their neighbours well: the outlets'
+    # house style joins two words an outlet writes more than others
+    # (المساواة / المواساة, equality and consolation, 331 / 284 articles),
+    # and so does the article-wide context of two words of one topic (الجولان
+    # / جيلان, the Golan and Gilan).  It is two words if its neighbours
+    # barely overlap (below confirm_min, against neighbour_min for a pair
+    # the score leaves short).  On the full corpus 15 of the 1,297 pairs
+    # joined fall so, read by eye about 11 two words (متنافس / متنفسا,
+    # مورينو / مارينو, غاروس / غروس, فرجان / فرقان) and 2 one word
+    # (مايورغا / مايوركا, متوعدا / متوعد), docs/relevance.md.  None: the
+    # score alone decides.
+    confirm_below: float | None = 0.0
+    confirm_min_df: int = 15
+    confirm_min: float = 0.02
     # The neighbours' floor is lower, vowel_floor, for two stems one long vowel apart
     # inside them (shapes.vowel_apart; an ا not third), the commonest way
     # of writing a name twice: two known names or words score low on the

@@ -148,11 +148,11 @@ def weigh(
     contexts: Callable[[], "Contexts"],
     config: MinerConfig,
     neighbours: bool = False,
-) -> Iterator[tuple[Evidence, bool]]:
-    """Each pair's evidence but its neighbours, and whether its verdict
-    waits for them (only if ``neighbours`` may be read): judge's first
-    half, so that the neighbours of every pair that asks can be read at
-    once (Neighbours.read_ahead)."""
+) -> Iterator[tuple[Evidence, float | None]]:
+    """Each pair's evidence but its neighbours, and the cosine of the
+    neighbours its verdict waits for (None if it does not; only if
+    ``neighbours`` may be read): judge's first half, so that the neighbours
+    of every pair that asks can be read at once (Neighbours.read_ahead)."""
     docs: dict[str, np.ndarray] = {}
     weights = np.array(config.weights)
     similarity_weight = weights[4]
@@ -170,7 +170,7 @@ def weigh(
         style, sure, purity = outlets.style(only_a, only_b)
         evidence = Evidence(a, b, len(da), len(db), style, sure, purity, 0.0, rare, common)
         if rare >= config.word_zipf and common - rare < config.word_margin:
-            yield evidence, False  # two established words
+            yield evidence, None  # two established words
             continue
         score = float(weights @ np.array(evidence.features()))
         near = neighbours and min(len(da), len(db)) >= config.neighbour_min_df
@@ -189,14 +189,24 @@ def weigh(
         # things (ماكرون / مكرون: the recipes' outlet writes the pasta) waits
         # for its neighbours too.
         far = measured and config.context_floor is not None and evidence.similarity < config.context_floor
-        asks = near and ((not same and score > floor) or (same and far))
+        # So does a pair the score joins with little to spare, where both
+        # stems are in enough articles for their neighbours to be read well
+        # (the outlets' house style joined المساواة / المواساة).
+        narrow = (config.confirm_below is not None and same and score < config.confirm_below
+                  and min(len(da), len(db)) >= config.confirm_min_df)
+        asks = None
+        if near and ((not same and score > floor) or (same and far)):
+            asks = config.neighbour_min
+        elif near and narrow:
+            asks = config.confirm_min
         yield replace(evidence, score=score, same=same), asks
 
 
-def decide(evidence: Evidence, neighbours: "Neighbours") -> Evidence:
-    """The verdict of a pair that waits for its neighbours (weigh)."""
+def decide(evidence: Evidence, neighbours: "Neighbours", minimum: float | None = None) -> Evidence:
+    """The verdict of a pair that waits for its neighbours (weigh): one
+    word if they overlap by ``minimum`` (the neighbours' own, if None)."""
     overlap = neighbours.similarity(evidence.a, evidence.b)
-    return replace(evidence, neighbours=overlap, same=overlap >= neighbours.minimum)
+    return replace(evidence, neighbours=overlap, same=overlap >= (neighbours.minimum if minimum is None else minimum))
 
 
 def judge(
@@ -211,4 +221,4 @@ def judge(
     and the neighbours cost the most, so they are read only for a pair
     whose other evidence leaves the verdict open."""
     for evidence, asks in weigh(pairs, postings, outlets, contexts, config, neighbours is not None):
-        yield decide(evidence, neighbours()) if asks else evidence
+        yield evidence if asks is None else decide(evidence, neighbours(), asks)

@@ -68,14 +68,14 @@ def mine(
     weighed = list(weigh(pairs, postings, Outlets(searcher), context, config, neighbours=True))
     sure = [sure_leaf(a, b, config, vocabulary[a]) for a, b in leaves]
     if directory is not None:
-        asked = [(e.a, e.b) for e, asks in weighed if asks]
+        asked = [(e.a, e.b) for e, asks in weighed if asks is not None]
         unsure = [pair for pair, s in zip(leaves, sure) if not s]
         if rare_neighbours is neighbours:
             asked += unsure
         else:
             rare_neighbours.read_ahead({stem for pair in unsure for stem in pair}, directory, workers)
         neighbours.read_ahead({stem for pair in asked for stem in pair}, directory, workers)
-    evidence = [decide(e, neighbours) if asks else e for e, asks in weighed]
+    evidence = [e if asks is None else decide(e, neighbours, asks) for e, asks in weighed]
     for (a, b), is_sure in zip(leaves, sure):
         if is_sure:
             share = config.hardly_share if hardly_leaf(a, b, config, vocabulary[a]) else None
