@@ -99,6 +99,8 @@ SYSTEMS: dict[str, System] = {
                                      "ان cut as a dual's wherever its ين is at most 100 times rarer (ادمان → ادم)"),
     "no-nisba-ending": _akhbar("no-nisba-ending",
                                "ين ون ان cut though the word takes a nisba (طالبان → طالب, الجابون → جاب)"),
+    "no-plural-nisba": _akhbar("no-plural-nisba",
+                               "a nisba made on a plural in ات cut form by form (الإماراتية → امارات, الإماراتي → امار)"),
     "no-verbs": _akhbar("no-verbs", "verb forms left to the light stemmer (no imperfect prefix, no feminine ت)"),
     "no-imperfect": _akhbar("no-imperfect", "imperfect verbs left to the light stemmer"),
     "no-feminine": _akhbar("no-feminine", "the perfect's feminine ت kept"),

@@ -90,7 +90,7 @@ def default_suffixes(keep_nisba: bool = False) -> tuple[str, ...]:
 # An index pickles its StemConfig in its schema; a field the pickle lacks
 # would otherwise take the class default, and the index's queries would be
 # stemmed by a rule its articles were not.
-ADDED_FIELDS = {"whole_article_margin": None, "dual_margin": None, "nisba_zipf": None}
+ADDED_FIELDS = {"whole_article_margin": None, "dual_margin": None, "nisba_zipf": None, "plural_nisba": False}
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,14 @@ class StemConfig:
     # do nouns (التعدين / التعديني, الدوران / الدوراني) the cut made other
     # words (طالب, a student; تعد, counts; دور, a role).  None: no such check.
     nisba_zipf: float | None = 1.5
+    # A nisba adjective made on a plural in ات is one word in all its forms:
+    # its feminine and plurals (الإماراتية، الإماراتيون، الإماراتيات) are
+    # stemmed as its masculine (الإماراتي → امار, as الإمارات).  Tashaphyne
+    # reads the masculine's اتي as ات + "my" and cuts both, but only the
+    # nisba's ending off the others, which kept ات (امارات): الإماراتية
+    # did not meet الإمارات, nor الاستخباراتية الاستخبارات, nor الحياتية
+    # الحياة.  False: each as Tashaphyne cuts it.
+    plural_nisba: bool = True
     # A word the lexicon hardly knows keeps the ending unless it has its
     # twin, or some other form of what is left reaches this and the word's
     # own frequency (غريزمان، تيلرسون، كلنتون stay whole).
@@ -717,6 +725,23 @@ def _inflected(word: str, ending: str, config: StemConfig) -> bool:
     return twin >= TWIN_SURE_ZIPF or (twin >= TWIN_KNOWN_ZIPF and zipf(base) >= config.word_zipf)
 
 
+# The endings of a nisba made on a plural in ات, but the masculine's اتي
+# (teh marbuta folded to ه), and the letters of that plural's word,
+# proclitics included, at least.
+_NISBA_ON_PLURAL = ("اتيه", "اتيين", "اتيون", "اتيات")
+_PLURAL_WITH_NISBA = 5
+
+
+def _masculine_of_nisba(word: str) -> str | None:
+    """The masculine of a nisba adjective made on a plural in ات
+    (الإماراتية → الإماراتي; StemConfig.plural_nisba), if ``word`` is one of
+    its other forms."""
+    for ending in _NISBA_ON_PLURAL:
+        if word.endswith(ending) and len(word) - len(ending) + 2 >= _PLURAL_WITH_NISBA:
+            return word[: len(word) - len(ending)] + "اتي"
+    return None
+
+
 class Stemmer:
     """Stems normalized words under one :class:`StemConfig`; safe to share
     between threads."""
@@ -734,6 +759,9 @@ class Stemmer:
         takes the article itself (_takes_article: ألوان as الألوان, ألماني
         as الألماني).  A name that never does (ألفارو، أليكس) is cut as
         before, so that it meets its spelling without the hamza (الفارو)."""
+        masculine = _masculine_of_nisba(word) if self.config.plural_nisba else None
+        if masculine is not None:
+            return self.stem(masculine, own_article)
         stem = self._light(word, own_article) if own_article is not None else None
         if stem is None or not _takes_article(stem, self.config):
             stem = self._light(word)

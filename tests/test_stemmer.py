@@ -468,17 +468,31 @@ def test_a_plural_or_a_dual_takes_no_nisba_and_is_still_cut(plural, single):
     assert stem(plural) == stem(single) == normalize(single)
 
 
+@pytest.mark.parametrize("forms", ["الإمارات الإماراتي الإماراتية الإماراتيون الإماراتيين الإماراتيات وبالإماراتية",
+                                   "الاستخبارات الاستخباراتي الاستخباراتية",
+                                   "الحياة الحياتي الحياتية",
+                                   "الخدمات الخدماتي الخدماتية"])
+def test_a_nisba_made_on_a_plural_in_at_is_one_word_in_all_its_forms(forms):
+    """Its feminine and plurals meet its masculine and the plural it is made on."""
+    words = [normalize(w) for w in forms.split()]
+    assert len({stem(w) for w in words}) == 1, {w: stem(w) for w in words}
+    before = Stemmer(StemConfig(plural_nisba=False))
+    assert len({before.stem(w) for w in words}) > 1  # the rule before: الإماراتية → امارات
+
+
 def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
     """An index pickles its StemConfig: one written before whole_article_margin
     existed must stem its queries as its articles were (لسان → سان), and a
     config pickled now keeps the rule."""
-    added = ("whole_article_margin", "dual_margin", "nisba_zipf")
+    added = ("whole_article_margin", "dual_margin", "nisba_zipf", "plural_nisba")
     state = {k: v for k, v in vars(StemConfig()).items() if k not in added}
     old = StemConfig.__new__(StemConfig)
     old.__setstate__(state)
     assert old.whole_article_margin is None and old.dual_margin is None and old.nisba_zipf is None
+    assert old.plural_nisba is False
     assert Stemmer(old).stem(normalize("لسان")) == normalize("سان")
     assert Stemmer(old).stem(normalize("ادمان")) == normalize("ادم")
     assert Stemmer(old).stem(normalize("طالبان")) == normalize("طالب")
+    assert Stemmer(old).stem(normalize("الإماراتية")) == normalize("امارات")
     again = pickle.loads(pickle.dumps(Stemmer(StemConfig())))
     assert again.config == StemConfig() and again.stem(normalize("لسان")) == normalize("لسان")

@@ -105,6 +105,9 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-07: a plural's or a dual's ending cut from a word whose
     # nisba is a word too (طالبان → طالب, الجابون → جاب).
     "no-nisba-ending": AnalysisConfig(name="no-nisba-ending", stem=StemConfig(nisba_zipf=None)),
+    # Before 2026-12-07: a nisba made on a plural in ات stemmed as
+    # Tashaphyne cuts each form (الإماراتي → امار, الإماراتية → امارات).
+    "no-plural-nisba": AnalysisConfig(name="no-plural-nisba", stem=StemConfig(plural_nisba=False)),
     "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
     "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
     "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),
