@@ -148,7 +148,7 @@ class Spellings:
         mine, theirs = self._frequencies.get(typed or ""), self._frequencies.get(stem)
         if mine is None or theirs is None or not self._articles:
             return 1.0  # a table mined before it kept the numbers
-        return round(min(1.0, bm25_idf(mine, self._articles) / bm25_idf(theirs, self._articles)), 4)
+        return leaf_weight(theirs, mine, self._articles, share=1.0)
 
     def forms(self, stem: str) -> tuple[tuple[str, float], ...]:
         """The written forms (with their boosts) searched as written with
