@@ -725,10 +725,11 @@ def _inflected(word: str, ending: str, config: StemConfig) -> bool:
     return twin >= TWIN_SURE_ZIPF or (twin >= TWIN_KNOWN_ZIPF and zipf(base) >= config.word_zipf)
 
 
-# The endings of a nisba made on a plural in ات, but the masculine's اتي
-# (teh marbuta folded to ه), and the letters of that plural's word,
+# A nisba made on a plural in ات: its masculine, its other endings after
+# it (teh marbuta folded to ه), and the letters of that plural's word,
 # proclitics included, at least.
-_NISBA_ON_PLURAL = ("اتيه", "اتيين", "اتيون", "اتيات")
+_MASCULINE_ON_PLURAL = "اتي"
+_NISBA_ON_PLURAL = tuple(_MASCULINE_ON_PLURAL + ending for ending in ("ه", "ين", "ون", "ات"))
 _PLURAL_WITH_NISBA = 5
 
 
@@ -737,8 +738,9 @@ def _masculine_of_nisba(word: str) -> str | None:
     (الإماراتية → الإماراتي; StemConfig.plural_nisba), if ``word`` is one of
     its other forms."""
     for ending in _NISBA_ON_PLURAL:
-        if word.endswith(ending) and len(word) - len(ending) + 2 >= _PLURAL_WITH_NISBA:
-            return word[: len(word) - len(ending)] + "اتي"
+        masculine = word[: len(word) - len(ending) + len(_MASCULINE_ON_PLURAL)]
+        if word.endswith(ending) and len(masculine) - 1 >= _PLURAL_WITH_NISBA:  # less its ي: the plural
+            return masculine
     return None
 
 
