@@ -90,7 +90,8 @@ def default_suffixes(keep_nisba: bool = False) -> tuple[str, ...]:
 # An index pickles its StemConfig in its schema; a field the pickle lacks
 # would otherwise take the class default, and the index's queries would be
 # stemmed by a rule its articles were not.
-ADDED_FIELDS = {"whole_article_margin": None, "dual_margin": None, "nisba_zipf": None, "plural_nisba": False}
+ADDED_FIELDS = {"whole_article_margin": None, "dual_margin": None, "nisba_zipf": None, "plural_nisba": False,
+                "imperfect_twin": False}
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,12 @@ class StemConfig:
     # did not meet الإمارات, nor الاستخباراتية الاستخبارات, nor الحياتية
     # الحياة.  False: each as Tashaphyne cuts it.
     plural_nisba: bool = True
+    # A verb's twin of a word in ون is its subjunctive's وا (يعانون /
+    # يعانوا) only where the word starts like an imperfect: the perfect
+    # takes وا and never ون, so كانوا (they were) is no twin of كانون (the
+    # month of كانون الثاني, which the cut made كان, "was", and so met
+    # كانت in 11,610 articles).  False: وا as a twin of any word in ون.
+    imperfect_twin: bool = True
     # A word the lexicon hardly knows keeps the ending unless it has its
     # twin, or some other form of what is left reaches this and the word's
     # own frequency (غريزمان، تيلرسون، كلنتون stay whole).
@@ -523,9 +530,11 @@ def _no_twin(whole: str, rest: str, config: StemConfig) -> bool:
     if _a_name(whole, rest, config):
         return True
     whole_zipf = _with_article(whole)
-    if zipf("ال" + whole) > zipf(whole):
+    if zipf("ال" + whole) > zipf(whole) or (config.imperfect_twin and not whole.startswith(_VERB_STARTS)):
         # Written mostly with the article, it is a noun, whose twin is
-        # nominal: not the verb's وا (الغابون has no twin; غابوا is a verb).
+        # nominal: not the verb's وا (الغابون has no twin; غابوا is a
+        # verb); nor is it a verb's twin unless it starts like an imperfect
+        # (StemConfig.imperfect_twin: كانون, not كانوا).
         twins = tuple(twin for twin in twins if twin != "وا")
     twin_zipf = max((_with_article(rest + twin) for twin in twins), default=0.0)
     if whole_zipf < config.word_zipf:

@@ -480,19 +480,36 @@ def test_a_nisba_made_on_a_plural_in_at_is_one_word_in_all_its_forms(forms):
     assert len({before.stem(w) for w in words}) > 1  # the rule before: الإماراتية → امارات
 
 
+@pytest.mark.parametrize("word", ["كانون", "وكانون", "لكانون"])
+def test_a_word_in_un_is_no_perfect_verbs_twin(word):
+    """كانون (the month of كانون الثاني) is not a plural of كان: a perfect
+    takes وا (كانوا), never ون, so كانوا is no twin of it.  Cut, it met
+    every article that writes كانت or كانوا."""
+    assert stem(word) == normalize("كانون")
+    assert stem(word) != stem("كانت")
+    assert Stemmer(StemConfig(imperfect_twin=False)).stem(normalize(word)) == normalize("كان")  # the rule before
+
+
+@pytest.mark.parametrize("verb,other", [("يعانون", "يعانوا"), ("يقولون", "يقول"), ("سيكتبون", "يكتب"),
+                                        ("تعملون", "تعمل")])
+def test_an_imperfect_in_un_is_still_cut(verb, other):
+    assert stem(verb) == stem(other)
+
+
 def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
     """An index pickles its StemConfig: one written before whole_article_margin
     existed must stem its queries as its articles were (لسان → سان), and a
     config pickled now keeps the rule."""
-    added = ("whole_article_margin", "dual_margin", "nisba_zipf", "plural_nisba")
+    added = ("whole_article_margin", "dual_margin", "nisba_zipf", "plural_nisba", "imperfect_twin")
     state = {k: v for k, v in vars(StemConfig()).items() if k not in added}
     old = StemConfig.__new__(StemConfig)
     old.__setstate__(state)
     assert old.whole_article_margin is None and old.dual_margin is None and old.nisba_zipf is None
-    assert old.plural_nisba is False
+    assert old.plural_nisba is False and old.imperfect_twin is False
     assert Stemmer(old).stem(normalize("لسان")) == normalize("سان")
     assert Stemmer(old).stem(normalize("ادمان")) == normalize("ادم")
     assert Stemmer(old).stem(normalize("طالبان")) == normalize("طالب")
     assert Stemmer(old).stem(normalize("الإماراتية")) == normalize("امارات")
+    assert Stemmer(old).stem(normalize("كانون")) == normalize("كان")
     again = pickle.loads(pickle.dumps(Stemmer(StemConfig())))
     assert again.config == StemConfig() and again.stem(normalize("لسان")) == normalize("لسان")

@@ -108,6 +108,9 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-07: a nisba made on a plural in ات stemmed as
     # Tashaphyne cuts each form (الإماراتي → امار, الإماراتية → امارات).
     "no-plural-nisba": AnalysisConfig(name="no-plural-nisba", stem=StemConfig(plural_nisba=False)),
+    # Before 2026-12-07: a perfect verb's وا taken as the twin of any word
+    # in ون (كانون → كان, beside كانوا).
+    "perfect-twin": AnalysisConfig(name="perfect-twin", stem=StemConfig(imperfect_twin=False)),
     "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
     "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
     "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),
