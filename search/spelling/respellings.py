@@ -1,5 +1,6 @@
 """The ways one word is written another way by one change: the shapes a
-foreign name is respelled by in Arabic news.
+foreign name is respelled by in Arabic news, and the last ء that hurried
+writing leaves out.
 
 They serve where there is no evidence to weigh, so they are strict: the
 stemmer cuts a word the lexicon does not know as it cuts the known word it
@@ -20,14 +21,18 @@ G_SOUND = frozenset((araby.JEEM, araby.GHAIN, araby.KAF, araby.QAF))
 T_SOUND = frozenset((araby.TEH, araby.TAH, araby.THEH))
 S_SOUND = frozenset((araby.SEEN, araby.SAD, araby.ZAIN))
 SOUND_CLASSES = (G_SOUND, T_SOUND, S_SOUND)
+# A word's last ء after ا, which hurried and dialect writing leaves out
+# (الكهربا, الوزرا, الاعضا for الكهرباء, الوزراء, الأعضاء).
+_FINAL_HAMZA = araby.ALEF + araby.HAMZA
 
 
 def respellings(word: str) -> set[str]:
     """The words that are ``word`` written another way by one change of the
-    kinds names are respelled by: a long vowel written or not inside the
+    kinds news respells a word by: a long vowel written or not inside the
     word (ماكرن / ماكرون, فينزويلا / فنزويلا), a letter of the g, t or s
     sounds for another of its sound (أردوجان / أردوغان, الفيطو / الفيتو), or
-    ي on the other side of a neighbour (كسينجر / كيسنجر).  Stricter than the
+    ي on the other side of a neighbour (كسينجر / كيسنجر), or a last ء after
+    ا written or left out (الكهرباء / الكهربا).  Stricter than the
     spelling miner's shapes: no vowel comes or goes at the word's ends,
     where Arabic puts its endings (توليدو / توليد), nor the و of a verb's
     plural (تجاذبا / تجاذبوا)."""
@@ -47,6 +52,10 @@ def respellings(word: str) -> set[str]:
             longer = word[:i] + vowel + word[i:]
             if not _plural_waw(longer, i):
                 out.add(longer)  # a vowel written in
+    if word.endswith(_FINAL_HAMZA):
+        out.add(word[:-1])  # الكهرباء / الكهربا
+    elif word.endswith(araby.ALEF):
+        out.add(word + araby.HAMZA)
     out.discard(word)
     return out
 
