@@ -102,6 +102,8 @@ SYSTEMS: dict[str, System] = {
     "no-plural-nisba": _akhbar("no-plural-nisba",
                                "a nisba made on a plural in ات cut form by form (الإماراتية → امارات, الإماراتي → امار)"),
     "perfect-twin": _akhbar("perfect-twin", "a word in ون cut where a perfect verb in وا is its twin (كانون → كان)"),
+    "accusative-after-article": _akhbar("accusative-after-article",
+                                        "a last ا cut as the accusative's after the article (البابا → باب)"),
     "no-verbs": _akhbar("no-verbs", "verb forms left to the light stemmer (no imperfect prefix, no feminine ت)"),
     "no-imperfect": _akhbar("no-imperfect", "imperfect verbs left to the light stemmer"),
     "no-feminine": _akhbar("no-feminine", "the perfect's feminine ت kept"),

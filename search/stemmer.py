@@ -91,7 +91,7 @@ def default_suffixes(keep_nisba: bool = False) -> tuple[str, ...]:
 # would otherwise take the class default, and the index's queries would be
 # stemmed by a rule its articles were not.
 ADDED_FIELDS = {"whole_article_margin": None, "dual_margin": None, "nisba_zipf": None, "plural_nisba": False,
-                "imperfect_twin": False}
+                "imperfect_twin": False, "article_alif": False}
 
 
 @dataclass(frozen=True)
@@ -228,6 +228,14 @@ class StemConfig:
     # month of كانون الثاني, which the cut made كان, "was", and so met
     # كانت in 11,610 articles).  False: وا as a twin of any word in ون.
     imperfect_twin: bool = True
+    # The accusative's alif is the indefinite's (جديدًا): a word the article
+    # was cut from keeps a last ا as its own letter, a name's (الفيفا) or
+    # a ء's seat that hurried writing left bare (الوزرا, العلما for الوزراء,
+    # العلماء), which the cut made other words (وزر, a burden; علم); and a
+    # word the lexicon knows with the article keeps it without (كاميرا, as
+    # الكاميرا), its plural in ات stemmed as it (الكاميرات).  False: the
+    # alif cut by the accusative's rule alone.
+    article_alif: bool = True
     # A word the lexicon hardly knows keeps the ending unless it has its
     # twin, or some other form of what is left reaches this and the word's
     # own frequency (غريزمان، تيلرسون، كلنتون stay whole).
@@ -549,6 +557,25 @@ def _no_twin(whole: str, rest: str, config: StemConfig) -> bool:
     return twin_zipf < whole_zipf - margin
 
 
+def _singular_in_alif(rest: str, ending: str, config: StemConfig) -> str:
+    """The stem of a plural in ات: what is left, or the singular where
+    that is a word in ا which keeps its ا (StemConfig.article_alif), so
+    that الكاميرات meets الكاميرا, not a stem of its own (كامير)."""
+    if ending == "ات" and config.article_alif:
+        singular = rest + "ا"
+        known = zipf(singular)
+        # A singular in ة would be commoner (منشأة beside منشأ), and so
+        # would a verbal noun in ات (إسكات): a plural is rarer than its word.
+        if zipf("ال" + singular) >= config.word_zipf and known > zipf(rest + "ه") and known >= zipf(rest + ending):
+            return singular
+    return rest
+
+
+# The article as a word starts with it after its proclitics: ال, and لل
+# where ل stands before it (للوزراء).
+_ARTICLES = ("ال", "لل")
+
+
 # How an imperfect verb starts (يعانون، تبكين، سيأتون، أتعلمون): its plural
 # and feminine endings are never a name's letters.
 _VERB_STARTS = ("ي", "ت", "سي", "ست", "اي", "ات")
@@ -808,10 +835,13 @@ class Stemmer:
             if len(word) - left < config.min_stem or not _prefix_allowed(word, left, config):
                 continue
             rights = sorted(right for l, right in segments if l == left)
+            definite = config.article_alif and word[:left].endswith(_ARTICLES)
             for right in rights:
                 if right - left >= config.min_stem and _suffix_allowed(word, left, right, config):
-                    return word[left:right] if right < len(word) else self._bare(word[left:])
-            return self._bare(word[left:])
+                    if right == len(word):
+                        return self._bare(word[left:], definite)
+                    return _singular_in_alif(word[left:right], word[right:], config)
+            return self._bare(word[left:], definite)
         return self._bare(word)
 
     def _kept_like_known(self, word: str, stem: str, own_article: int | None = None) -> str | None:
@@ -837,13 +867,15 @@ class Stemmer:
         tail = shapes[kept][1]
         return None if tail and _inflected(kept, tail, self.config) else kept
 
-    def _bare(self, stem: str) -> str:
+    def _bare(self, stem: str, definite: bool = False) -> str:
         """A stem no ending was cut from, less the endings that only the
-        lexicon can tell apart from the word's own letters."""
+        lexicon can tell apart from the word's own letters.  ``definite``:
+        the article was cut from before it, so a last ا is no accusative's
+        (StemConfig.article_alif)."""
         if stem[-2:] == "يا" and self.config.keep_nisba and self._country(stem):
             return stem[:-1]
         if stem[-1:] == "ا":
-            return self._accusative(stem)
+            return stem if definite else self._accusative(stem)
         return self._feminine(stem)
 
     def _country(self, stem: str) -> bool:
@@ -855,6 +887,8 @@ class Stemmer:
         margin = self.config.accusative_margin
         if margin is None or len(stem) <= self.config.min_stem:
             return stem
+        if self.config.article_alif and zipf("ال" + stem) >= self.config.word_zipf:
+            return stem  # الكاميرا is a word: كاميرا's ا is its own, as with the article
         rest = stem[:-1]
         rest_zipf = zipf(rest)
         if rest_zipf >= self.config.word_zipf and rest_zipf >= zipf(stem) + margin:

@@ -496,20 +496,48 @@ def test_an_imperfect_in_un_is_still_cut(verb, other):
     assert stem(verb) == stem(other)
 
 
+@pytest.mark.parametrize("word,other", [("العليا", "علي"), ("البابا", "الباب"), ("البارسا", "بارس"),
+                                        ("الوزرا", "الوزر"), ("للعلما", "العلم")])
+def test_a_last_alif_after_the_article_is_no_accusative(word, other):
+    """The accusative's alif is the indefinite's (جديدًا): after the article
+    a last ا is the word's own (العليا, the supreme, is not علي; البابا, the
+    pope, not الباب, the door), or the seat of a ء left out (الوزرا)."""
+    assert stem(word) == normalize(word).removeprefix("لل").removeprefix("ال")
+    assert stem(word) != stem(other)
+    assert Stemmer(StemConfig(article_alif=False)).stem(normalize(word)) == stem(other)  # the rule before
+
+
+@pytest.mark.parametrize("word,bare", [("جديدا", "جديد"), ("دولارا", "دولار"), ("عددا", "عدد"), ("كبيرا", "كبير")])
+def test_the_indefinite_accusative_still_loses_its_alif(word, bare):
+    assert stem(word) == stem(bare) == normalize(bare)
+
+
+def test_a_word_in_alif_the_lexicon_knows_with_the_article_keeps_it_in_every_form():
+    """كاميرا is written الكاميرا: its ا is its own, with the article or
+    without, and its plural in ات is stemmed as it."""
+    forms = ["كاميرا", "الكاميرا", "بالكاميرا", "الكاميرات", "كاميرات"]
+    assert {stem(w) for w in forms} == {normalize("كاميرا")}
+    # Not a plural in ات of a singular in ة (المنشآت, facilities, beside المنشأ, the
+    # origin), nor a verbal noun in ات (إسكات): the plural is the commoner there.
+    assert stem("المنشآت") != stem("المنشأ")
+    assert stem("إسكات") != normalize("إسكا")
+
+
 def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
     """An index pickles its StemConfig: one written before whole_article_margin
     existed must stem its queries as its articles were (لسان → سان), and a
     config pickled now keeps the rule."""
-    added = ("whole_article_margin", "dual_margin", "nisba_zipf", "plural_nisba", "imperfect_twin")
+    added = ("whole_article_margin", "dual_margin", "nisba_zipf", "plural_nisba", "imperfect_twin", "article_alif")
     state = {k: v for k, v in vars(StemConfig()).items() if k not in added}
     old = StemConfig.__new__(StemConfig)
     old.__setstate__(state)
     assert old.whole_article_margin is None and old.dual_margin is None and old.nisba_zipf is None
-    assert old.plural_nisba is False and old.imperfect_twin is False
+    assert old.plural_nisba is False and old.imperfect_twin is False and old.article_alif is False
     assert Stemmer(old).stem(normalize("لسان")) == normalize("سان")
     assert Stemmer(old).stem(normalize("ادمان")) == normalize("ادم")
     assert Stemmer(old).stem(normalize("طالبان")) == normalize("طالب")
     assert Stemmer(old).stem(normalize("الإماراتية")) == normalize("امارات")
     assert Stemmer(old).stem(normalize("كانون")) == normalize("كان")
+    assert Stemmer(old).stem(normalize("البابا")) == normalize("باب")
     again = pickle.loads(pickle.dumps(Stemmer(StemConfig())))
     assert again.config == StemConfig() and again.stem(normalize("لسان")) == normalize("لسان")
