@@ -234,7 +234,11 @@ class StemConfig:
     # العلماء), which the cut made other words (وزر, a burden; علم); and a
     # word the lexicon knows with the article keeps it without (كاميرا, as
     # الكاميرا), its plural in ات stemmed as it (الكاميرات).  False: the
-    # alif cut by the accusative's rule alone.
+    # alif cut by the accusative's rule alone.  Nor does a pronoun follow
+    # the article's word: where the lexicon knows the word with the article
+    # better than what the cut leaves, its last letters are its own
+    # (المساهم and مساهم are not مسا + هم, الدراهم not درا + هم; الوانها is
+    # still ألوان + ها).  False: cut as any ending.
     article_alif: bool = True
     # A word the lexicon hardly knows keeps the ending unless it has its
     # twin, or some other form of what is left reaches this and the word's
@@ -487,6 +491,10 @@ def _suffix_allowed(word: str, left: int, right: int, config: StemConfig) -> boo
     whole, rest = word[left:], word[left:right]
     if config.keep_nisba and rest[-1] == "ي" and whole[len(rest) :] in ("ه", "ات"):
         return True  # the nisba's feminine and its plural: عملية، عمليات → عملي
+    if config.article_alif and whole.endswith(_PRONOUNS):
+        definite = zipf("ال" + whole)
+        if definite >= config.word_zipf and definite > zipf("ال" + rest):
+            return False  # الدراهم is a word: دراهم is not درا + هم
     return not (
         _outside_paradigm(whole, rest, config)
         or _suffix_refused(whole, rest, config)
@@ -574,6 +582,11 @@ def _singular_in_alif(rest: str, ending: str, config: StemConfig) -> str:
 # The article as a word starts with it after its proclitics: ال, and لل
 # where ل stands before it (للوزراء).
 _ARTICLES = ("ال", "لل")
+# The pronouns a word may end in, which none with the article does (not
+# ه, which is also ة written as normalization writes it, nor ي, also the
+# nisba's): a word the lexicon knows with the article, better than what a
+# cut would leave, does not end in one (StemConfig.article_alif).
+_PRONOUNS = ("ها", "هم", "هما", "هن", "كم", "كما", "كن", "ك", "نا")
 
 
 # How an imperfect verb starts (يعانون، تبكين، سيأتون، أتعلمون): its plural

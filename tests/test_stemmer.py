@@ -523,6 +523,18 @@ def test_a_word_in_alif_the_lexicon_knows_with_the_article_keeps_it_in_every_for
     assert stem("إسكات") != normalize("إسكا")
 
 
+def test_a_word_the_lexicon_knows_with_the_article_ends_in_no_pronoun():
+    """No pronoun follows the article's word: المساهم (a shareholder) is not
+    مسا + هم, nor is مساهم; الدراهم (dirhams) not درا + هم."""
+    assert stem("المساهم") == stem("مساهم") == stem("المساهمين") == normalize("مساهم")
+    assert stem("الدراهم") == stem("دراهم") == normalize("دراهم")
+    before = Stemmer(StemConfig(article_alif=False))
+    assert before.stem(normalize("المساهم")) == normalize("مسا")  # the rule before
+    # A pronoun after a word whose ال is its own letters is still cut: ألوانها
+    # written without its hamza is ألوان + ها.
+    assert stem("الوانها") == stem("الوان")
+
+
 def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
     """An index pickles its StemConfig: one written before whole_article_margin
     existed must stem its queries as its articles were (لسان → سان), and a
