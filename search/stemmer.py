@@ -569,14 +569,21 @@ def _singular_in_alif(rest: str, ending: str, config: StemConfig) -> str:
     """The stem of a plural in ات: what is left, or the singular where
     that is a word in ا which keeps its ا (StemConfig.article_alif), so
     that الكاميرات meets الكاميرا, not a stem of its own (كامير)."""
-    if ending == "ات" and config.article_alif:
-        singular = rest + "ا"
+    singular = rest + "ا"
+    if ending == "ات" and config.article_alif and not _nisba_alif(singular, config):
         known = zipf(singular)
         # A singular in ة would be commoner (منشأة beside منشأ), and so
         # would a verbal noun in ات (إسكات): a plural is rarer than its word.
         if zipf("ال" + singular) >= config.word_zipf and known > zipf(rest + "ه") and known >= zipf(rest + ending):
             return singular
     return rest
+
+
+def _nisba_alif(stem: str, config: StemConfig) -> bool:
+    """Whether a last ا is left to the accusative's rule whatever the
+    article says: where the nisba is kept (keep_nisba), a word in يا meets
+    its nisba's ي by that rule (الجيولوجيا, الجيولوجي), as a country does."""
+    return config.keep_nisba and stem.endswith("يا")
 
 
 # The article as a word starts with it after its proclitics: ال, and لل
@@ -888,7 +895,9 @@ class Stemmer:
         if stem[-2:] == "يا" and self.config.keep_nisba and self._country(stem):
             return stem[:-1]
         if stem[-1:] == "ا":
-            return stem if definite else self._accusative(stem)
+            if definite and not _nisba_alif(stem, self.config):
+                return stem
+            return self._accusative(stem)
         return self._feminine(stem)
 
     def _country(self, stem: str) -> bool:
@@ -900,7 +909,8 @@ class Stemmer:
         margin = self.config.accusative_margin
         if margin is None or len(stem) <= self.config.min_stem:
             return stem
-        if self.config.article_alif and zipf("ال" + stem) >= self.config.word_zipf:
+        known = zipf("ال" + stem) >= self.config.word_zipf
+        if self.config.article_alif and known and not _nisba_alif(stem, self.config):
             return stem  # الكاميرا is a word: كاميرا's ا is its own, as with the article
         rest = stem[:-1]
         rest_zipf = zipf(rest)
