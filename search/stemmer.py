@@ -91,7 +91,7 @@ def default_suffixes(keep_nisba: bool = False) -> tuple[str, ...]:
 # would otherwise take the class default, and the index's queries would be
 # stemmed by a rule its articles were not.
 ADDED_FIELDS = {"whole_article_margin": None, "dual_margin": None, "nisba_zipf": None, "plural_nisba": False,
-                "imperfect_twin": False, "article_alif": False}
+                "imperfect_twin": False, "article_letters": False}
 
 
 @dataclass(frozen=True)
@@ -228,18 +228,19 @@ class StemConfig:
     # month of كانون الثاني, which the cut made كان, "was", and so met
     # كانت in 11,610 articles).  False: وا as a twin of any word in ون.
     imperfect_twin: bool = True
-    # The accusative's alif is the indefinite's (جديدًا): a word the article
-    # was cut from keeps a last ا as its own letter, a name's (الفيفا) or
-    # a ء's seat that hurried writing left bare (الوزرا, العلما for الوزراء,
-    # العلماء), which the cut made other words (وزر, a burden; علم); and a
-    # word the lexicon knows with the article keeps it without (كاميرا, as
-    # الكاميرا), its plural in ات stemmed as it (الكاميرات).  False: the
-    # alif cut by the accusative's rule alone.  Nor does a pronoun follow
-    # the article's word: where the lexicon knows the word with the article
-    # better than what the cut leaves, its last letters are its own
-    # (المساهم and مساهم are not مسا + هم, الدراهم not درا + هم; الوانها is
-    # still ألوان + ها).  False: cut as any ending.
-    article_alif: bool = True
+    # A word with the article ends in none of the letters that grammar adds
+    # to a word without it: no indefinite accusative's alif (جديدًا), no
+    # pronoun, no perfect verb's feminine ت (اعلنت).  So where the article
+    # was cut, a last ا or ت is the word's own: a name's or a loanword's
+    # (الفيفا, البابا, الكنيست, البريكست), a word's (العليا, الكبريت), or
+    # the seat of a ء that hurried writing left bare (الوزرا, العلما), which
+    # the cut made other words (علي, باب, كنيس, بريكس, كبري, وزر, علم).  And
+    # a word the lexicon knows with the article keeps such letters without
+    # it, in all its forms (كاميرا and الكاميرات as الكاميرا; بريكست), as
+    # it keeps a pronoun's (المساهم and مساهم are not مسا + هم, الدراهم not
+    # درا + هم; الوانها, known better as الوان, is still ألوان + ها).
+    # False: each letter cut by its own rule, whatever came before.
+    article_letters: bool = True
     # A word the lexicon hardly knows keeps the ending unless it has its
     # twin, or some other form of what is left reaches this and the word's
     # own frequency (غريزمان، تيلرسون، كلنتون stay whole).
@@ -491,7 +492,7 @@ def _suffix_allowed(word: str, left: int, right: int, config: StemConfig) -> boo
     whole, rest = word[left:], word[left:right]
     if config.keep_nisba and rest[-1] == "ي" and whole[len(rest) :] in ("ه", "ات"):
         return True  # the nisba's feminine and its plural: عملية، عمليات → عملي
-    if config.article_alif and whole.endswith(_PRONOUNS):
+    if config.article_letters and whole.endswith(_PRONOUNS):
         definite = zipf("ال" + whole)
         if definite >= config.word_zipf and definite > zipf("ال" + rest):
             return False  # الدراهم is a word: دراهم is not درا + هم
@@ -567,16 +568,29 @@ def _no_twin(whole: str, rest: str, config: StemConfig) -> bool:
 
 def _singular_in_alif(rest: str, ending: str, config: StemConfig) -> str:
     """The stem of a plural in ات: what is left, or the singular where
-    that is a word in ا which keeps its ا (StemConfig.article_alif), so
+    that is a word in ا which keeps its ا (StemConfig.article_letters), so
     that الكاميرات meets الكاميرا, not a stem of its own (كامير)."""
     singular = rest + "ا"
-    if ending == "ات" and config.article_alif and not _nisba_alif(singular, config):
+    if ending == "ات" and config.article_letters and not _nisba_alif(singular, config):
         known = zipf(singular)
         # A singular in ة would be commoner (منشأة beside منشأ), and so
         # would a verbal noun in ات (إسكات): a plural is rarer than its word.
         if zipf("ال" + singular) >= config.word_zipf and known > zipf(rest + "ه") and known >= zipf(rest + ending):
             return singular
     return rest
+
+
+# A perfect verb is never written with the article (كانت 6.3, الكانت 1.7),
+# a noun about as often as without it, or more (بريكست 1.9, البريكست 1.7;
+# الكنيست 4.0): within this much of the bare word, in zipf.
+_ARTICLE_NOUN_MARGIN = 1.0
+
+
+def _a_noun(word: str, config: StemConfig) -> bool:
+    """Whether the lexicon writes ``word`` with the article nearly as often
+    as without: a noun, whose last ت is no perfect verb's feminine."""
+    definite = zipf("ال" + word)
+    return definite >= config.article_unknown_zipf and definite >= zipf(word) - _ARTICLE_NOUN_MARGIN
 
 
 def _nisba_alif(stem: str, config: StemConfig) -> bool:
@@ -592,7 +606,7 @@ _ARTICLES = ("ال", "لل")
 # The pronouns a word may end in, which none with the article does (not
 # ه, which is also ة written as normalization writes it, nor ي, also the
 # nisba's): a word the lexicon knows with the article, better than what a
-# cut would leave, does not end in one (StemConfig.article_alif).
+# cut would leave, does not end in one (StemConfig.article_letters).
 _PRONOUNS = ("ها", "هم", "هما", "هن", "كم", "كما", "كن", "ك", "نا")
 
 
@@ -855,7 +869,7 @@ class Stemmer:
             if len(word) - left < config.min_stem or not _prefix_allowed(word, left, config):
                 continue
             rights = sorted(right for l, right in segments if l == left)
-            definite = config.article_alif and word[:left].endswith(_ARTICLES)
+            definite = config.article_letters and word[:left].endswith(_ARTICLES)
             for right in rights:
                 if right - left >= config.min_stem and _suffix_allowed(word, left, right, config):
                     if right == len(word):
@@ -891,14 +905,14 @@ class Stemmer:
         """A stem no ending was cut from, less the endings that only the
         lexicon can tell apart from the word's own letters.  ``definite``:
         the article was cut from before it, so a last ا is no accusative's
-        (StemConfig.article_alif)."""
+        and a last ت no verb's (StemConfig.article_letters)."""
         if stem[-2:] == "يا" and self.config.keep_nisba and self._country(stem):
             return stem[:-1]
         if stem[-1:] == "ا":
             if definite and not _nisba_alif(stem, self.config):
                 return stem
             return self._accusative(stem)
-        return self._feminine(stem)
+        return stem if definite else self._feminine(stem)
 
     def _country(self, stem: str) -> bool:
         """سوريا، روسيا، أوكرانيا: a country beside its nisba adjective."""
@@ -910,7 +924,7 @@ class Stemmer:
         if margin is None or len(stem) <= self.config.min_stem:
             return stem
         known = zipf("ال" + stem) >= self.config.word_zipf
-        if self.config.article_alif and known and not _nisba_alif(stem, self.config):
+        if self.config.article_letters and known and not _nisba_alif(stem, self.config):
             return stem  # الكاميرا is a word: كاميرا's ا is its own, as with the article
         rest = stem[:-1]
         rest_zipf = zipf(rest)
@@ -932,6 +946,8 @@ class Stemmer:
             return stem
         if stem[-1] != "ت" or stem[-2] in "او":
             return stem
+        if self.config.article_letters and _a_noun(stem, self.config):
+            return stem  # بريكست is written with the article too: no verb's ت
         rest = stem[:-1]
         if zipf(rest) < self.config.word_zipf or zipf(stem) > zipf(rest):
             return stem

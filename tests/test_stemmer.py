@@ -504,7 +504,7 @@ def test_a_last_alif_after_the_article_is_no_accusative(word, other):
     pope, not الباب, the door), or the seat of a ء left out (الوزرا)."""
     assert stem(word) == normalize(word).removeprefix("لل").removeprefix("ال")
     assert stem(word) != stem(other)
-    assert Stemmer(StemConfig(article_alif=False)).stem(normalize(word)) == stem(other)  # the rule before
+    assert Stemmer(StemConfig(article_letters=False)).stem(normalize(word)) == stem(other)  # the rule before
 
 
 @pytest.mark.parametrize("word,bare", [("جديدا", "جديد"), ("دولارا", "دولار"), ("عددا", "عدد"), ("كبيرا", "كبير")])
@@ -523,12 +523,29 @@ def test_a_word_in_alif_the_lexicon_knows_with_the_article_keeps_it_in_every_for
     assert stem("إسكات") != normalize("إسكا")
 
 
+@pytest.mark.parametrize("word,other", [("الكنيست", "كنيس"), ("البريكست", "بريكس"), ("الكبريت", "كبري"),
+                                        ("الثوابت", "ثواب")])
+def test_a_last_t_after_the_article_is_no_verbs(word, other):
+    """A perfect verb's feminine ت (اعلنت) never follows the article, so
+    الكنيست (the Knesset) is not كنيس (a synagogue) nor البريكست (Brexit)
+    بريكس (BRICS); and without the article, where the lexicon writes the
+    word with it about as often, it is a noun too."""
+    bare = normalize(word).removeprefix("ال")
+    assert stem(word) == stem(bare) == bare != stem(other)
+    assert Stemmer(StemConfig(article_letters=False)).stem(normalize(word)) == normalize(other)  # the rule before
+
+
+@pytest.mark.parametrize("verb,stemmed", [("اعلنت", "اعلن"), ("كانت", "كان"), ("سجلت", "سجل"), ("وصلت", "وصل")])
+def test_a_perfect_verbs_feminine_t_is_still_cut(verb, stemmed):
+    assert stem(verb) == normalize(stemmed)
+
+
 def test_a_word_the_lexicon_knows_with_the_article_ends_in_no_pronoun():
     """No pronoun follows the article's word: المساهم (a shareholder) is not
     مسا + هم, nor is مساهم; الدراهم (dirhams) not درا + هم."""
     assert stem("المساهم") == stem("مساهم") == stem("المساهمين") == normalize("مساهم")
     assert stem("الدراهم") == stem("دراهم") == normalize("دراهم")
-    before = Stemmer(StemConfig(article_alif=False))
+    before = Stemmer(StemConfig(article_letters=False))
     assert before.stem(normalize("المساهم")) == normalize("مسا")  # the rule before
     # A pronoun after a word whose ال is its own letters is still cut: ألوانها
     # written without its hamza is ألوان + ها.
@@ -539,17 +556,18 @@ def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
     """An index pickles its StemConfig: one written before whole_article_margin
     existed must stem its queries as its articles were (لسان → سان), and a
     config pickled now keeps the rule."""
-    added = ("whole_article_margin", "dual_margin", "nisba_zipf", "plural_nisba", "imperfect_twin", "article_alif")
+    added = ("whole_article_margin", "dual_margin", "nisba_zipf", "plural_nisba", "imperfect_twin", "article_letters")
     state = {k: v for k, v in vars(StemConfig()).items() if k not in added}
     old = StemConfig.__new__(StemConfig)
     old.__setstate__(state)
     assert old.whole_article_margin is None and old.dual_margin is None and old.nisba_zipf is None
-    assert old.plural_nisba is False and old.imperfect_twin is False and old.article_alif is False
+    assert old.plural_nisba is False and old.imperfect_twin is False and old.article_letters is False
     assert Stemmer(old).stem(normalize("لسان")) == normalize("سان")
     assert Stemmer(old).stem(normalize("ادمان")) == normalize("ادم")
     assert Stemmer(old).stem(normalize("طالبان")) == normalize("طالب")
     assert Stemmer(old).stem(normalize("الإماراتية")) == normalize("امارات")
     assert Stemmer(old).stem(normalize("كانون")) == normalize("كان")
     assert Stemmer(old).stem(normalize("البابا")) == normalize("باب")
+    assert Stemmer(old).stem(normalize("الكنيست")) == normalize("كنيس")
     again = pickle.loads(pickle.dumps(Stemmer(StemConfig())))
     assert again.config == StemConfig() and again.stem(normalize("لسان")) == normalize("لسان")

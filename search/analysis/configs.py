@@ -111,10 +111,9 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-07: a perfect verb's وا taken as the twin of any word
     # in ون (كانون → كان, beside كانوا).
     "perfect-twin": AnalysisConfig(name="perfect-twin", stem=StemConfig(imperfect_twin=False)),
-    # Before 2026-12-07: a last ا cut as the accusative's after the article
-    # too (البابا → باب, العليا → علي), and كاميرا cut to كامير.
-    "accusative-after-article": AnalysisConfig(name="accusative-after-article",
-                                               stem=StemConfig(article_alif=False)),
+    # Before 2026-12-07: a last ا, ت or pronoun cut as grammar's after the
+    # article too (البابا → باب, الكنيست → كنيس, المساهم → مسا).
+    "grammar-after-article": AnalysisConfig(name="grammar-after-article", stem=StemConfig(article_letters=False)),
     "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
     "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
     "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),
