@@ -104,6 +104,7 @@ SYSTEMS: dict[str, System] = {
     "perfect-twin": _akhbar("perfect-twin", "a word in ون cut where a perfect verb in وا is its twin (كانون → كان)"),
     "grammar-after-article": _akhbar("grammar-after-article",
                                      "a last ا, ت or pronoun cut after the article too (البابا → باب, الكنيست → كنيس)"),
+    "heh-as-ta": _akhbar("heh-as-ta", "a word's own ه in يه cut as a nisba's feminine (توجيه → توج, جنيه → جني)"),
     "no-verbs": _akhbar("no-verbs", "verb forms left to the light stemmer (no imperfect prefix, no feminine ت)"),
     "no-imperfect": _akhbar("no-imperfect", "imperfect verbs left to the light stemmer"),
     "no-feminine": _akhbar("no-feminine", "the perfect's feminine ت kept"),

@@ -91,7 +91,7 @@ def default_suffixes(keep_nisba: bool = False) -> tuple[str, ...]:
 # would otherwise take the class default, and the index's queries would be
 # stemmed by a rule its articles were not.
 ADDED_FIELDS = {"whole_article_margin": None, "dual_margin": None, "nisba_zipf": None, "plural_nisba": False,
-                "imperfect_twin": False, "article_letters": False}
+                "imperfect_twin": False, "article_letters": False, "own_heh_zipf": None}
 
 
 @dataclass(frozen=True)
@@ -241,6 +241,13 @@ class StemConfig:
     # درا + هم; الوانها, known better as الوان, is still ألوان + ها).
     # False: each letter cut by its own rule, whatever came before.
     article_letters: bool = True
+    # Normalization writes ة as ه, so a noun whose ه is its root's (توجيه,
+    # ترفيه, تنبيه: تفعيل of وجه, رفه, نبه) reads as a feminine nisba in ية
+    # and is cut (توجيه → توج, which توجه and the verb توج give too, while
+    # its plural توجيهات stays توجيه).  A word in يه whose plural in ات or
+    # nisba in ي the lexicon knows at this level (توجيهات, ترفيهي) keeps its
+    # ه: a nisba's feminine takes neither (no عربيهات).  None: cut as any.
+    own_heh_zipf: float | None = 2.0
     # A word the lexicon hardly knows keeps the ending unless it has its
     # twin, or some other form of what is left reaches this and the word's
     # own frequency (غريزمان، تيلرسون، كلنتون stay whole).
@@ -492,6 +499,8 @@ def _suffix_allowed(word: str, left: int, right: int, config: StemConfig) -> boo
     whole, rest = word[left:], word[left:right]
     if config.keep_nisba and rest[-1] == "ي" and whole[len(rest) :] in ("ه", "ات"):
         return True  # the nisba's feminine and its plural: عملية، عمليات → عملي
+    if whole[len(rest) :] in _HEH_ENDINGS and _own_heh(whole, config):
+        return False  # توجيه is not توج + ية: توجيهات
     if config.article_letters and whole.endswith(_PRONOUNS):
         definite = zipf("ال" + whole)
         if definite >= config.word_zipf and definite > zipf("ال" + rest):
@@ -578,6 +587,18 @@ def _singular_in_alif(rest: str, ending: str, config: StemConfig) -> str:
         if zipf("ال" + singular) >= config.word_zipf and known > zipf(rest + "ه") and known >= zipf(rest + ending):
             return singular
     return rest
+
+
+# The endings a word's own last ه may be read as: the feminine's ة (normalized)
+# and the nisba's feminine ية (StemConfig.own_heh_zipf).
+_HEH_ENDINGS = ("ه", "يه")
+
+
+def _own_heh(whole: str, config: StemConfig) -> bool:
+    """Whether ``whole``, in يه, is a noun whose ه is its own: the lexicon
+    knows its plural in ات or its nisba (StemConfig.own_heh_zipf)."""
+    floor = config.own_heh_zipf
+    return floor is not None and whole.endswith("يه") and max(zipf(whole + "ات"), zipf(whole + "ي")) >= floor
 
 
 # A perfect verb is never written with the article (كانت 6.3, الكانت 1.7),

@@ -540,6 +540,24 @@ def test_a_perfect_verbs_feminine_t_is_still_cut(verb, stemmed):
     assert stem(verb) == normalize(stemmed)
 
 
+@pytest.mark.parametrize("forms,cut", [("توجيه التوجيه بتوجيه توجيهات توجيهه", "توج"), ("الجنيه جنيه جنيهات", "جني"),
+                                       ("الترفيه ترفيه الترفيهية", "ترف")])
+def test_a_words_own_heh_is_no_feminine(forms, cut):
+    """Normalization writes ة as ه, so توجيه read as a nisba's feminine
+    (توج + ية) and met توجه and توج (crowned), away from its plural
+    توجيهات; جنيه (the pound) met جني.  Its plural in ات or its nisba says
+    the ه is its own."""
+    words = [normalize(w) for w in forms.split()]
+    assert len({stem(w) for w in words}) == 1, {w: stem(w) for w in words}
+    assert stem(words[0]) != normalize(cut)
+    assert Stemmer(StemConfig(own_heh_zipf=None)).stem(words[0]) == normalize(cut)  # the rule before
+
+
+@pytest.mark.parametrize("word,nisba", [("العربية", "عرب"), ("الدولية", "دول"), ("عملية", "عمل")])
+def test_a_nisbas_feminine_is_still_cut(word, nisba):
+    assert stem(word) == normalize(nisba)
+
+
 def test_a_word_the_lexicon_knows_with_the_article_ends_in_no_pronoun():
     """No pronoun follows the article's word: المساهم (a shareholder) is not
     مسا + هم, nor is مساهم; الدراهم (dirhams) not درا + هم."""
@@ -556,7 +574,8 @@ def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
     """An index pickles its StemConfig: one written before whole_article_margin
     existed must stem its queries as its articles were (لسان → سان), and a
     config pickled now keeps the rule."""
-    added = ("whole_article_margin", "dual_margin", "nisba_zipf", "plural_nisba", "imperfect_twin", "article_letters")
+    added = ("whole_article_margin", "dual_margin", "nisba_zipf", "plural_nisba", "imperfect_twin", "article_letters",
+             "own_heh_zipf")
     state = {k: v for k, v in vars(StemConfig()).items() if k not in added}
     old = StemConfig.__new__(StemConfig)
     old.__setstate__(state)
@@ -569,5 +588,6 @@ def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
     assert Stemmer(old).stem(normalize("كانون")) == normalize("كان")
     assert Stemmer(old).stem(normalize("البابا")) == normalize("باب")
     assert Stemmer(old).stem(normalize("الكنيست")) == normalize("كنيس")
+    assert old.own_heh_zipf is None and Stemmer(old).stem(normalize("توجيه")) == normalize("توج")
     again = pickle.loads(pickle.dumps(Stemmer(StemConfig())))
     assert again.config == StemConfig() and again.stem(normalize("لسان")) == normalize("لسان")

@@ -114,6 +114,9 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-07: a last ا, ت or pronoun cut as grammar's after the
     # article too (البابا → باب, الكنيست → كنيس, المساهم → مسا).
     "grammar-after-article": AnalysisConfig(name="grammar-after-article", stem=StemConfig(article_letters=False)),
+    # Before 2026-12-07: a word's own ه in يه cut as a nisba's feminine
+    # (توجيه → توج, جنيه → جني, كافيه → كاف).
+    "heh-as-ta": AnalysisConfig(name="heh-as-ta", stem=StemConfig(own_heh_zipf=None)),
     "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
     "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
     "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),
