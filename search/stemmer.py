@@ -53,6 +53,9 @@ ARABIC_LETTERS = frozenset(norm.fold(araby.LETTERS))  # the letters of a normali
 CONJUNCTIONS = ("", "و", "ف")
 PREPOSITIONS = ("", "ب", "ك", "ل")
 ARTICLE = ("", "ال")
+# How a proclitic run ends where the article is in it: ال, and لل where ل
+# stands before it (للوزراء).
+DEFINITE = ("ال", "لل")
 PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "نا", "ي")
 SECOND_PERSON = ("كما", "كم", "ك")  # longest first: the one an ending ends with
 # Feminine, dual, plural and nisba endings (teh marbuta already folded to ه).
@@ -621,14 +624,11 @@ def _nisba_alif(stem: str, config: StemConfig) -> bool:
     return config.keep_nisba and stem.endswith("يا")
 
 
-# The article as a word starts with it after its proclitics: ال, and لل
-# where ل stands before it (للوزراء).
-_ARTICLES = ("ال", "لل")
 # The pronouns a word may end in, which none with the article does (not
 # ه, which is also ة written as normalization writes it, nor ي, also the
 # nisba's): a word the lexicon knows with the article, better than what a
 # cut would leave, does not end in one (StemConfig.article_letters).
-_PRONOUNS = ("ها", "هم", "هما", "هن", "كم", "كما", "كن", "ك", "نا")
+_PRONOUNS = tuple(p for p in PRONOUNS if p not in ("ه", "ي"))
 
 
 # How an imperfect verb starts (يعانون، تبكين، سيأتون، أتعلمون): its plural
@@ -890,7 +890,7 @@ class Stemmer:
             if len(word) - left < config.min_stem or not _prefix_allowed(word, left, config):
                 continue
             rights = sorted(right for l, right in segments if l == left)
-            definite = config.article_letters and word[:left].endswith(_ARTICLES)
+            definite = config.article_letters and word[:left].endswith(DEFINITE)
             for right in rights:
                 if right - left >= config.min_stem and _suffix_allowed(word, left, right, config):
                     if right == len(word):
@@ -944,8 +944,8 @@ class Stemmer:
         margin = self.config.accusative_margin
         if margin is None or len(stem) <= self.config.min_stem:
             return stem
-        known = zipf("ال" + stem) >= self.config.word_zipf
-        if self.config.article_letters and known and not _nisba_alif(stem, self.config):
+        if (self.config.article_letters and not _nisba_alif(stem, self.config)
+                and zipf("ال" + stem) >= self.config.word_zipf):
             return stem  # الكاميرا is a word: كاميرا's ا is its own, as with the article
         rest = stem[:-1]
         rest_zipf = zipf(rest)

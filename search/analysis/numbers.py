@@ -11,7 +11,7 @@ from pyarabic.number_const import NUMBER_WORDS
 from whoosh.analysis import Filter, Token
 
 from search import normalize as norm
-from search.stemmer import ARTICLE, CONJUNCTIONS, PREPOSITIONS
+from search.stemmer import ARTICLE, CONJUNCTIONS, DEFINITE, PREPOSITIONS
 
 # و ف, then ب ل ك, then the article (ل + ال written لل): the proclitics a
 # number word takes (وخمسة، بثلاثة، لعشرين، الخمسة، بالثلاثين، للمئة), the
@@ -90,7 +90,6 @@ def _words_of_value(words: dict[str, str]) -> dict[str, tuple[str, ...]]:
 NUMBER_WORDS_FOLDED = _number_words()
 WORDS_OF_VALUE = _words_of_value(NUMBER_WORDS_FOLDED)
 
-_ARTICLE = ("ال", "لل")
 _TWO = norm.normalize("اثنين")  # with the article, Monday in news far more than "the two"
 
 
@@ -102,7 +101,7 @@ def _number_forms() -> dict[str, str]:
     forms: dict[str, str] = {}
     for proclitic in _PROCLITICS:
         for word, value in NUMBER_WORDS_FOLDED.items():
-            if proclitic and len(word) < 3 or (word == _TWO and proclitic.endswith(_ARTICLE)):
+            if proclitic and len(word) < 3 or (word == _TWO and proclitic.endswith(DEFINITE)):
                 continue
             forms.setdefault(proclitic + word, value)
     return forms
