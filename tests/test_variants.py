@@ -676,6 +676,9 @@ def test_respellings_are_the_changes_names_are_respelled_by():
         ("أمريكي", "أميركي"),
         ("الكهربا", "الكهرباء"),  # a last ء after ا left out
         ("الأعضا", "الأعضاء"),
+        ("مورينهو", "مورينيو"),  # a Portuguese -inho, its nh written نه or ني
+        ("رونالدينهو", "رونالدينيو"),
+        ("ماركينهوس", "ماركينيوس"),
     ]
     for typed, other in same:
         assert normalize(other) in respellings(normalize(typed)), (typed, other)
@@ -689,6 +692,8 @@ def test_respellings_are_the_changes_names_are_respelled_by():
         ("متسلطا", "متسلطه"),
         ("سلاح", "فلاح"),  # letters of different sounds
         ("الأعضاء", "الأعض"),  # a ء goes only with the ا before it
+        ("تعيينهم", "تعيينيم"),  # ه for ي only in a name's -inho, before its و
+        ("الدهون", "الديون"),
     ]
     for typed, other in apart:
         assert normalize(other) not in respellings(normalize(typed)), (typed, other)
@@ -778,6 +783,30 @@ def test_a_long_hardly_written_spelling_needs_no_neighbours(tmp_path):
         results = s.search("فنزويلا", per_page=100)
         assert "v-rare" in {h.id for h in results.hits} and results.hits[-1].id == "v-rare"
         assert results.spellings == {"فنزويلا": ["فنزويلا", "فينزويلا"]}
+    finally:
+        s.close()
+
+
+def test_a_portuguese_inho_written_with_ha_is_the_name(tmp_path):
+    """رونالدينهو is رونالدينيو with the nh written نه: one article that
+    writes it is found by a search for the usual spelling, and the other
+    way round."""
+    rng = random.Random(11)
+    records = [
+        {"id": f"r{n}", "title": "رونالدينيو يعود", "body": _story(rng, EUROPE, "رونالدينيو"),
+         "source": "alpha", "date": "2019-01-02"}
+        for n in range(12)
+    ]
+    records.append({"id": "r-rare", "title": "الديوان", "body": _story(rng, PALACE, "رونالدينهو"),
+                    "source": "gamma", "date": "2019-01-06"})
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    s = Searcher(index_dir)
+    try:
+        results = s.search("رونالدينيو", per_page=100)
+        assert results.total == 13 and results.hits[-1].id == "r-rare"
+        assert results.spellings == {"رونالدينيو": ["رونالدينيو", "رونالدينهو"]}
+        assert s.search("رونالدينهو", per_page=100).total == 13
     finally:
         s.close()
 

@@ -24,6 +24,10 @@ SOUND_CLASSES = (G_SOUND, T_SOUND, S_SOUND)
 # A word's last ء after ا, which hurried and dialect writing leaves out
 # (الكهربا, الوزرا, الاعضا for الكهرباء, الوزراء, الأعضاء).
 _FINAL_HAMZA = araby.ALEF + araby.HAMZA
+# The nh of a Portuguese or Brazilian name's -inho, written نه or ني after
+# its ي (رونالدينهو / رونالدينيو, مورينهو / مورينيو, كوتينهو / كوتينيو):
+# an Arabic word has no ينه before a و.
+_INHO = ("ينهو", "ينيو")
 
 
 def respellings(word: str) -> set[str]:
@@ -32,7 +36,8 @@ def respellings(word: str) -> set[str]:
     word (ماكرن / ماكرون, فينزويلا / فنزويلا), a letter of the g, t or s
     sounds for another of its sound (أردوجان / أردوغان, الفيطو / الفيتو), or
     ي on the other side of a neighbour (كسينجر / كيسنجر), or a last ء after
-    ا written or left out (الكهرباء / الكهربا).  Stricter than the
+    ا written or left out (الكهرباء / الكهربا), or a Portuguese name's
+    -inho written either way (مورينهو / مورينيو).  Stricter than the
     spelling miner's shapes: no vowel comes or goes at the word's ends,
     where Arabic puts its endings (توليدو / توليد), nor the و of a verb's
     plural (تجاذبا / تجاذبوا)."""
@@ -52,6 +57,10 @@ def respellings(word: str) -> set[str]:
             longer = word[:i] + vowel + word[i:]
             if not _plural_waw(longer, i):
                 out.add(longer)  # a vowel written in
+    for written, other in (_INHO, _INHO[::-1]):
+        at = word.find(written)
+        if at > 0:
+            out.add(word[:at] + other + word[at + len(written) :])
     if word.endswith(_FINAL_HAMZA):
         out.add(word[:-1])  # الكهرباء / الكهربا
     elif word.endswith(araby.ALEF):
