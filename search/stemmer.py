@@ -94,7 +94,8 @@ def default_suffixes(keep_nisba: bool = False) -> tuple[str, ...]:
 # would otherwise take the class default, and the index's queries would be
 # stemmed by a rule its articles were not.
 ADDED_FIELDS = {"whole_article_margin": None, "dual_margin": None, "nisba_zipf": None, "plural_nisba": False,
-                "imperfect_twin": False, "article_letters": False, "own_heh_zipf": None}
+                "imperfect_twin": False, "article_letters": False, "own_heh_zipf": None,
+                "paradigm_floor": None}
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,15 @@ class StemConfig:
     # None cuts every ending the affix lists allow.
     paradigm_zipf: float | None = 3.0
     paradigm_margin: float = 2.0
+    # ... a word the lexicon knows from this level (below word_zipf): what
+    # a cut leaves that takes no ending at all in the lexicon, less known
+    # than the whole by paradigm_margin, leaves the ending the word's own,
+    # however seldom general Arabic writes the word: names (بالوتيلي،
+    # اودينيزي، دوتيرتي، صنداي، سامبدوريا), loanwords (ميغاوات،
+    # الكربوهيدرات) and words (اشتباه، الطمانينة، تشتبه), which were cut to
+    # strings no other form of them has (بالوتيل، اشتبا، طمانين).  None:
+    # word_zipf, the rule before.
+    paradigm_floor: float | None = 2.5
     # The indefinite accusative's alif (جديدًا، دولارًا، عددًا) comes off
     # when the word without it is a word and this much more common than
     # with it; names that end in alif stay whole (أمريكا، كندا، روما،
@@ -357,16 +367,25 @@ def _suffix_refused(whole: str, rest: str, config: StemConfig) -> bool:
 def _outside_paradigm(whole: str, rest: str, config: StemConfig) -> bool:
     """Whether ``whole`` is a known word whose supposed ending is part of it:
     what the cut leaves takes no other ending in the lexicon (قانون، فيسبوك).
-    A word the lexicon does not know gives no evidence and is cut as usual."""
+    A word the lexicon does not know (below StemConfig.paradigm_floor)
+    gives no evidence and is cut as usual."""
     threshold = config.paradigm_zipf
     whole_zipf = zipf(whole)
-    if threshold is None or whole_zipf < config.word_zipf:
+    floor = config.word_zipf if config.paradigm_floor is None else config.paradigm_floor
+    if threshold is None or whole_zipf < floor:
         return False
     # A rarely written word has rarely written siblings: ديموقراطية (3.4)
     # is ديموقراطي (2.8) + ة, though ديموقراطي is below the threshold.
     threshold = min(threshold, whole_zipf - config.paradigm_margin)
     ending = whole[len(rest) :]
-    return all(zipf(rest + other) < threshold for other in PARADIGM if other != ending)
+    others = [rest + other for other in PARADIGM if other != ending]
+    if whole_zipf < config.word_zipf:
+        # A word the lexicon hardly knows: no form at all of what is left,
+        # with the article or a pronoun (تتبناه beside تتبناها, الطمانينة
+        # beside طمانينته) or as a country's nisba (مولدافيا, المولدافي).
+        others += ["ال" + form for form in others]
+        others += [rest + t + pronoun for t in ("", "ت") for pronoun in PRONOUNS if t + pronoun != ending]
+    return all(zipf(form) < threshold for form in others)
 
 
 # The proclitics news seldom writes before a word (StemConfig.rare_proclitic_margin).
@@ -909,7 +928,12 @@ class Stemmer:
         if not any(shapes.values()):
             return None  # the cut took other letters: a clitic form, not a name's letters
         best_zipf, other = max((zipf(o), o) for o in respellings(word))
-        if best_zipf < self.config.word_zipf:
+        # Known: at word_zipf, or from paradigm_floor (what _outside_paradigm
+        # keeps whole), and better known than the word (so no two words
+        # below word_zipf ask each other).
+        floor = self.config.paradigm_floor
+        known = self.config.word_zipf if floor is None else min(floor, self.config.word_zipf)
+        if best_zipf < known or best_zipf <= zipf(word):
             return None
         other_stem = self.stem(other)
         # A known word kept whole (a name, a loanword), less its article.

@@ -117,6 +117,9 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-07: a word's own ه in يه cut as a nisba's feminine
     # (توجيه → توج, جنيه → جني, كافيه → كاف).
     "heh-as-ta": AnalysisConfig(name="heh-as-ta", stem=StemConfig(own_heh_zipf=None)),
+    # Before 2026-12-07: only a word the lexicon knows at word_zipf kept an
+    # ending that what the cut leaves never takes (بالوتيلي → بالوتيل).
+    "paradigm-known-only": AnalysisConfig(name="paradigm-known-only", stem=StemConfig(paradigm_floor=None)),
     "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
     "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
     "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),
