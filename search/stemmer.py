@@ -812,6 +812,13 @@ TWIN_KNOWN_ZIPF = 1.5
 TWIN_SURE_ZIPF = 2.5
 
 
+# The conjunction و and a preposition after it, which a word may start with,
+# the longest first (the article after them is _kept_like_known's to judge).
+# Not ف, ب, ك or ل alone: a name's own first letter as often (باولسون,
+# لويجيان, فارامين).
+_CLITIC_RUNS = tuple(sorted((araby.WAW + p for p in PREPOSITIONS), key=len, reverse=True))
+
+
 def _name_cut(kept: str, stem: str) -> tuple[str, str] | None:
     """What a cut of ``kept`` to ``stem`` took before and after it, if it
     could be a name's own letters (Stemmer._kept_like_known)."""
@@ -895,9 +902,26 @@ class Stemmer:
         stem = self._cut(word, own_article)
         if stem != word and config.respelled_like_known and zipf(word) < config.word_zipf:
             kept = self._kept_like_known(word, stem, own_article)
+            if kept is None:
+                kept = self._clitic_kept_like_known(word, stem, own_article)
             if kept is not None:
                 return kept
         return stem
+
+    def _clitic_kept_like_known(self, word: str, stem: str, own_article: int | None = None) -> str | None:
+        """_kept_like_known of ``word`` less the و (and a preposition) it
+        starts with, so that a name's forms with و keep what its bare form
+        keeps (وكيجالي, وبالكاربون as كيجالي, الكاربون)."""
+        for run in _CLITIC_RUNS:
+            bare = word[len(run) :]
+            if not word.startswith(run) or zipf(bare) >= self.config.word_zipf:
+                continue
+            if own_article is not None and own_article < len(run):
+                continue
+            kept = self._kept_like_known(bare, stem, None if own_article is None else own_article - len(run))
+            if kept is not None:
+                return kept
+        return None
 
     def _cut(self, word: str, own_article: int | None = None) -> str:
         config = self.config

@@ -597,6 +597,15 @@ def test_a_rarer_spelling_keeps_what_a_hardly_known_one_keeps(rare, usual):
     assert stem(usual) == normalize(usual) and stem(rare) == normalize(rare)
 
 
+@pytest.mark.parametrize("bare,with_waw", [("كيجالي", "وكيجالي"), ("الكاربون", "والكاربون"),
+                                           ("شياومي", "وشياومي")])
+def test_a_names_form_with_waw_keeps_what_its_bare_form_keeps(bare, with_waw):
+    """A rare spelling keeps what its known spelling keeps; with و before it
+    (a name's commonest clitic) it was cut as before: كيجالي and وكيجالي
+    were two stems."""
+    assert stem(with_waw) == stem(bare) == normalize(bare).removeprefix("ال")
+
+
 def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
     """An index pickles its StemConfig: one written before whole_article_margin
     existed must stem its queries as its articles were (لسان → سان), and a
