@@ -107,6 +107,8 @@ SYSTEMS: dict[str, System] = {
     "heh-as-ta": _akhbar("heh-as-ta", "a word's own ه in يه cut as a nisba's feminine (توجيه → توج, جنيه → جني)"),
     "paradigm-known-only": _akhbar("paradigm-known-only", "an ending nothing else takes kept only on a word the "
                                    "lexicon knows at zipf 3 (بالوتيلي → بالوتيل, صنداي → صندا)"),
+    "waw-cut-as-written": _akhbar("waw-cut-as-written", "a name's form with و not kept as its bare form is "
+                                  "(وكيجالي → كيجال beside كيجالي)"),
     "no-verbs": _akhbar("no-verbs", "verb forms left to the light stemmer (no imperfect prefix, no feminine ت)"),
     "no-imperfect": _akhbar("no-imperfect", "imperfect verbs left to the light stemmer"),
     "no-feminine": _akhbar("no-feminine", "the perfect's feminine ت kept"),

@@ -95,7 +95,7 @@ def default_suffixes(keep_nisba: bool = False) -> tuple[str, ...]:
 # stemmed by a rule its articles were not.
 ADDED_FIELDS = {"whole_article_margin": None, "dual_margin": None, "nisba_zipf": None, "plural_nisba": False,
                 "imperfect_twin": False, "article_letters": False, "own_heh_zipf": None,
-                "paradigm_floor": None}
+                "paradigm_floor": None, "respelled_after_waw": False}
 
 
 @dataclass(frozen=True)
@@ -294,6 +294,10 @@ class StemConfig:
     # (المواسين، يهيمون، تلاوين).  Cut, the two spellings had two stems
     # the spelling miner could not join.  False: only the endings above.
     respelled_like_known: bool = True
+    # ... and so does the word less a و and a preposition before it, as its
+    # bare form does (وكيجالي as كيجالي, والكاربون as الكاربون).  False: the
+    # word as written only.
+    respelled_after_waw: bool = True
     # A hamza after a kasra is written on its seat (خاطئ, الطوارئ, لاجئ) or,
     # as often in news, after the seat written as a letter (خاطيء,
     # الطواريء, لاجيء; normalized, خاطء beside خاطيء): in the corpus
@@ -902,7 +906,7 @@ class Stemmer:
         stem = self._cut(word, own_article)
         if stem != word and config.respelled_like_known and zipf(word) < config.word_zipf:
             kept = self._kept_like_known(word, stem, own_article)
-            if kept is None:
+            if kept is None and config.respelled_after_waw:
                 kept = self._clitic_kept_like_known(word, stem, own_article)
             if kept is not None:
                 return kept

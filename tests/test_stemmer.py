@@ -604,6 +604,7 @@ def test_a_names_form_with_waw_keeps_what_its_bare_form_keeps(bare, with_waw):
     (a name's commonest clitic) it was cut as before: كيجالي and وكيجالي
     were two stems."""
     assert stem(with_waw) == stem(bare) == normalize(bare).removeprefix("ال")
+    assert Stemmer(StemConfig(respelled_after_waw=False)).stem(normalize(with_waw)) != stem(bare)  # the rule before
 
 
 def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
@@ -611,7 +612,7 @@ def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
     existed must stem its queries as its articles were (لسان → سان), and a
     config pickled now keeps the rule."""
     added = ("whole_article_margin", "dual_margin", "nisba_zipf", "plural_nisba", "imperfect_twin", "article_letters",
-             "own_heh_zipf", "paradigm_floor")
+             "own_heh_zipf", "paradigm_floor", "respelled_after_waw")
     state = {k: v for k, v in vars(StemConfig()).items() if k not in added}
     old = StemConfig.__new__(StemConfig)
     old.__setstate__(state)
@@ -626,5 +627,6 @@ def test_a_config_pickled_before_a_rule_existed_keeps_stemming_without_it():
     assert Stemmer(old).stem(normalize("الكنيست")) == normalize("كنيس")
     assert old.own_heh_zipf is None and Stemmer(old).stem(normalize("توجيه")) == normalize("توج")
     assert old.paradigm_floor is None and Stemmer(old).stem(normalize("بالوتيلي")) == normalize("بالوتيل")
+    assert old.respelled_after_waw is False
     again = pickle.loads(pickle.dumps(Stemmer(StemConfig())))
     assert again.config == StemConfig() and again.stem(normalize("لسان")) == normalize("لسان")

@@ -120,6 +120,9 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-07: only a word the lexicon knows at word_zipf kept an
     # ending that what the cut leaves never takes (بالوتيلي → بالوتيل).
     "paradigm-known-only": AnalysisConfig(name="paradigm-known-only", stem=StemConfig(paradigm_floor=None)),
+    # Before 2026-12-07: a rarer spelling kept what its known spelling keeps
+    # only as written, not after a و (وكيجالي → كيجال beside كيجالي).
+    "waw-cut-as-written": AnalysisConfig(name="waw-cut-as-written", stem=StemConfig(respelled_after_waw=False)),
     "no-verbs": AnalysisConfig(name="no-verbs", stem=StemConfig(imperfect_zipf=None, perfect_feminine=False)),
     "no-imperfect": AnalysisConfig(name="no-imperfect", stem=StemConfig(imperfect_zipf=None)),
     "no-feminine": AnalysisConfig(name="no-feminine", stem=StemConfig(perfect_feminine=False)),
