@@ -757,20 +757,26 @@ def test_an_add_joins_a_spelling_a_few_articles_write(tmp_path):
         s.close()
 
 
+def _one_rare_spelling(tmp_path: Path, usual: str, rare: str, title: str, seed: int) -> Path:
+    """An index of twelve articles that write ``usual`` and one, v-rare,
+    that writes ``rare`` among words none of them has."""
+    rng = random.Random(seed)
+    records = [
+        {"id": f"v{n}", "title": title, "body": _story(rng, EUROPE, usual), "source": "alpha", "date": "2019-01-02"}
+        for n in range(12)
+    ]
+    records.append({"id": "v-rare", "title": "الديوان", "body": _story(rng, PALACE, rare),
+                    "source": "gamma", "date": "2019-01-06"})
+    index_dir = tmp_path / "index"
+    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    return index_dir
+
+
 def test_a_long_hardly_written_spelling_needs_no_neighbours(tmp_path):
     """One article writes فينزويلا among words no فنزويلا article has: a
     6-letter spelling so placed stays apart (ميركال in _names), a 7-letter one
     is the usual name written another way."""
-    rng = random.Random(5)
-    records = [
-        {"id": f"v{n}", "title": "فنزويلا والاتحاد", "body": _story(rng, EUROPE, "فنزويلا"),
-         "source": "alpha", "date": "2019-01-02"}
-        for n in range(12)
-    ]
-    records.append({"id": "v-rare", "title": "الديوان", "body": _story(rng, PALACE, "فينزويلا"),
-                    "source": "gamma", "date": "2019-01-06"})
-    index_dir = tmp_path / "index"
-    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    index_dir = _one_rare_spelling(tmp_path, "فنزويلا", "فينزويلا", "فنزويلا والاتحاد", 5)
     leaf = (_stem("فينزويلا"), _stem("فنزويلا"))
     with idx.open_index(index_dir).searcher() as searcher:
         judged = {(e.a, e.b): e for e in variants.mine(searcher)}
@@ -791,20 +797,11 @@ def test_a_portuguese_inho_written_with_ha_is_the_name(tmp_path):
     """رونالدينهو is رونالدينيو with the nh written نه: one article that
     writes it is found by a search for the usual spelling, and the other
     way round."""
-    rng = random.Random(11)
-    records = [
-        {"id": f"r{n}", "title": "رونالدينيو يعود", "body": _story(rng, EUROPE, "رونالدينيو"),
-         "source": "alpha", "date": "2019-01-02"}
-        for n in range(12)
-    ]
-    records.append({"id": "r-rare", "title": "الديوان", "body": _story(rng, PALACE, "رونالدينهو"),
-                    "source": "gamma", "date": "2019-01-06"})
-    index_dir = tmp_path / "index"
-    idx.build(index_dir, read_sources([write_jsonl(tmp_path / "news.jsonl", records)]))
+    index_dir = _one_rare_spelling(tmp_path, "رونالدينيو", "رونالدينهو", "رونالدينيو يعود", 11)
     s = Searcher(index_dir)
     try:
         results = s.search("رونالدينيو", per_page=100)
-        assert results.total == 13 and results.hits[-1].id == "r-rare"
+        assert results.total == 13 and results.hits[-1].id == "v-rare"
         assert results.spellings == {"رونالدينيو": ["رونالدينيو", "رونالدينهو"]}
         assert s.search("رونالدينهو", per_page=100).total == 13
     finally:
