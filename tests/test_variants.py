@@ -1056,6 +1056,10 @@ def test_a_spelling_the_archive_hardly_writes_finds_the_usual_one(names):
         assert s.search('"ميركيل"').total == 1
         # A word general Arabic knows is a word of its own, not a spelling of الأمر.
         assert s.search("الأمير").total == 0
+        # A rare form with no preposition or conjunction before it has no stem
+        # respelled: اومري (a name, cut to اومر) is not searched as أمر's form.
+        results = s.search("اومري")
+        assert results.total == 0 and results.spellings == {}
         # With spellings off (to measure them), as typed.
         off = Searcher(names, SearchOptions(spellings=False))
         try:

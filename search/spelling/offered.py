@@ -24,6 +24,7 @@ from search.query import (
 )
 from search.spelling.respellings import respellings
 from search.spelling.terms import choose_nearest
+from search.stemmer import default_prefixes
 from search.variants import EXACT_FIELD, MinerConfig, Spellings, family_zipf, usual_spelling
 
 # Longer "words" get no spelling suggestion: no real word is that long, and
@@ -179,6 +180,16 @@ def own_article_readings(words: Words, schema, parsed: ParsedQuery, spellings: S
             if counts.get(own, 0) >= max(RESPELL.rare_ratio * counts.get(stem, 0), 1)}
 
 
+# The runs of proclitics a typed form may start with, less the article alone.
+_CLITICS = tuple(sorted(set(default_prefixes()) - {"", "ال"}, key=len, reverse=True))
+
+
+def _after_a_clitic(form: str, stem: str) -> bool:
+    """Whether ``form`` is its stem after a preposition or a conjunction
+    (with or without the article between)."""
+    return any(form.startswith(run) and form[len(run) :].startswith(stem) for run in _CLITICS)
+
+
 def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spellings,
                  unwritten: frozenset[str] | set[str] = frozenset()) -> dict[str, Respelling | None]:
     """``respell``'s answer for each form (with its stem) of ``todo``: three
@@ -196,7 +207,11 @@ def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spelling
         return out
     options = {form: respellings(form) for form in rare}
     # A stem of an unwritten form is a word the lexicon knows: not respelled.
-    stem_options = {form: respellings(stem) for form, stem in rare.items() if form not in unwritten}
+    # ... and only a form with a preposition or conjunction before it, which
+    # is what its stem is respelled for (لماكرن, بالفيطو): a bare form's stem
+    # respelled is mostly another word's (جيلسي → جلس, sitting).
+    stem_options = {form: respellings(stem) for form, stem in rare.items()
+                    if form not in unwritten and _after_a_clitic(form, stem)}
     written = words.doc_frequencies(SPELL_FIELD, sorted(set().union(*options.values())))
     stem_of = {}
     for other in written:
@@ -210,8 +225,8 @@ def _respellings(words: Words, schema, todo: dict[str, str], spellings: Spelling
         best = usual_spelling(chosen, written, 0)  # the commonest way of writing it
         if best is not None:
             other = stem_of[best]
-        elif form in unwritten:
-            continue  # a known stem's respellings are mostly other words (شملتها: شمل, not شمال)
+        elif form not in stem_options:
+            continue  # a known stem's respellings are mostly other words (شملتها: شمل, not شمال), a bare form's too
         else:
             other = usual_spelling(stem_options[form], counts, enough)
             if other is None:
