@@ -368,6 +368,13 @@ def _suffix_refused(whole: str, rest: str, config: StemConfig) -> bool:
     return not (whole[len(rest) :] in COUNTRY_ENDINGS and zipf(rest + "ي") >= config.word_zipf)
 
 
+def _known_floor(config: StemConfig) -> float:
+    """The level from which the lexicon's word says something of its own
+    letters: word_zipf, or StemConfig.paradigm_floor below it."""
+    floor = config.paradigm_floor
+    return config.word_zipf if floor is None else min(floor, config.word_zipf)
+
+
 def _outside_paradigm(whole: str, rest: str, config: StemConfig) -> bool:
     """Whether ``whole`` is a known word whose supposed ending is part of it:
     what the cut leaves takes no other ending in the lexicon (قانون، فيسبوك).
@@ -375,8 +382,7 @@ def _outside_paradigm(whole: str, rest: str, config: StemConfig) -> bool:
     gives no evidence and is cut as usual."""
     threshold = config.paradigm_zipf
     whole_zipf = zipf(whole)
-    floor = config.word_zipf if config.paradigm_floor is None else config.paradigm_floor
-    if threshold is None or whole_zipf < floor:
+    if threshold is None or whole_zipf < _known_floor(config):
         return False
     # A rarely written word has rarely written siblings: ديموقراطية (3.4)
     # is ديموقراطي (2.8) + ة, though ديموقراطي is below the threshold.
@@ -956,12 +962,9 @@ class Stemmer:
         if not any(shapes.values()):
             return None  # the cut took other letters: a clitic form, not a name's letters
         best_zipf, other = max((zipf(o), o) for o in respellings(word))
-        # Known: at word_zipf, or from paradigm_floor (what _outside_paradigm
-        # keeps whole), and better known than the word (so no two words
-        # below word_zipf ask each other).
-        floor = self.config.paradigm_floor
-        known = self.config.word_zipf if floor is None else min(floor, self.config.word_zipf)
-        if best_zipf < known or best_zipf <= zipf(word):
+        # Known as _outside_paradigm knows a word it keeps whole, and better
+        # known than the word (so no two words below word_zipf ask each other).
+        if best_zipf < _known_floor(self.config) or best_zipf <= zipf(word):
             return None
         other_stem = self.stem(other)
         # A known word kept whole (a name, a loanword), less its article.
