@@ -370,7 +370,8 @@ def search_command(query: str, limit: int, page: int, sort: str, collapse: bool,
     archive does not write is searched in its nearest spelling that it does
     (زيلنسكي finds زيلينسكي); a word in quotes matches its own spelling only.
     A word of a short query matches with its nisba adjective's ي or without
-    it, as typed (المدن does not match an article that only writes المدني).
+    it, as typed (المدن does not match an article that only writes المدني),
+    a decade's two spellings alike (الثمانينات, الثمانينيات).
     Matched words are shown in colour on a terminal and [in brackets]
     otherwise.
     """

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from whoosh import query as q
 from whoosh.fields import Schema
 
-from search.analysis import NISBA_FIELD, compound_parts, nisba_stem
+from search.analysis import DECADES, NISBA_FIELD, compound_parts, nisba_stem
 from search.matching import WithoutNisba
 from search.variants import EXACT_FIELD, Spellings
 
@@ -253,7 +253,8 @@ class QueryBuilder:
             # The word as typed, told with its nisba or without; its other
             # spellings by stem, since a name's spellings do not all end
             # alike in the stemmer (الأوروغواي → اوروغوا, الأوروجواي → اوروجواي).
-            has_nisba = (nisba_stem(stem) in marked) if told else None
+            # ... but not a decade, whose ات and يات are one word (الثمانينات).
+            has_nisba = (nisba_stem(stem) in marked) if told and stem not in DECADES else None
             alternatives = [self._text_term(stem, w.text, has_nisba)]
             alternatives += [q.Term("text", s, boost=w.text * f) for s, f in zip(spelled[1:], factor[1:])]
             if w.title:

@@ -3,7 +3,7 @@
 import pytest
 
 from search.analysis import CONFIGS, exact_analyzer, stem_analyzer
-from search.analysis.numbers import NUMBER_WORDS_FOLDED, number_value
+from search.analysis.numbers import DECADES, NUMBER_WORDS_FOLDED, number_value
 
 
 def terms(text: str, config: str = "default") -> list[str]:
@@ -83,3 +83,15 @@ def test_a_number_run_together_with_a_word_is_also_its_parts():
     assert ("f35", "F35") in got and "35" not in [term for term, _ in got]
     assert terms("12عاما") == ["12عاما", "12", "عام"]
     assert [t.text for t in stem_analyzer()("12عاما", mode="query")] == ["12عاما"]
+
+
+@pytest.mark.parametrize("tens", ["عشرين", "ثلاثين", "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين"])
+def test_a_decades_two_spellings_stem_to_one_of_the_decades(tens):
+    """The query leaves a decade's ات and يات untold (search/query.py):
+    both forms must stem to the stem DECADES names, the bare tens word to
+    its digits."""
+    forms = ("ال" + tens + "ات", "ال" + tens + "يات", "و" + tens + "يات", "بال" + tens + "ات")
+    stems = {stem for form in forms for stem in terms(form)}
+    assert len(stems) == 1 and stems <= DECADES
+    assert terms(tens)[0].isdigit()
+

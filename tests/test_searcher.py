@@ -413,6 +413,26 @@ def test_a_short_query_tells_a_word_from_its_nisba_adjective(searcher_over):
     assert ids(s.search("موقف -المدن")) == ["qatari"]
 
 
+def test_a_decade_written_with_or_without_the_nisbas_ya_is_one_word(searcher_over):
+    """News writes a decade in ات and in يات alike (الثمانينات, الثمانينيات):
+    an all-words search does not tell them apart as it tells المدن from
+    المدني, and the spelling typed ranks first.  Fifty, the number, is
+    still not the fifties."""
+    s = searcher_over([
+        {"id": "eighties-at", "title": "أزمة الثمانينات", "body": "شهدت البلاد في الثمانينات أزمة ديون."},
+        {"id": "eighties-iyat", "title": "اقتصاد الثمانينيات", "body": "تباطأ النمو في الثمانينيات."},
+        {"id": "fifties", "title": "سينما الخمسينيات", "body": "أفلام من الخمسينيات."},
+        {"id": "fifty", "title": "خمسين عاما", "body": "مرت خمسين عاما على التأسيس."},
+        {"id": "cities", "title": "توسع المدن", "body": "تتوسع المدن الكبرى."},
+        {"id": "civil", "title": "الدفاع المدني", "body": "أعلن الدفاع المدني حصيلة."},
+    ])
+    assert ids(s.search("الثمانينات")) == ["eighties-at", "eighties-iyat"]
+    assert ids(s.search("الثمانينيات")) == ["eighties-iyat", "eighties-at"]
+    assert s.matching_ids("ثمانينيات") == {"eighties-at", "eighties-iyat"}
+    assert s.matching_ids("الخمسينات") == {"fifties"}
+    assert s.matching_ids("المدن") == {"cities"}  # the telling itself is unchanged
+
+
 def test_folded_copies_read_from_columns_equal_their_stored_fields(index_dir, tmp_path):
     """Searcher.copies reads a copy's fields from columns (the brief column's
     title and url), not its stored fields: the same Copy for every article,

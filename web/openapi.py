@@ -224,7 +224,8 @@ def document() -> dict:
                     "summary": "Ranked articles matching a query, with facets",
                     "parameters": [
                         _query("q", query, "Words (up to three must all match, each as typed with or without "
-                               "its nisba adjective's ي: المدن does not match المدني; more are ranked by how "
+                               "its nisba adjective's ي: المدن does not match المدني, but a decade's ات and "
+                               "يات are one word, الثمانينات and الثمانينيات; more are ranked by how "
                                f"many match), \"phrases\", -excluded, a OR b; at most "
                                f"{MAX_QUERY_LENGTH} characters and {MAX_QUERY_WORDS} words (spaces and quotes "
                                "separate words; OR counts). No wildcards or fields: * ? : are punctuation. "

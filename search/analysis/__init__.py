@@ -30,7 +30,7 @@ from search.analysis.chain import CachedChain, CountedFrequency, CountedPosition
 from search.analysis.compounds import SplitRunTogetherFilter, compound_parts, compounds_apart, run_together
 from search.analysis.configs import CONFIGS, AnalysisConfig, exact_analyzer, nisba_analyzer, stem_analyzer
 from search.analysis.marking import Marker, Span, written_pattern
-from search.analysis.numbers import DigitsFilter, NumberWordFilter
+from search.analysis.numbers import DECADES, DigitsFilter, NumberWordFilter
 from search.analysis.stems import NISBA_FIELD, NisbaFilter, StemFilter, nisba_stem
 from search.analysis.tokens import (STOP_WORDS, ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter,
                                     LowercaseOnlyFilter, OwnArticleFilter)
@@ -38,7 +38,7 @@ from search.analysis.words import (KEPT_WORDS_FILE, WORDS_FILES, forget_words, k
                                    load_words)
 
 __all__ = [
-    "CONFIGS", "KEPT_WORDS_FILE", "NISBA_FIELD", "STOP_WORDS", "WORDS_FILES",
+    "CONFIGS", "DECADES", "KEPT_WORDS_FILE", "NISBA_FIELD", "STOP_WORDS", "WORDS_FILES",
     "AnalysisConfig", "ArabicStopFilter", "ArabicTokenizer", "CachedChain", "CleanFilter", "CountedFrequency",
     "CountedPositions", "DigitsFilter", "FoldFilter", "LowercaseOnlyFilter", "Marker", "NisbaFilter",
     "NumberWordFilter", "OwnArticleFilter", "Span", "SplitRunTogetherFilter", "StemFilter",
