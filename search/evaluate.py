@@ -91,6 +91,8 @@ SYSTEMS: dict[str, System] = {
     "b0.5": _akhbar("default", "BM25 b=0.5", b=0.5),
     "b0.9": _akhbar("default", "BM25 b=0.9", b=0.9),
     "no-split": _akhbar("no-split", "run-together words not split"),
+    "abd-compounds-only": _akhbar("abd-compounds-only",
+                                  "only عبد and a divine name a compound name: أبوظبي / أبو ظبي, نصرالله / نصر الله apart"),
     "no-numbers": _akhbar("no-numbers", "numbers as before: و5 one word, خمسة and 5 two terms, ثلاثين and ثلاث one"),
     "hamza-article": _akhbar("hamza-article", "an ال written with a hamza cut as the article (ألماني → ماني)"),
     "proclitic-before-article": _akhbar("proclitic-before-article",

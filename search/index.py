@@ -43,9 +43,9 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, STORED, TEXT, Schema
 
 from search import clusters, flat, pool, variants
-from search.analysis import (NISBA_FIELD, AnalysisConfig, CountedFrequency, CountedPositions, compounds_apart,
-                             exact_analyzer, forget_words, keep_words, learn_words, load_words, nisba_analyzer,
-                             stem_analyzer)
+from search.analysis import (NISBA_FIELD, AnalysisConfig, CountedFrequency, CountedPositions, added_joined,
+                             compounds_apart, exact_analyzer, forget_words, keep_words, learn_words, load_words,
+                             names_of, nisba_analyzer, stem_analyzer)
 from search.ingest import NOTE, Article, Problem, Record
 
 CURRENT = "current"
@@ -296,12 +296,13 @@ def document(article: Article, schema: Schema | None = None) -> dict:
     body = article.body
     indexed = body if len(body) <= MAX_INDEXED_CHARS else body[: indexed_length(body)]
     text = article_text(article.title, indexed)
-    # A compound name written apart is also indexed joined (analysis.compounds_apart), after the text.
-    joined = compounds_apart(text)
+    # A compound name written apart is also indexed joined (analysis.compounds_apart), after the text:
+    # the names the schema's chain splits when joined (names_of: not a kunya in an index built before).
+    joined = compounds_apart(text, names_of(schema["text"].analyzer) if schema is not None else True)
     doc = {
         "id": article.id,
         "title": article.title,
-        "text": f"{text}\n{' '.join(joined)}" if joined else text,
+        "text": f"{text}\n{added_joined(joined)}" if joined else text,
         "text_exact": text,
         "lead": lead(body),
         "body": body,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from whoosh import query as q
 from whoosh.fields import Schema
 
-from search.analysis import DECADES, NISBA_FIELD, compound_parts, nisba_stem
+from search.analysis import DECADES, NISBA_FIELD, compound_parts, names_of, nisba_stem
 from search.matching import WithoutNisba
 from search.variants import EXACT_FIELD, Spellings
 
@@ -197,6 +197,7 @@ class QueryBuilder:
         self.weights = weights
         self.spellings = spellings if spellings is not None else Spellings()
         self.nisba = nisba and NISBA_FIELD in schema
+        self.compound_names = names_of(schema["text"].analyzer)  # which compound names the index holds apart
 
     def _text_term(self, stem: str, boost: float, nisba: bool | None) -> q.Query:
         if nisba is None:
@@ -311,7 +312,7 @@ class QueryBuilder:
         terms = set()
         for group in parsed.groups:
             for c in group:
-                words = [c.text] if c.phrase else [c.text, *(compound_parts(c.text) or ())]
+                words = [c.text] if c.phrase else [c.text, *(compound_parts(c.text, self.compound_names) or ())]
                 for word in words:
                     stems = self.stems(word)
                     terms.update(stems)

@@ -12,6 +12,7 @@ from search.analysis import (
     NisbaFilter,
     SplitRunTogetherFilter,
     StemFilter,
+    added_joined,
     compound_parts,
     compounds_apart,
     exact_analyzer,
@@ -158,6 +159,49 @@ def test_a_compound_name_written_apart_is_also_indexed_joined():
     text = "استقبل الملك عبد الله بن عبد العزيز ولعبد الإله في رام الله عبد، العبد الصالح"
     assert compounds_apart(text) == ["عبدالله", "عبدالعزيز", "ولعبدالإله"]
     assert compounds_apart("قال عبدالله ثم عبيد الله") == []
+
+
+def test_a_kunya_and_a_name_in_allah_or_aldin_are_compound_names():
+    """With ``names`` (CONFIGS' default): أبو and a name, a name and الله or
+    الدين, joined or apart; not a word that only begins or ends like one."""
+    for word, parts in [("أبوظبي", ("أبو", "ظبي")), ("وأبوبكر", ("وأبو", "بكر")), ("لأبوظبي", ("لأبو", "ظبي")),
+                        ("نصرالله", ("نصر", "الله")), ("لنصرالله", ("لنصر", "الله")), ("عزالدين", ("عز", "الدين")),
+                        ("رامالله", ("رام", "الله")), ("وعبدالله", ("وعبد", "الله"))]:
+        assert compound_parts(word, names=True) == parts, word
+    # Doors and parents (أبواب، أبويه), a pronoun (أبوهما), foreign names
+    # (لابورتا، كابولوف), an oath and the parents (والله، الوالدين), God with
+    # a preposition (بالله), a name whose part the lexicon does not know.
+    for word in ("أبوابها", "أبويه", "أبوهما", "لابورتا", "كابولوف", "ابوللو", "والله", "فوالله", "بالله",
+                 "الوالدين", "للوالدين", "والدين", "بنزين"):
+        assert compound_parts(word, names=True) is None, word
+    # Without ``names`` (an index built before), عبد's alone.
+    assert compound_parts("نصرالله") is None and compound_parts("أبوظبي") is None
+    assert compound_parts("عبدالله") == ("عبد", "الله")
+    text = "وصل أبو بكر إلى أبو ظبي ولأبو ظبي، وزار نصر الله وعز الدين في رام الله ثم عبد الله، وأبواب المدينة وأبو هما"
+    assert compounds_apart(text, names=True) == ["عبدالله", "أبوبكر", "أبوظبي", "ولأبوظبي", "نصرالله", "وعزالدين",
+                                                 "رامالله"]
+    assert compounds_apart(text) == ["عبدالله"]
+
+
+def test_a_compound_name_the_index_adds_is_not_split_again():
+    """The joined names added after a text stand next to each other: their
+    parts would make phrases no text has (عبد of عبدالعزيز, الله of
+    رامالله: "عبد الله")."""
+    analyzer = stem_analyzer()
+    added = added_joined(["عبدالعزيز", "رامالله"])
+    terms = [t.text for t in analyzer(added)]
+    assert "عبد" not in terms and "الله" not in terms and len(terms) == 2
+    assert {"عبد", "عزيز"} <= {t.text for t in analyzer("عبدالعزيز")}  # as written in a text, it is
+
+
+def test_an_index_pickled_before_compound_names_keeps_abd_alone():
+    """A SplitRunTogetherFilter pickled before the attribute reads the class's
+    default: no kunya split."""
+    old = SplitRunTogetherFilter(numbers=True)
+    del old.__dict__["names"]
+    clone = pickle.loads(pickle.dumps(old))
+    assert clone.split(normalize("أبوظبي")) is None and clone.split("عبدالله") == ("عبد", "الله")
+    assert SplitRunTogetherFilter(names=True).split(normalize("أبوظبي")) == ("ابو", "ظبي")
 
 
 def test_ordinary_words_are_not_split():

@@ -83,6 +83,47 @@ def test_a_compound_name_finds_it_written_joined_or_apart(searcher_over):
     assert ids(s.search("عبدالعزيز")) == ids(s.search('"عبدالعزيز"')) == ["other"]
 
 
+KUNYA_ARTICLES = [
+    {"id": "joined", "title": "زيارة رسمية", "body": "وصل الوفد إلى أبوظبي أمس لبحث التعاون الاقتصادي."},
+    {"id": "apart", "title": "زيارة رسمية", "body": "وصل الوفد إلى أبو ظبي أمس لبحث التعاون التجاري."},
+    {"id": "nasr-joined", "title": "خطاب", "body": "ألقى نصرالله خطابا مساء الأحد."},
+    {"id": "nasr-apart", "title": "خطاب", "body": "ألقى نصر الله خطابا مساء الاثنين."},
+    {"id": "victory", "title": "فوز", "body": "حقق الفريق نصرا كبيرا، والحمد لله، في مباراة أبو بكر الصغير."},
+]
+
+
+def test_a_kunya_or_a_name_in_allah_finds_it_written_joined_or_apart(searcher_over):
+    """أبوظبي and أبو ظبي, نصرالله and نصر الله are one name: either spelling
+    finds both, the one typed first, and the page lists the other."""
+    s = searcher_over(KUNYA_ARTICLES)
+    assert ids(s.search("أبوظبي")) == ["joined", "apart"]
+    assert ids(s.search("أبو ظبي")) == ["apart", "joined"]
+    assert ids(s.search("ابوظبي")) == ["joined", "apart"]  # without the hamza
+    assert ids(s.search("نصرالله")) == ["nasr-joined", "nasr-apart"]
+    assert set(ids(s.search("نصر الله"))) == {"nasr-apart", "nasr-joined"}
+    assert s.search("أبوظبي").spellings == {"أبوظبي": ["أبوظبي", "أبو ظبي"]}
+    hit = s.search("أبوظبي").hits[1]
+    assert hit.id == "apart" and marked(hit.snippet) == ["أبو", "ظبي"]
+    assert ids(s.search('"نصر الله"')) == ["nasr-apart"]  # in quotes, its own words
+    assert ids(s.search("أبوبكر")) == ["victory"]
+
+
+def test_an_index_built_before_keeps_a_kunya_two_words(tmp_path):
+    """An index whose chain predates compound names (abd-compounds-only)
+    is searched as it was built: أبوظبي finds only itself."""
+    from search.analysis import CONFIGS
+
+    target = tmp_path / "ix"
+    idx.build(target, read_sources([write_jsonl(tmp_path / "c.jsonl", KUNYA_ARTICLES)]),
+              config=CONFIGS["abd-compounds-only"])
+    s = Searcher(target)
+    try:
+        assert ids(s.search("أبوظبي")) == ["joined"]
+        assert s.search("أبوظبي").spellings == {}
+    finally:
+        s.close()
+
+
 def test_all_words_must_match(searcher):
     assert ids(searcher.search("الحكومة النقابات")) == ["gov-1"]
     results = searcher.search("الحكومة المنتخب")  # no article has both

@@ -147,7 +147,7 @@ def document() -> dict:
                     "(كورونا / كرونا); a word the index hardly has is also searched in its commonest "
                     "respelling (ماكرن / ماكرون), and a word no article writes in any respelling the index has "
                     "(زيلنسكي / زيلينسكي); a compound name typed as one word is also searched as its two "
-                    "words (عبدالله / عبد الله); a word typed without a hamza whose ال may be its own is also "
+                    "words (عبدالله / عبد الله, أبوظبي / أبو ظبي, نصرالله / نصر الله); a word typed without a hamza whose ال may be its own is also "
                     "searched with the hamza where that word is far the commoner (الماني / ألماني). A word in "
                     "double quotes is searched in its own spelling only."
                 ),

@@ -27,7 +27,8 @@ here too.
 from __future__ import annotations
 
 from search.analysis.chain import CachedChain, CountedFrequency, CountedPositions
-from search.analysis.compounds import SplitRunTogetherFilter, compound_parts, compounds_apart, run_together
+from search.analysis.compounds import (SplitRunTogetherFilter, added_joined, compound_parts, compounds_apart,
+                                       names_of, run_together)
 from search.analysis.configs import CONFIGS, AnalysisConfig, exact_analyzer, nisba_analyzer, stem_analyzer
 from search.analysis.marking import Marker, Span, written_pattern
 from search.analysis.numbers import DECADES, DigitsFilter, NumberWordFilter
@@ -42,6 +43,6 @@ __all__ = [
     "AnalysisConfig", "ArabicStopFilter", "ArabicTokenizer", "CachedChain", "CleanFilter", "CountedFrequency",
     "CountedPositions", "DigitsFilter", "FoldFilter", "LowercaseOnlyFilter", "Marker", "NisbaFilter",
     "NumberWordFilter", "OwnArticleFilter", "Span", "SplitRunTogetherFilter", "StemFilter",
-    "compound_parts", "compounds_apart", "exact_analyzer", "forget_words", "keep_words", "learn_words", "leave_words",
-    "load_words", "nisba_analyzer", "nisba_stem", "run_together", "stem_analyzer", "written_pattern",
+    "added_joined", "compound_parts", "compounds_apart", "exact_analyzer", "forget_words", "keep_words", "learn_words", "leave_words",
+    "load_words", "names_of", "nisba_analyzer", "nisba_stem", "run_together", "stem_analyzer", "written_pattern",
 ]

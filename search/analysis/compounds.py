@@ -10,7 +10,7 @@ from functools import lru_cache
 from whoosh.analysis import Filter, Token
 
 from search import normalize as norm
-from search.analysis.tokens import _ARABIC_LETTERS, _ARABIC_WORD
+from search.analysis.tokens import _ARABIC_LETTERS, _ARABIC_WORD, STOP_WORDS
 from search.lexicon import zipf
 from search.stemmer import default_prefixes, default_suffixes
 
@@ -23,6 +23,27 @@ _COMPOUND_HEAD = "عبد"
 _COMPOUND_FIRST = rf"[وف]?[بلك]?{_COMPOUND_HEAD}"
 _COMPOUND = re.compile(rf"({_COMPOUND_FIRST})(ال..+)\Z")
 
+# With ``names`` (indexes built from stop 58), the other compound names of
+# Arabic, written joined or apart alike: a kunya, أبو and a name or a place's
+# second word (أبوظبي / أبو ظبي, أبوبكر / أبو بكر, أبومازن, أبوعريش), and a
+# name that ends in الله or الدين (نصرالله / نصر الله, عزالدين, نورالدين,
+# جارالله).  On the shared corpus, of the forms of these shapes written in 3
+# articles or more, the apart spelling is the commoner for most names (أبو
+# بكر 185 articles, أبوبكر 65; نصر الله 117, نصرالله 86) and the joined one
+# for some (أبوظبي 437, أبو ظبي 64).  Since أبو also begins other words (أبواب,
+# doors; أبويه, his parents) and الله, الدين end some (والله, الوالدين, the
+# parents), the other part must be a word of its own that the lexicon knows
+# (zipf NAME_PART_ZIPF: not لابورتا's رتا), a name's part is neither a stop
+# word nor a run of proclitics, and a kunya's name starts with neither ي nor
+# اب.
+_KUNYA_HEAD = "ابو"
+# (Not after ك, "like", which a kunya hardly takes and foreign names begin
+# with: كابولوف.)
+_KUNYA = re.compile(rf"([وف]?[بل]?{_KUNYA_HEAD})(...+)\Z")
+_DIVINE_TAILS = ("الله", "الدين")
+_DIVINE = re.compile(rf"(..+?)({'|'.join(_DIVINE_TAILS)})\Z")
+NAME_PART_ZIPF = 3.0
+
 
 # A number and a word run together (12عاما, 83دولار, في1930, إلى2019,
 # فرانس24): about 850 in the shared corpus's first 20,000 articles.
@@ -32,26 +53,91 @@ _NUMBER_JOINED = re.compile(rf"(\d+)([{_ARABIC_LETTERS}]{{2,}})\Z|([{_ARABIC_LET
 # ... and written apart: عبد (with any proclitic) then a word with the article.
 _LETTER = rf"[{_ARABIC_LETTERS}{norm.TATWEEL}]"
 _APART = re.compile(rf"(?<!{_LETTER})({_COMPOUND_FIRST})\s+(ال{_LETTER}{{2,}})")
+# ... and, with ``names``, أبو (with its hamza or without, and any
+# proclitic) then a word, or a word then الله or الدين; judged as the
+# joined word is (_name_parts).
+# Each found by its fixed word first (a pattern that began with any word
+# was tried at every letter of every article: 8 s a build of the corpus).
+_KUNYA_APART = re.compile(rf"[اأإ]بو\s+({_LETTER}{{3,}})(?!{_LETTER})")
+_DIVINE_APART = re.compile(rf"\s+({'|'.join(_DIVINE_TAILS)})(?!{_LETTER})")
+_KUNYA_BEFORE = re.compile(rf"(?<!{_LETTER})[وف]?[بل]?\Z")
+_WORD_BEFORE = re.compile(rf"(?<!{_LETTER}){_LETTER}{{2,}}\Z")
+_LOOK_BACK = 40  # letters: longer than any word
 
 
-def compounds_apart(text: str) -> list[str]:
+# A compound name the index adds joined (compounds_apart) is written with a
+# leading tatweel, which cleaning takes off: the splitter then leaves it
+# whole, its two words being in the text already.  Split, the added words'
+# parts stood next to each other, a phrase of no text: an article with عبد
+# العزيز and رام الله matched "عبد الله" (عبد of one, الله of the next).
+ADDED_MARK = norm.TATWEEL
+
+
+def added_joined(joined: list[str]) -> str:
+    """The compound names written apart, as the index adds them to a text."""
+    return " ".join(ADDED_MARK + word for word in joined)
+
+
+def compounds_apart(text: str, names: bool = False) -> list[str]:
     """The compound names ``text`` writes as two words, joined (عبد الله →
-    عبدالله): indexed beside the text, so that a search for the joined
-    word finds them as a term, not as a phrase of two common words (a
-    Whoosh phrase of عبد and الله cost 300 ms on the shared corpus).  A name
-    written with its marks (عَبْدُ الله) is not found."""
-    if _COMPOUND_HEAD not in text:
-        return []
-    return [first + second for first, second in _APART.findall(text)]
+    عبدالله; with ``names``, أبو ظبي → أبوظبي, نصر الله → نصرالله too):
+    indexed beside the text, so that a search for the joined word finds
+    them as a term, not as a phrase of two common words (a Whoosh phrase of
+    عبد and الله cost 300 ms on the shared corpus).  A name written with its
+    marks (عَبْدُ الله) is not found."""
+    found = [first + second for first, second in _APART.findall(text)] if _COMPOUND_HEAD in text else []
+    if not names:
+        return found
+    pairs = []
+    for kunya in _KUNYA_APART.finditer(text) if "بو" in text else ():
+        before = _KUNYA_BEFORE.search(text, max(0, kunya.start() - 2), kunya.start())
+        if before is not None:  # أبو begins a word, with at most its proclitics before it
+            pairs.append((text[before.start() : kunya.start(1)].rstrip(), kunya.group(1)))
+    for tail in _DIVINE_APART.finditer(text):
+        before = _WORD_BEFORE.search(text, max(0, tail.start() - _LOOK_BACK), tail.start())
+        if before is not None and not before.group().endswith(_COMPOUND_HEAD):  # عبد الله is عبد's, above
+            pairs.append((before.group(), tail.group(1)))
+    return found + [first + second for first, second in pairs if _name_parts(norm.clean(first + second)) is not None]
 
 
-def compound_parts(word: str) -> tuple[str, str] | None:
+def compound_parts(word: str, names: bool = False) -> tuple[str, str] | None:
     """The two words of a compound name written as one (وعبدالله: وعبد +
-    الله), as they stand in ``word`` cleaned (a query word may come with
-    its marks: عَبْدُالله), or None."""
+    الله; with ``names``, أبوظبي: أبو + ظبي, نصرالله: نصر + الله), as they
+    stand in ``word`` cleaned (a query word may come with its marks:
+    عَبْدُالله), or None."""
     word = norm.clean(word)
     found = _COMPOUND.match(norm.fold(word))
-    return None if found is None else (word[: found.end(1)], word[found.end(1) :])
+    if found is not None:
+        return word[: found.end(1)], word[found.end(1) :]
+    return _name_parts(word) if names else None
+
+
+def _name_parts(word: str) -> tuple[str, str] | None:
+    """A kunya's or a name in الله or الدين's two words in the cleaned
+    ``word`` (see NAME_PART_ZIPF), or None."""
+    folded = norm.fold(word)
+    kunya = _KUNYA.match(folded)
+    if kunya is not None:
+        name = kunya.group(2)
+        cut = word[: kunya.end(1)], word[kunya.end(1) :]
+        if not name.startswith(("ي", "اب")) and cut[1] not in STOP_WORDS and zipf(name) >= NAME_PART_ZIPF:
+            return cut
+    divine = _DIVINE.match(folded)
+    if divine is not None:
+        name = divine.group(1)
+        cut = word[: divine.end(1)], word[divine.end(1) :]
+        if (cut[0] not in STOP_WORDS and name not in _PREFIXES and not name.endswith("و") and not name.startswith("ال")
+                and max(zipf(core) for core in _without_proclitics(name)) >= NAME_PART_ZIPF):
+            return cut
+    return None
+
+
+def _without_proclitics(word: str) -> Iterator[str]:
+    """``word`` and what is left of it after each run of proclitics it begins with."""
+    yield word
+    for prefix in _PREFIXES:
+        if prefix and word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            yield word[len(prefix) :]
 
 
 class SplitRunTogetherFilter(Filter):
@@ -62,7 +148,8 @@ class SplitRunTogetherFilter(Filter):
     words (كييفالتصرف → كييف + التصرف); with ``numbers``, a number run
     together with a common word is split from it (12عاما → 12 + عاما,
     في1930 → في + 1930); and a compound name is split into its two words however well
-    known (compound_parts: عبدالله → عبد + الله), so
+    known (compound_parts: عبدالله → عبد + الله; with ``names``, أبوظبي →
+    أبو + ظبي, نصرالله → نصر + الله), so
     that a search for عبد الله finds the articles that write عبدالله.  The
     token itself is kept, so a wrong split can add a term but never lose
     one.  The parts point at their own characters in the original text, so
@@ -75,12 +162,17 @@ class SplitRunTogetherFilter(Filter):
     # Whether a number run together with a word is split from it; an index
     # pickled before (2026-12-07) holds a filter without the attribute.
     numbers = False
+    # Whether a kunya and a name in الله or الدين are compound names
+    # (compound_parts); not in an index pickled before stop 58.
+    names = False
 
-    def __init__(self, min_length: int = 7, part_zipf: float = 3.5, part_length: int = 3, numbers: bool = False) -> None:
+    def __init__(self, min_length: int = 7, part_zipf: float = 3.5, part_length: int = 3, numbers: bool = False,
+                 names: bool = False) -> None:
         self.min_length = min_length
         self.part_zipf = part_zipf
         self.part_length = part_length
         self.numbers = numbers
+        self.names = names
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and self.__dict__ == other.__dict__
@@ -91,7 +183,8 @@ class SplitRunTogetherFilter(Filter):
     def split(self, word: str) -> tuple[str, str] | None:
         """The best cut of ``word`` into two common words, if there is one."""
         # The cheap test first: every word the chain has not seen comes here.
-        compound = compound_parts(word) if _COMPOUND_HEAD in word else None
+        named = self.names and ("بو" in word or word.endswith(_DIVINE_TAILS))
+        compound = compound_parts(word, self.names) if _COMPOUND_HEAD in word or named else None
         if compound is not None:
             return compound if _ARABIC_WORD.match(word) else None
         joined = _NUMBER_JOINED.match(word) if self.numbers else None
@@ -112,7 +205,7 @@ class SplitRunTogetherFilter(Filter):
                 continue
             text = t.text
             pos = t.pos if t.positions else None
-            parts = self.split(text)
+            parts = None if getattr(t, "raw", "").startswith(ADDED_MARK) else self.split(text)
             yield t
             if parts is None:
                 continue
@@ -178,11 +271,22 @@ def _offsets_of_parts(t: Token, parts: tuple[str, str]) -> list[tuple[int, int]]
     return None
 
 
+def splitter_of(analyzer) -> SplitRunTogetherFilter | None:
+    """The SplitRunTogetherFilter of ``analyzer`` (a chain), if it has one."""
+    return next((item for item in getattr(analyzer, "items", ()) if isinstance(item, SplitRunTogetherFilter)), None)
+
+
+def names_of(analyzer) -> bool:
+    """Whether ``analyzer`` (a chain) splits a kunya and a name in الله or
+    الدين as compound names: what an index built with it holds."""
+    splitter = splitter_of(analyzer)
+    return splitter is not None and splitter.names
+
+
 def run_together(analyzer, word: str) -> tuple[str, str] | None:
     """The two words ``word`` runs together (cleaned), as ``analyzer`` (a
     chain) splits them in an article (SplitRunTogetherFilter); None if it
     does not split them, or splits nothing: a query word the articles do not
     write may be two with the space missed."""
-    items = getattr(analyzer, "items", ())
-    splitter = next((item for item in items if isinstance(item, SplitRunTogetherFilter)), None)
+    splitter = splitter_of(analyzer)
     return None if splitter is None else splitter.split(norm.clean(word))

@@ -26,6 +26,7 @@ class AnalysisConfig:
     split_run_together: bool = True
     numbers: bool = True  # digits and number words (search/analysis/numbers.py)
     own_article: bool = True  # an ال written أل, إل or آل is not cut as the article (OwnArticleFilter)
+    compound_names: bool = True  # a kunya and a name in الله or الدين joined or apart (compounds.compound_parts)
 
     def with_(self, **changes) -> "AnalysisConfig":
         return replace(self, **changes)
@@ -53,7 +54,7 @@ def _exact_items(config: AnalysisConfig, stemmed: bool = False) -> list:
     if config.numbers:
         items.append(DigitsFilter())
     if config.split_run_together:
-        items.append(SplitRunTogetherFilter(numbers=config.numbers))
+        items.append(SplitRunTogetherFilter(numbers=config.numbers, names=config.compound_names))
     items.append(ArabicStopFilter())
     if stemmed and config.own_article and config.stemmer == "akhbar":
         items.append(OwnArticleFilter())
@@ -95,6 +96,9 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-07: an ال written with a hamza was cut as the article
     # when what followed is a word (ألماني → ماني, إلهام → هام, ألفية → فيه).
     "hamza-article": AnalysisConfig(name="hamza-article", own_article=False),
+    # Before 2026-12-08: only عبد and a divine name a compound name (أبوظبي
+    # one word, أبو ظبي two; نصرالله one, نصر الله two).
+    "abd-compounds-only": AnalysisConfig(name="abd-compounds-only", compound_names=False),
     # Before 2026-12-07: a first و ف ب ك ل was cut from a word news writes
     # with the article too (لسان → سان, كمين → مين, بريد → ريد, وادي → ادي).
     "proclitic-before-article": AnalysisConfig(name="proclitic-before-article",

@@ -269,7 +269,7 @@ def spellings_searched(words: Words, schema, builder: QueryBuilder, parsed: Pars
                     listed.append(as_written)
     for group in parsed.groups:  # a compound name typed as one word, also searched apart
         for clause in group:
-            parts = None if clause.phrase else compound_parts(clause.text)
+            parts = None if clause.phrase else compound_parts(clause.text, builder.compound_names)
             if parts is not None and builder.stems(clause.text):
                 out.setdefault(clause.text, [clause.text]).append(" ".join(parts))
     return {word: forms for word, forms in out.items() if len(forms) > 1}
