@@ -36,6 +36,7 @@ stemming nearly free after the first few thousand words of a corpus.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
@@ -76,6 +77,20 @@ def _join_prefix(conj: str, prep: str, art: str) -> str:
 
 def default_prefixes() -> tuple[str, ...]:
     return tuple(sorted({_join_prefix(c, p, a) for c, p, a in product(CONJUNCTIONS, PREPOSITIONS, ARTICLE)}))
+
+
+# The runs of proclitics a written word may start with, "" among them, and their lengths.
+_PROCLITIC_RUNS = frozenset(default_prefixes()) | {""}
+_PROCLITIC_RUN_LENGTHS = sorted({len(p) for p in _PROCLITIC_RUNS})
+
+
+def without_proclitics(word: str) -> Iterator[str]:
+    """``word`` with each run of proclitics it starts with taken off, the
+    shortest run first (the word itself, then وبالكرونا's بالكرونا, ...,
+    كرونا)."""
+    for length in _PROCLITIC_RUN_LENGTHS:
+        if word[:length] in _PROCLITIC_RUNS:
+            yield word[length:]
 
 
 def default_suffixes(keep_nisba: bool = False) -> tuple[str, ...]:

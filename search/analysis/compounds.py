@@ -12,7 +12,7 @@ from whoosh.analysis import Filter, Token
 from search import normalize as norm
 from search.analysis.tokens import _ARABIC_LETTERS, _ARABIC_WORD, STOP_WORDS
 from search.lexicon import zipf
-from search.stemmer import default_prefixes, default_suffixes
+from search.stemmer import default_prefixes, default_suffixes, without_proclitics
 
 
 # A compound name of عبد and one of the divine names, which news writes
@@ -127,17 +127,9 @@ def _name_parts(word: str) -> tuple[str, str] | None:
         name = divine.group(1)
         cut = word[: divine.end(1)], word[divine.end(1) :]
         if (cut[0] not in STOP_WORDS and name not in _PREFIXES and not name.endswith("و") and not name.startswith("ال")
-                and max(zipf(core) for core in _without_proclitics(name)) >= NAME_PART_ZIPF):
+                and max(zipf(core) for core in without_proclitics(name) if len(core) >= 2) >= NAME_PART_ZIPF):
             return cut
     return None
-
-
-def _without_proclitics(word: str) -> Iterator[str]:
-    """``word`` and what is left of it after each run of proclitics it begins with."""
-    yield word
-    for prefix in _PREFIXES:
-        if prefix and word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            yield word[len(prefix) :]
 
 
 class SplitRunTogetherFilter(Filter):

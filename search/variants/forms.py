@@ -13,7 +13,7 @@ import numpy as np
 from search.lexicon import zipf
 from search.patterns import one_root
 from search.spelling.respellings import respellings
-from search.stemmer import default_prefixes
+from search.stemmer import without_proclitics
 from search.variants.config import MinerConfig
 from search.variants.neighbours import Neighbours, _reader
 from search.variants.postings import EXACT_FIELD, FIELD, Postings
@@ -44,20 +44,6 @@ class FormLeaf:
 # (كورونا, كاميرا → كامير, نيجيريا → نيجير): a word with an ending of grammar
 # or a pronoun is not a name the stemmer kept whole.
 _USUAL_ENDS = ("", "ا", "يا")
-# The runs of proclitics a written form may start with.
-_PROCLITICS = frozenset(("", *default_prefixes()))
-_PROCLITIC_LENGTHS = sorted({len(p) for p in _PROCLITICS})
-
-
-def _without_proclitics(word: str) -> Iterator[str]:
-    """``word`` with each run of proclitics it starts with taken off, the
-    shortest run first (the word itself, then وبالكرونا's بالكرونا, ...,
-    كرونا)."""
-    for length in _PROCLITIC_LENGTHS:
-        if word[:length] in _PROCLITICS:
-            yield word[length:]
-
-
 # Endings of grammar that a long vowel written in makes of a word's last
 # letters: the nisba's يا, a dual's or a plural's ان ون ين ات.
 _GRAMMAR_ENDS = ("يا", "ان", "ون", "ين", "ات")
@@ -100,7 +86,7 @@ def form_candidates(
     stem of a written form."""
     written: dict[str, list[str]] = defaultdict(list)  # a word -> its written forms
     for form in dict.fromkeys(exact):  # a form of several segments once
-        for rest in _without_proclitics(form):
+        for rest in without_proclitics(form):
             if len(rest) >= config.rare_min_length:
                 written[rest].append(form)
     counts: dict[str, int] = {}
@@ -142,7 +128,7 @@ def _sure_form(leaf: FormLeaf, config: MinerConfig) -> bool:
     """Whether a form leaf needs no neighbours: long (rare_sure_length) less
     the letters that may be proclitics (بالفاعل beside بالفعل is ب + ال +
     فاعل, two words; باناثيناكوس is long either way)."""
-    *_, core = _without_proclitics(leaf.core)  # the longest run off
+    *_, core = without_proclitics(leaf.core)  # the longest run off
     return len(core) >= config.rare_sure_length
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from search.ranking import bm25_idf
 from search.variants.config import MinerConfig
-from search.variants.forms import _without_proclitics
+from search.stemmer import without_proclitics
 
 FILE = "spellings.json"
 # The spelling table's contents: {"config": MinerConfig as a dict,
@@ -167,7 +167,7 @@ class Spellings:
         the articles write وهولاندا)."""
         if form in self._leaf:
             return self._leaf[form]
-        return next((rest for rest in _without_proclitics(form) if rest in self._usual), None)
+        return next((rest for rest in without_proclitics(form) if rest in self._usual), None)
 
     def usual(self, form: str) -> str | None:
         """The usual stem a written form is a form leaf of, if any."""
