@@ -371,7 +371,9 @@ def search_command(query: str, limit: int, page: int, sort: str, collapse: bool,
     (زيلنسكي finds زيلينسكي); a word in quotes matches its own spelling only.
     A word of a short query matches with its nisba adjective's ي or without
     it, as typed (المدن does not match an article that only writes المدني),
-    a decade's two spellings alike (الثمانينات, الثمانينيات).
+    a decade's two spellings alike (الثمانينات, الثمانينيات), and a word
+    typed in the feminine matches its feminine forms (الطائرة does not
+    match an article that only writes الطائر).
     Matched words are shown in colour on a terminal and [in brackets]
     otherwise.
     """

@@ -93,6 +93,8 @@ SYSTEMS: dict[str, System] = {
     "no-split": _akhbar("no-split", "run-together words not split"),
     "abd-compounds-only": _akhbar("abd-compounds-only",
                                   "only عبد and a divine name a compound name: أبوظبي / أبو ظبي, نصرالله / نصر الله apart"),
+    "feminine-unmarked": _akhbar("feminine-unmarked",
+                                 "a short search typed in the feminine matches the masculine's articles too (الطائرة / الطائر)"),
     "no-numbers": _akhbar("no-numbers", "numbers as before: و5 one word, خمسة and 5 two terms, ثلاثين and ثلاث one"),
     "hamza-article": _akhbar("hamza-article", "an ال written with a hamza cut as the article (ألماني → ماني)"),
     "proclitic-before-article": _akhbar("proclitic-before-article",

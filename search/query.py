@@ -20,10 +20,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from pyarabic import araby
 from whoosh import query as q
 from whoosh.fields import Schema
 
-from search.analysis import DECADES, NISBA_FIELD, compound_parts, names_of, nisba_stem
+from search.analysis import (DECADES, NISBA_FIELD, compound_parts, feminine_ending, feminine_stem, marks_feminine,
+                             names_of, nisba_stem)
+from search.lexicon import zipf
 from search.matching import WithoutNisba
 from search.variants import EXACT_FIELD, Spellings
 
@@ -43,6 +46,11 @@ MAX_QUERY_WORDS = 32
 # (Thousands of terms in one And overflowed Python's recursion limit.)
 MAX_WORD_TERMS = 8
 MAX_PHRASE_TERMS = MAX_QUERY_WORDS
+# A word typed in a feminine form matches only the feminine forms of its
+# stem where the lexicon knows the feminine singular with the article as a
+# word (zipf, as the stemmer's word_zipf): a plural in ات of a masculine
+# noun (الاجتماعات: no الاجتماعة) is no feminine.
+FEMININE_ZIPF = 3.0
 
 
 class QueryError(ValueError):
@@ -188,8 +196,11 @@ class QueryBuilder:
     matches, not the ranked one), a word matches its stem with the nisba's
     ي only where it has it (المدني: the articles that write مدني, المدنية,
     المدنيين) and only without it where it has not (المدن), if the index
-    has the field.  Any-word matching (a long query) stays the ranked
-    query's: every article with a stem, scored by how many it has."""
+    has the field; and a word typed in a feminine form (الطائرة, طائرات)
+    matches only the feminine forms of its stem, if the index marks them
+    (not the other way round: الوزير still finds الوزيرة).  Any-word
+    matching (a long query) stays the ranked query's: every article with a
+    stem, scored by how many it has."""
 
     def __init__(self, schema: Schema, weights: Weights = Weights(), spellings: Spellings | None = None,
                  nisba: bool = False) -> None:
@@ -197,6 +208,7 @@ class QueryBuilder:
         self.weights = weights
         self.spellings = spellings if spellings is not None else Spellings()
         self.nisba = nisba and NISBA_FIELD in schema
+        self.feminine = self.nisba and marks_feminine(schema[NISBA_FIELD].analyzer)
         self.compound_names = names_of(schema["text"].analyzer)  # which compound names the index holds apart
 
     def _text_term(self, stem: str, boost: float, nisba: bool | None) -> q.Query:
@@ -205,6 +217,19 @@ class QueryBuilder:
         if nisba:
             return q.Term(NISBA_FIELD, nisba_stem(stem), boost=boost)
         return WithoutNisba("text", stem, boost=boost)
+
+    def typed_feminine(self, form: str, stem: str, typed: str) -> bool:
+        """Whether a word typed ``typed`` (``form`` folded, of stem ``stem``)
+        is in a feminine form of a stem whose feminine is a word of its own.
+        A final ه is ة only after the article or where ة was typed: كتابه is
+        also "his book"."""
+        found = feminine_ending(form, stem)
+        if found is None or zipf("ال" + stem + "ه") < FEMININE_ZIPF:
+            return False
+        proclitics, ending = found
+        if ending != "ه" or proclitics.endswith(("ال", "لل")):
+            return True
+        return re.sub(r"[\W\u0640]+$", "", typed).endswith(araby.TEH_MARBUTA)
 
     def stems(self, text: str) -> list[str]:
         return field_terms(self.schema, "text", text)
@@ -256,7 +281,11 @@ class QueryBuilder:
             # alike in the stemmer (الأوروغواي → اوروغوا, الأوروجواي → اوروجواي).
             # ... but not a decade, whose ات and يات are one word (الثمانينات).
             has_nisba = (nisba_stem(stem) in marked) if told and stem not in DECADES else None
-            alternatives = [self._text_term(stem, w.text, has_nisba)]
+            typed = clause.text if len(stems) == 1 else ""  # a clause of one word: ة typed or not
+            if has_nisba is False and self.feminine and self.typed_feminine(form, stem, typed):
+                alternatives = [q.Term(NISBA_FIELD, feminine_stem(stem), boost=w.text)]
+            else:
+                alternatives = [self._text_term(stem, w.text, has_nisba)]
             alternatives += [q.Term("text", s, boost=w.text * f) for s, f in zip(spelled[1:], factor[1:])]
             if w.title:
                 alternatives.extend(q.Term("title", s, boost=w.title * f) for s, f in zip(spelled, factor))

@@ -16,6 +16,8 @@ from search.analysis import (
     compound_parts,
     compounds_apart,
     exact_analyzer,
+    feminine_ending,
+    marks_feminine,
     nisba_analyzer,
     run_together,
     stem_analyzer,
@@ -313,6 +315,32 @@ def test_an_al_written_with_a_hamza_is_the_words_own():
     assert [t.text for t in before("ألماني", mode="query")] == [stem("ماني")]
 
 
+def test_the_nisba_field_marks_a_stems_feminine_forms():
+    """الطائرة (an aircraft) and الطائر (a bird) are one light stem; the
+    nisba field also holds each feminine form (the singular in ة, the plural
+    in ات, the dual, ت or ات before a pronoun) as the stem with ة, which a
+    short search typed in the feminine matches (search/query.py)."""
+    nisba = nisba_analyzer()
+    stem = lambda word: [t.text for t in stem_analyzer()(word, mode="query")][0]
+    assert stem("الطائرة") == stem("الطائر") == stem("طائرات")
+    marked = stem("الطائر") + "ة"
+    for word in ("الطائرة", "وطائرة", "بالطائرات", "طائرتين", "طائرته", "وطائراتها", "للطائرة"):
+        assert [t.text for t in nisba(word)] == [marked], word
+    for word in ("الطائر", "طائر", "بالطائر", "طائرا"):
+        assert [t.text for t in nisba(word)] == [], word
+    # A nisba's feminine is the nisba's (سوري), a word kept whole has no ending.
+    assert [t.text for t in nisba("السورية")] == [stem("السورية") + "ي"]
+    assert feminine_ending("بالطاءرات", "طاءر") == ("بال", "ات")
+    assert feminine_ending("الطاءر", "طاءر") is None
+    # An index built before pickled the filter without the attribute: nothing marked.
+    before = pickle.loads(pickle.dumps(nisba))
+    [filt] = [i for i in before.items if isinstance(i, NisbaFilter)]
+    del filt.feminine
+    assert not marks_feminine(before) and marks_feminine(nisba)
+    assert [t.text for t in before("الطائرة")] == []
+    assert not marks_feminine(nisba_analyzer(CONFIGS["feminine-unmarked"]))
+
+
 def test_the_nisba_field_has_the_words_whose_stem_cut_the_nisba():
     """Only the words the light stemmer cut the nisba's ي from, as the stem
     with it, sharing the text field's stemmer (so each word is stemmed
@@ -322,8 +350,11 @@ def test_the_nisba_field_has_the_words_whose_stem_cut_the_nisba():
     shared = [i.stemmer for i in nisba.items if isinstance(i, NisbaFilter)][0]
     assert shared is [i.stemmer for i in stems.items if isinstance(i, StemFilter)][0]
     text = "أعلن الدفاع المدني في المدن السورية والمدنيين عن عملية جديدة لسوق العمل في الأوروجواي"
-    assert [t.text for t in nisba(text)] == ["مدني", "سوري", "مدني", "عملي"]
+    # (and جديدة, a feminine form: the next test)
+    assert [t.text for t in nisba(text)] == ["مدني", "سوري", "مدني", "عملي", "جديدة"]
     assert [t.text for t in stems("المدني المدن")] == ["مدن", "مدن"]
     # The sound plural's ي before a noun is not a nisba: موظفي الوزارة, مسلحي التنظيم.
-    assert [t.text for t in nisba("موظفي الوزارة ومسلحي التنظيم")] == []
+    unmarked = nisba_analyzer(CONFIGS["feminine-unmarked"])
+    assert [t.text for t in unmarked("موظفي الوزارة ومسلحي التنظيم")] == []
+    assert [t.text for t in unmarked(text)] == ["مدني", "سوري", "مدني", "عملي"]
     assert nisba_analyzer(CONFIGS["keep-nisba"]) is None and nisba_analyzer(CONFIGS["norm"]) is None

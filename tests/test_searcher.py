@@ -5,6 +5,7 @@ import pytest
 
 from search import Filters, QueryError, Searcher
 from search import index as idx
+from search.analysis import CONFIGS
 from search.ingest import read_sources
 from search.query import parse
 
@@ -111,8 +112,6 @@ def test_a_kunya_or_a_name_in_allah_finds_it_written_joined_or_apart(searcher_ov
 def test_an_index_built_before_keeps_a_kunya_two_words(tmp_path):
     """An index whose chain predates compound names (abd-compounds-only)
     is searched as it was built: أبوظبي finds only itself."""
-    from search.analysis import CONFIGS
-
     target = tmp_path / "ix"
     idx.build(target, read_sources([write_jsonl(tmp_path / "c.jsonl", KUNYA_ARTICLES)]),
               config=CONFIGS["abd-compounds-only"])
@@ -472,6 +471,54 @@ def test_a_decade_written_with_or_without_the_nisbas_ya_is_one_word(searcher_ove
     assert s.matching_ids("ثمانينيات") == {"eighties-at", "eighties-iyat"}
     assert s.matching_ids("الخمسينات") == {"fifties"}
     assert s.matching_ids("المدن") == {"cities"}  # the telling itself is unchanged
+
+
+FEMININE_ARTICLES = [
+    {"id": "plane", "title": "هبوط اضطراري", "body": "هبطت الطائرة في المطار، وقالت الشركة إن طائراتها آمنة."},
+    {"id": "bird", "title": "الطيور المهاجرة", "body": "رصد الباحثون الطائر النادر قرب البحيرة."},
+    {"id": "both", "title": "حادث", "body": "اصطدم طائر بمحرك طائرة ركاب."},
+    {"id": "coin", "title": "سعر الصرف", "body": "تراجعت العملة المحلية أمام الدولار."},
+    {"id": "work", "title": "سوق العمل", "body": "ارتفعت نسبة البطالة في سوق العمل."},
+    {"id": "meeting", "title": "لقاء", "body": "عقد الاجتماع الوزاري أمس في العاصمة."},
+    {"id": "minister", "title": "تصريح", "body": "قالت الوزيرة إن الخطة جاهزة."},
+]
+
+
+def test_a_short_query_typed_in_the_feminine_matches_the_feminine_forms(searcher_over):
+    """The light stem makes الطائرة (an aircraft) and الطائر (a bird) one
+    stem, as العملة (a currency) and العمل (work): a short search typed in a
+    feminine form matches the articles that write a feminine form of the
+    stem (the singular, the plural in ات, a possessed form).  Not the other
+    way round: the masculine still finds the feminine (الوزير, الوزيرة)."""
+    s = searcher_over(FEMININE_ARTICLES)
+    for query in ("الطائرة", "طائرة", "الطائره", "طائرات", "بطائرتها", '"الطائرة"'):
+        assert sorted(ids(s.search(query))) == ["both", "plane"], query
+    assert ids(s.search("العملة")) == ["coin"]
+    assert sorted(ids(s.search("الطائر"))) == ["bird", "both", "plane"]
+    assert sorted(ids(s.search("العمل"))) == ["coin", "work"]
+    assert ids(s.search("الوزير")) == ["minister"]
+    # A final ه without the article may be "his": طائره (his bird) is not told.
+    assert sorted(ids(s.search("طائره"))) == ["bird", "both", "plane"]
+    # A plural in ات of a noun with no feminine singular (no الاجتماعة) is its plural.
+    assert ids(s.search("الاجتماعات")) == ["meeting"]
+    # Ranking is the stem's: a long query finds the bird too; a feminine no
+    # article writes finds the masculine's rather than nothing.
+    assert "bird" in ids(s.search("الطائرة النادرة قرب البحيرة هذا الصباح"))
+    assert ids(s.search("الوزارة")) == []  # no article has the stem at all
+    only_birds = searcher_over([FEMININE_ARTICLES[1]])
+    found = only_birds.search("الطائرة")
+    assert ids(found) == ["bird"] and not found.fallback
+
+
+def test_an_index_built_before_the_feminine_forms_matches_by_stem(tmp_path):
+    target = tmp_path / "unmarked"
+    idx.build(target, read_sources([write_jsonl(tmp_path / "f.jsonl", FEMININE_ARTICLES)]),
+              config=CONFIGS["feminine-unmarked"])
+    s = Searcher(target)
+    try:
+        assert sorted(ids(s.search("الطائرة"))) == ["bird", "both", "plane"]
+    finally:
+        s.close()
 
 
 def test_folded_copies_read_from_columns_equal_their_stored_fields(index_dir, tmp_path):

@@ -225,7 +225,8 @@ def document() -> dict:
                     "parameters": [
                         _query("q", query, "Words (up to three must all match, each as typed with or without "
                                "its nisba adjective's ي: المدن does not match المدني, but a decade's ات and "
-                               "يات are one word, الثمانينات and الثمانينيات; more are ranked by how "
+                               "يات are one word, الثمانينات and الثمانينيات; a word typed in the feminine "
+                               "matches the feminine forms: الطائرة does not match الطائر; more are ranked by how "
                                f"many match), \"phrases\", -excluded, a OR b; at most "
                                f"{MAX_QUERY_LENGTH} characters and {MAX_QUERY_WORDS} words (spaces and quotes "
                                "separate words; OR counts). No wildcards or fields: * ? : are punctuation. "

@@ -32,7 +32,8 @@ from search.analysis.compounds import (SplitRunTogetherFilter, added_joined, com
 from search.analysis.configs import CONFIGS, AnalysisConfig, exact_analyzer, nisba_analyzer, stem_analyzer
 from search.analysis.marking import Marker, Span, written_pattern
 from search.analysis.numbers import DECADES, DigitsFilter, NumberWordFilter
-from search.analysis.stems import NISBA_FIELD, NisbaFilter, StemFilter, nisba_stem
+from search.analysis.stems import (NISBA_FIELD, NisbaFilter, StemFilter, feminine_ending, feminine_stem, marks_feminine,
+                                   nisba_stem)
 from search.analysis.tokens import (STOP_WORDS, ArabicStopFilter, ArabicTokenizer, CleanFilter, FoldFilter,
                                     LowercaseOnlyFilter, OwnArticleFilter)
 from search.analysis.words import (KEPT_WORDS_FILE, WORDS_FILES, forget_words, keep_words, learn_words, leave_words,
@@ -43,6 +44,7 @@ __all__ = [
     "AnalysisConfig", "ArabicStopFilter", "ArabicTokenizer", "CachedChain", "CleanFilter", "CountedFrequency",
     "CountedPositions", "DigitsFilter", "FoldFilter", "LowercaseOnlyFilter", "Marker", "NisbaFilter",
     "NumberWordFilter", "OwnArticleFilter", "Span", "SplitRunTogetherFilter", "StemFilter",
-    "added_joined", "compound_parts", "compounds_apart", "exact_analyzer", "forget_words", "keep_words", "learn_words", "leave_words",
-    "load_words", "names_of", "nisba_analyzer", "nisba_stem", "run_together", "stem_analyzer", "written_pattern",
+    "added_joined", "compound_parts", "compounds_apart", "exact_analyzer", "feminine_ending", "feminine_stem",
+    "forget_words", "keep_words", "learn_words", "leave_words",
+    "load_words", "marks_feminine", "names_of", "nisba_analyzer", "nisba_stem", "run_together", "stem_analyzer", "written_pattern",
 ]

@@ -27,6 +27,7 @@ class AnalysisConfig:
     numbers: bool = True  # digits and number words (search/analysis/numbers.py)
     own_article: bool = True  # an ال written أل, إل or آل is not cut as the article (OwnArticleFilter)
     compound_names: bool = True  # a kunya and a name in الله or الدين joined or apart (compounds.compound_parts)
+    feminine_forms: bool = True  # a stem's feminine forms marked in the nisba field (stems.NisbaFilter)
 
     def with_(self, **changes) -> "AnalysisConfig":
         return replace(self, **changes)
@@ -82,7 +83,7 @@ def nisba_analyzer(config: AnalysisConfig = AnalysisConfig(), stems=None):
     shared = [item.stemmer for item in getattr(stems, "items", ()) if isinstance(item, StemFilter)]
     stemmer = shared[0] if shared and isinstance(shared[0], Stemmer) else Stemmer(config.stem)
     keeping = Stemmer(replace(config.stem, keep_nisba=True))
-    return CachedChain(*_exact_items(config, stemmed=True), NisbaFilter(stemmer, keeping))
+    return CachedChain(*_exact_items(config, stemmed=True), NisbaFilter(stemmer, keeping, config.feminine_forms))
 
 
 CONFIGS: dict[str, AnalysisConfig] = {
@@ -99,6 +100,10 @@ CONFIGS: dict[str, AnalysisConfig] = {
     # Before 2026-12-08: only عبد and a divine name a compound name (أبوظبي
     # one word, أبو ظبي two; نصرالله one, نصر الله two).
     "abd-compounds-only": AnalysisConfig(name="abd-compounds-only", compound_names=False),
+    # Before 2026-12-08: a stem's feminine forms not marked, so a short
+    # search typed in the feminine matched the masculine's articles too
+    # (الطائرة, an aircraft, found الطائر, a bird; العملة found العمل).
+    "feminine-unmarked": AnalysisConfig(name="feminine-unmarked", feminine_forms=False),
     # Before 2026-12-07: a first و ف ب ك ل was cut from a word news writes
     # with the article too (لسان → سان, كمين → مين, بريد → ريد, وادي → ادي).
     "proclitic-before-article": AnalysisConfig(name="proclitic-before-article",
