@@ -116,7 +116,8 @@ def nisba_stem(stem: str) -> str:
 
 # What follows a stem in its feminine forms (ة folded to ه): the singular, the
 # plural in ات, the dual, and ت or ات before a pronoun.  A final ه may also be
-# the pronoun "his" (كتابه); the article rules it out (feminine_ending).
+# the pronoun "his" (كتابه): the index marks it all the same, a search tells
+# it only after the article or where ة was typed (QueryBuilder.typed_feminine).
 FEMININE_ENDINGS = frozenset({"ه", "ات", "تان", "تين", *("ت" + p for p in PRONOUNS), *("ات" + p for p in PRONOUNS)})
 
 
