@@ -28,6 +28,7 @@ from search.analysis import (DECADES, NISBA_FIELD, compound_parts, feminine_endi
                              names_of, nisba_stem)
 from search.lexicon import zipf
 from search.matching import WithoutNisba
+from search.normalize import clean
 from search.variants import EXACT_FIELD, Spellings
 
 MAX_QUERY_LENGTH = 500
@@ -229,7 +230,7 @@ class QueryBuilder:
         proclitics, ending = found
         if ending != "ه" or proclitics.endswith(("ال", "لل")):
             return True
-        return re.sub(r"[\W\u0640]+$", "", typed).endswith(araby.TEH_MARBUTA)
+        return re.sub(r"\W+$", "", clean(typed)).endswith(araby.TEH_MARBUTA)  # marks, tatweel, a ؟ after
 
     def stems(self, text: str) -> list[str]:
         return field_terms(self.schema, "text", text)
