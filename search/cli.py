@@ -373,7 +373,8 @@ def search_command(query: str, limit: int, page: int, sort: str, collapse: bool,
     it, as typed (المدن does not match an article that only writes المدني),
     a decade's two spellings alike (الثمانينات, الثمانينيات), and a word
     typed in the feminine matches its feminine forms (الطائرة does not
-    match an article that only writes الطائر).
+    match an article that only writes الطائر), a verb in ت not the
+    feminine nouns of its stem (حفلت does not match حفلات).
     Matched words are shown in colour on a terminal and [in brackets]
     otherwise.
     """

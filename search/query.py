@@ -186,6 +186,14 @@ def field_terms(schema: Schema, fieldname: str, text: str) -> list[str]:
     return list(schema[fieldname].process_text(text, mode="query"))
 
 
+def typed_perfect(form: str, stem: str) -> bool:
+    """Whether a word written ``form`` (folded) is its stem with the
+    perfect's feminine ت that the stemmer cut (حفلت, وتداولت): a verb, whose
+    search is not for the articles that write the stem only as a feminine
+    noun (حفلات, parties; تداولات, trades)."""
+    return any(form == proclitic + stem + "ت" for proclitic in ("", "و", "ف"))
+
+
 class QueryBuilder:
     """Turns parsed clauses into Whoosh queries over the index's fields.
 
@@ -199,7 +207,9 @@ class QueryBuilder:
     المدنيين) and only without it where it has not (المدن), if the index
     has the field; and a word typed in a feminine form (الطائرة, طائرات)
     matches only the feminine forms of its stem, if the index marks them
-    (not the other way round: الوزير still finds الوزيرة).  Any-word
+    (not the other way round: الوزير still finds الوزيرة), and a perfect
+    verb in ت (حفلت) not the articles that write its stem only in a
+    feminine form (حفلات, parties).  Any-word
     matching (a long query) stays the ranked query's: every article with a
     stem, scored by how many it has."""
 
@@ -285,6 +295,8 @@ class QueryBuilder:
             typed = clause.text if len(stems) == 1 else ""  # a clause of one word: ة typed or not
             if has_nisba is False and self.feminine and self.typed_feminine(form, stem, typed):
                 alternatives = [q.Term(NISBA_FIELD, feminine_stem(stem), boost=w.text)]
+            elif has_nisba is False and self.feminine and typed_perfect(form, stem):
+                alternatives = [WithoutNisba("text", stem, boost=w.text, feminine=True)]
             else:
                 alternatives = [self._text_term(stem, w.text, has_nisba)]
             alternatives += [q.Term("text", s, boost=w.text * f) for s, f in zip(spelled[1:], factor[1:])]

@@ -510,6 +510,26 @@ def test_a_short_query_typed_in_the_feminine_matches_the_feminine_forms(searcher
     assert ids(found) == ["bird"] and not found.fallback
 
 
+PERFECT_ARTICLES = [
+    {"id": "parties", "title": "موسم الصيف", "body": "أقيمت حفلات موسيقية في المدينة طوال الأسبوع."},
+    {"id": "verb", "title": "المباراة", "body": "حفلت الصحف بأخبار المباراة النهائية."},
+    {"id": "ceremony", "title": "افتتاح", "body": "حضر الوزير حفل افتتاح المعرض."},
+]
+
+
+def test_a_perfect_verb_in_ta_does_not_match_the_feminine_nouns_of_its_stem(searcher_over):
+    """حفلت (it was full of) and حفلات (parties) have one light stem with حفل
+    (a ceremony): a search for the verb matches the stem's other forms, not
+    an article that writes it only as a feminine noun."""
+    s = searcher_over(PERFECT_ARTICLES)
+    for query in ("حفلت", "وحفلت"):
+        assert sorted(ids(s.search(query))) == ["ceremony", "verb"], query
+    assert ids(s.search("حفلات")) == ["parties"]
+    assert sorted(ids(s.search("حفل"))) == ["ceremony", "parties", "verb"]
+    # A long query ranks by stem: the noun's article is still among its answers.
+    assert "parties" in ids(s.search("حفلت المدينة بالزوار طوال الأسبوع الماضي"))
+
+
 def test_an_index_built_before_the_feminine_forms_matches_by_stem(tmp_path):
     target = tmp_path / "unmarked"
     idx.build(target, read_sources([write_jsonl(tmp_path / "f.jsonl", FEMININE_ARTICLES)]),
