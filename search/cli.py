@@ -374,7 +374,8 @@ def search_command(query: str, limit: int, page: int, sort: str, collapse: bool,
     a decade's two spellings alike (الثمانينات, الثمانينيات), and a word
     typed in the feminine matches its feminine forms (الطائرة does not
     match an article that only writes الطائر), a verb in ت not the
-    feminine nouns of its stem (حفلت does not match حفلات).
+    feminine nouns of its stem (حفلت does not match حفلات), a plural in
+    ات not the verb (تداولات does not match تداولت).
     Matched words are shown in colour on a terminal and [in brackets]
     otherwise.
     """

@@ -24,35 +24,31 @@ import numpy as np
 from whoosh import query as wq
 
 from search import arrays, phrases
-from search.analysis import NISBA_FIELD, feminine_stem, nisba_stem
+from search.analysis import NISBA_FIELD, nisba_stem
 from search.arrays import IndexView, first
 from search.flat import FlatPostings
 
 
 class WithoutNisba(wq.Term):
-    """The articles that write a stem at least once without the nisba's ي
-    (more of ``text``'s stem than of its NISBA_FIELD word): what a search
-    for المدن matches, not an article that only writes المدني.  With
-    ``feminine``, nor in a feminine form (its stem with ة in NISBA_FIELD):
-    what a search for a perfect verb matches (حفلت, not an article that
-    only writes حفلات).  Counted by search/matching.py; anything else takes
-    it for the plain Term."""
+    """The articles that write a stem at least once in another form than
+    its ``marks``, (field, word) terms that count some of its forms: by
+    default its NISBA_FIELD word, so that a search for المدن does not match
+    an article that only writes المدني.  A perfect verb adds the stem's
+    feminine forms (حفلت, not an article that only writes حفلات), a plural
+    in ات the perfect verb's written forms (تداولات, not an article that
+    only writes تداولت).  Counted by search/matching.py; anything else
+    takes it for the plain Term."""
 
-    feminine = False
-
-    def __init__(self, fieldname: str, text: str, boost: float = 1.0, feminine: bool = False) -> None:
+    def __init__(self, fieldname: str, text: str, boost: float = 1.0,
+                 marks: tuple[tuple[str, str], ...] | None = None) -> None:
         super().__init__(fieldname, text, boost=boost)
-        self.feminine = feminine
+        self.marks = marks if marks is not None else ((NISBA_FIELD, nisba_stem(text)),)
 
     def __eq__(self, other: object) -> bool:
-        return super().__eq__(other) and self.feminine == getattr(other, "feminine", None)
+        return super().__eq__(other) and self.marks == getattr(other, "marks", None)
 
     def __hash__(self) -> int:
-        return hash((super().__hash__(), self.feminine))
-
-    def marks(self) -> tuple[str, ...]:
-        """The NISBA_FIELD words whose count the stem's must exceed."""
-        return (nisba_stem(self.text), feminine_stem(self.text)) if self.feminine else (nisba_stem(self.text),)
+        return hash((super().__hash__(), self.marks))
 
 
 def docset(view: IndexView, searcher, query: wq.Query, within: np.ndarray | None = None) -> np.ndarray:
@@ -62,7 +58,7 @@ def docset(view: IndexView, searcher, query: wq.Query, within: np.ndarray | None
     last, its phrases: their positions are read only for the articles
     that have everything else."""
     if isinstance(query, WithoutNisba):
-        with_it = sum(view.frequencies(searcher, NISBA_FIELD, mark) for mark in query.marks())
+        with_it = sum(view.frequencies(searcher, field, word) for field, word in query.marks)
         return view.frequencies(searcher, query.fieldname, query.text) > with_it
     if isinstance(query, wq.Term):
         return view.mask(searcher, query.fieldname, query.text)

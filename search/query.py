@@ -186,12 +186,24 @@ def field_terms(schema: Schema, fieldname: str, text: str) -> list[str]:
     return list(schema[fieldname].process_text(text, mode="query"))
 
 
+# What may come before a perfect verb as written: nothing, و or ف.
+VERB_PROCLITICS = ("", "و", "ف")
+
+
 def typed_perfect(form: str, stem: str) -> bool:
     """Whether a word written ``form`` (folded) is its stem with the
     perfect's feminine ت that the stemmer cut (حفلت, وتداولت): a verb, whose
     search is not for the articles that write the stem only as a feminine
     noun (حفلات, parties; تداولات, trades)."""
-    return any(form == proclitic + stem + "ت" for proclitic in ("", "و", "ف"))
+    return any(form == proclitic + stem + "ت" for proclitic in VERB_PROCLITICS)
+
+
+def typed_plural(form: str, stem: str) -> bool:
+    """Whether ``form`` is a plural in ات of ``stem``, with or without a
+    pronoun (تداولات, بتحركاتها): a noun, whose search is not for the
+    articles that write the stem only as a perfect verb (تداولت)."""
+    found = feminine_ending(form, stem)
+    return found is not None and found[1].startswith("ات")
 
 
 class QueryBuilder:
@@ -207,9 +219,10 @@ class QueryBuilder:
     المدنيين) and only without it where it has not (المدن), if the index
     has the field; and a word typed in a feminine form (الطائرة, طائرات)
     matches only the feminine forms of its stem, if the index marks them
-    (not the other way round: الوزير still finds الوزيرة), and a perfect
-    verb in ت (حفلت) not the articles that write its stem only in a
-    feminine form (حفلات, parties).  Any-word
+    (not the other way round: الوزير still finds الوزيرة); a perfect verb
+    in ت (حفلت) does not match the articles that write its stem only in a
+    feminine form (حفلات, parties), nor a plural in ات (تداولات) those that
+    write it only as the perfect verb (تداولت).  Any-word
     matching (a long query) stays the ranked query's: every article with a
     stem, scored by how many it has."""
 
@@ -241,6 +254,20 @@ class QueryBuilder:
         if ending != "ه" or proclitics.endswith(("ال", "لل")):
             return True
         return re.sub(r"\W+$", "", clean(typed)).endswith(araby.TEH_MARBUTA)  # marks, tatweel, a ؟ after
+
+    def marks(self, form: str, stem: str) -> tuple[tuple[str, str], ...]:
+        """The forms a word typed ``form`` (of stem ``stem``) is told from,
+        as (field, word) terms that count them (WithoutNisba): its nisba,
+        and a perfect verb the feminine nouns of its stem, a plural in ات
+        the perfect verb's written forms (where the stemmer cuts them to the
+        stem)."""
+        marks = [(NISBA_FIELD, nisba_stem(stem))]
+        if typed_perfect(form, stem):
+            marks.append((NISBA_FIELD, feminine_stem(stem)))
+        elif typed_plural(form, stem):
+            verbs = (proclitic + stem + "ت" for proclitic in VERB_PROCLITICS)
+            marks.extend((EXACT_FIELD, verb) for verb in verbs if self.stems(verb) == [stem])
+        return tuple(marks)
 
     def stems(self, text: str) -> list[str]:
         return field_terms(self.schema, "text", text)
@@ -295,8 +322,8 @@ class QueryBuilder:
             typed = clause.text if len(stems) == 1 else ""  # a clause of one word: ة typed or not
             if has_nisba is False and self.feminine and self.typed_feminine(form, stem, typed):
                 alternatives = [q.Term(NISBA_FIELD, feminine_stem(stem), boost=w.text)]
-            elif has_nisba is False and self.feminine and typed_perfect(form, stem):
-                alternatives = [WithoutNisba("text", stem, boost=w.text, feminine=True)]
+            elif has_nisba is False and self.feminine:
+                alternatives = [WithoutNisba("text", stem, boost=w.text, marks=self.marks(form, stem))]
             else:
                 alternatives = [self._text_term(stem, w.text, has_nisba)]
             alternatives += [q.Term("text", s, boost=w.text * f) for s, f in zip(spelled[1:], factor[1:])]

@@ -17,7 +17,6 @@ from whoosh import sorting
 
 from search import Filters, Searcher
 from search import index as idx
-from search.analysis import NISBA_FIELD
 from search.ingest import read_sources
 from search.matching import WithoutNisba
 from search.query import QueryBuilder, parse
@@ -56,9 +55,9 @@ def _queries(records) -> list[str]:
     # Short (all-words) queries with a phrase: its positions are read only
     # for the articles with the other words (search/phrases.py).
     queries += ['"وزير الخارجية" السعودي', '"مجلس الأمن" سوريا -روسيا']
-    # A perfect verb in ت: its stem, less the articles that write it only
-    # in a feminine form or with the nisba (WithoutNisba's marks).
-    queries += ["قالت", "وأعلنت الحكومة", "تطورت"]
+    # A perfect verb in ت and a plural in ات: the stem, less the articles
+    # that write it only as the other or with the nisba (WithoutNisba's marks).
+    queries += ["قالت", "وأعلنت الحكومة", "تطورت", "تطورات", "بتحركاتها"]
     return queries
 
 
@@ -78,7 +77,7 @@ def _whoosh_matches(s, query: wq.Query) -> set[int]:
             return dict(s.postings(fieldname, text).items_as("frequency"))
 
         plain = frequencies(query.fieldname, query.text)
-        marked = [frequencies(NISBA_FIELD, mark) for mark in query.marks()]
+        marked = [frequencies(field, word) for field, word in query.marks]
         return {d for d, f in plain.items() if f > sum(m.get(d, 0) for m in marked)}
     if isinstance(query, wq.And):
         wanted = [sub for sub in query.subqueries if not isinstance(sub, wq.Not)]

@@ -514,13 +514,17 @@ PERFECT_ARTICLES = [
     {"id": "parties", "title": "موسم الصيف", "body": "أقيمت حفلات موسيقية في المدينة طوال الأسبوع."},
     {"id": "verb", "title": "المباراة", "body": "حفلت الصحف بأخبار المباراة النهائية."},
     {"id": "ceremony", "title": "افتتاح", "body": "حضر الوزير حفل افتتاح المعرض."},
+    {"id": "trades", "title": "البورصة", "body": "ارتفعت تداولات البورصة اليوم."},
+    {"id": "circulated", "title": "صور", "body": "تداولت مواقع التواصل صورا للحادث."},
+    {"id": "trading", "title": "السوق", "body": "توقف التداول في السوق ساعة."},
 ]
 
 
-def test_a_perfect_verb_in_ta_does_not_match_the_feminine_nouns_of_its_stem(searcher_over):
+def test_a_perfect_verb_in_ta_and_a_plural_in_at_are_told_apart(searcher_over):
     """حفلت (it was full of) and حفلات (parties) have one light stem with حفل
     (a ceremony): a search for the verb matches the stem's other forms, not
-    an article that writes it only as a feminine noun."""
+    an article that writes it only as a feminine noun; and a plural in ات
+    not an article that writes its stem only as the verb."""
     s = searcher_over(PERFECT_ARTICLES)
     for query in ("حفلت", "وحفلت"):
         assert sorted(ids(s.search(query))) == ["ceremony", "verb"], query
@@ -528,6 +532,12 @@ def test_a_perfect_verb_in_ta_does_not_match_the_feminine_nouns_of_its_stem(sear
     assert sorted(ids(s.search("حفل"))) == ["ceremony", "parties", "verb"]
     # A long query ranks by stem: the noun's article is still among its answers.
     assert "parties" in ids(s.search("حفلت المدينة بالزوار طوال الأسبوع الماضي"))
+    # A masculine noun's plural in ات (no التداولة) and the verb: each
+    # finds the singular, not the other.
+    for query in ("تداولات", "بتداولاتها"):
+        assert sorted(ids(s.search(query))) == ["trades", "trading"], query
+    assert sorted(ids(s.search("تداولت"))) == ["circulated", "trading"]
+    assert sorted(ids(s.search("التداول"))) == ["circulated", "trades", "trading"]
 
 
 def test_an_index_built_before_the_feminine_forms_matches_by_stem(tmp_path):
