@@ -14,8 +14,9 @@ articles whose ``text`` has it, so both queries match the same articles.
 A word that expands into alternative terms is an Or of Terms, combined like
 any other Or.  Only an all-words search matches fewer than its ranked
 query: a word with the nisba is a term of the nisba field (المدني: مدني),
-and a word without it (WithoutNisba) compares two term frequencies, to
-keep the articles that write its stem more often than with the ي.
+and a word without it (WithoutNisba) compares its stem's term frequency
+with the sum of its marks', to keep the articles that write its stem more
+often than with the ي (or, for a verb or a plural, than as the other).
 """
 
 from __future__ import annotations
